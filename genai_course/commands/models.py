@@ -1,0 +1,22 @@
+"""``genai-course models``: what ships ready-trained, and how good it is."""
+
+from __future__ import annotations
+
+import json
+
+from genai_course.pretrained.store import PRETRAINED_DIR, available
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the metadata as JSON")
+
+
+def run(args) -> int:
+    rows = [json.loads((PRETRAINED_DIR / f"{name}.json").read_text()) for name in available()]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for meta in rows:
+        print(f"{meta['name']:<20} {meta['steps']:>7} steps  {json.dumps(meta['metrics'])}")
+        print(f"{'':<20} {meta['description']}")
+    return 0

@@ -1,0 +1,56 @@
+"""Text corpora that need no download, and a loader for your own text file.
+
+``"python-docs"`` is the reference documentation that every CPython installation ships
+for ``help()`` (the ``pydoc_data.topics`` module): about 465,000 characters of English
+prose mixed with code, grammar rules and tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from genai_course.validation import check_choice, check_number
+
+CORPORA = ("python-docs",)
+
+
+def load_corpus(name: str = "python-docs") -> str:
+    """Return the named corpus as one string (topics joined in a fixed, sorted order)."""
+    check_choice("corpus", name, CORPORA)
+    from pydoc_data.topics import topics
+
+    return "\n\n".join(topics[key].strip() for key in sorted(topics))
+
+
+def load_text(path, *, encoding: str = "utf-8", min_chars: int = 100) -> str:
+    """Read a plain-text file of your own, with a clear error when it cannot be used."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"No text file at {path.resolve()}. Check the path, "
+                                "or use load_corpus() for a corpus that ships with Python.")
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; pass the path of one text file.")
+    try:
+        text = path.read_text(encoding=encoding)
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not {encoding} text ({error.reason} at byte {error.start}). "
+                         "Save it as UTF-8 or pass encoding=... .") from error
+    if len(text) < min_chars:
+        raise ValueError(f"{path} holds only {len(text)} characters; a model needs at least "
+                         f"{min_chars} to learn anything.")
+    return text
+
+
+def split_text(text: str, validation_fraction: float = 0.1) -> tuple[str, str]:
+    """Split text into a training part and the last ``validation_fraction`` for validation.
+
+    A contiguous split (not random characters) so validation text is truly unseen.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}.")
+    fraction = check_number("validation_fraction", validation_fraction, low=0, high=0.5,
+                            low_inclusive=False)
+    cut = int(len(text) * (1 - fraction))
+    if cut == 0 or cut == len(text):
+        raise ValueError(f"text of {len(text)} characters is too short to split.")
+    return text[:cut], text[cut:]

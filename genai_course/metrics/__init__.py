@@ -1,0 +1,10 @@
+"""Measures of generated samples: how new they are, and (in later lessons) how good."""
+
+from genai_course.metrics.novelty import (
+    NoveltyReport,
+    nearest_neighbour_distances,
+    near_copy_fraction,
+    novelty_report,
+)
+
+__all__ = ["NoveltyReport", "near_copy_fraction", "nearest_neighbour_distances", "novelty_report"]

@@ -1,0 +1,62 @@
+"""A Gaussian mixture: the smallest generative model that shows the whole mechanism.
+
+Training adjusts a few numbers (where the bumps are, how wide, how heavy) so that the
+training points become likely; generating picks a bump at random and draws a point
+from it. Fitted here by gradient descent on the negative log-likelihood, like every
+other model of the course (EM would also work, and is faster for this one model).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from genai_course.validation import check_positive_int, check_tensor
+
+
+@dataclass
+class MixtureConfig:
+    n_components: int = 8   # how many Gaussian bumps
+    dim: int = 2            # dimension of a data point
+
+
+class GaussianMixture(nn.Module):
+    """p(x) = sum_k pi_k N(x; mu_k, diag(sigma_k^2)), with learnable pi, mu, sigma."""
+
+    def __init__(self, config: MixtureConfig | None = None, **overrides):
+        super().__init__()
+        config = config or MixtureConfig(**overrides)
+        check_positive_int("n_components", config.n_components)
+        check_positive_int("dim", config.dim)
+        self.config = config
+        k, d = config.n_components, config.dim
+        self.logits = nn.Parameter(torch.zeros(k))              # mixing weights, before softmax
+        self.means = nn.Parameter(torch.randn(k, d))           # where the bumps sit
+        self.log_scales = nn.Parameter(torch.full((k, d), -0.5))  # log of each bump's width
+
+    def _check(self, x) -> torch.Tensor:
+        return check_tensor("x", x, ndim=2, last_dims=(self.config.dim,))
+
+    def log_prob(self, x) -> torch.Tensor:
+        """log p(x) for each row of x (shape (N, dim))."""
+        x = self._check(x)
+        scales = self.log_scales.exp()
+        z = (x[:, None, :] - self.means) / scales                     # (N, K, D)
+        log_normal = (-0.5 * z.pow(2) - self.log_scales - 0.5 * math.log(2 * math.pi)).sum(-1)
+        return torch.logsumexp(log_normal + self.logits.log_softmax(0), dim=1)
+
+    def loss(self, batch) -> torch.Tensor:
+        """Negative log-likelihood per point: what maximum-likelihood training minimises."""
+        return -self.log_prob(batch).mean()
+
+    @torch.no_grad()
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Draw n new points: choose a component by its weight, then add Gaussian noise."""
+        n = check_positive_int("n", n)
+        component = torch.multinomial(self.logits.softmax(0), n, replacement=True,
+                                      generator=generator)
+        noise = torch.randn(n, self.config.dim, generator=generator)
+        return self.means[component] + noise * self.log_scales.exp()[component]

@@ -1,0 +1,269 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Lesson 00 — What generative AI is, and how it works
+#
+# A generative model learns from examples and then makes **new** examples of the same kind:
+# new digits, new sentences, new melodies. Every generative model in this course, from a
+# three-bump mixture to a character-level language model, works by the same three steps:
+#
+# 1. **Train on examples**: show the model data.
+# 2. **Store what was learned in parameters**: a handful of numbers, or millions of them.
+# 3. **Generate from a random starting point**: turn random numbers into a new example.
+#
+# **By the end of this lesson you will be able to**
+# - fit a density model to 2D data by maximum likelihood and sample new points from it;
+# - say where the "knowledge" of a model lives (its parameters) and count it;
+# - tell a model that *generalises* from one that *copies*, with two measurements:
+#   held-out likelihood and the distance from each sample to its nearest training example.
+
+# %% slideshow={"slide_type": "skip"}
+import matplotlib.pyplot as plt
+import torch
+
+from genai_course import fit, seed_everything
+from genai_course.data import load_toy2d
+from genai_course.metrics import nearest_neighbour_distances, novelty_report
+from genai_course.models import GaussianMixture
+from genai_course.plotting import plot_history, scatter_compare
+
+seed_everything(0)  # one call fixes every random draw below: same numbers on every run
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Step 1 — the examples
+#
+# Our "dataset" is 2,000 points in the plane, drawn from three blobs of different sizes.
+# The model will never see the recipe that made them, only the points. We keep 500
+# further points aside as **held-out** (test) data, to check the model later on points it
+# has never seen.
+
+# %% slideshow={"slide_type": "subslide"}
+data = load_toy2d("gaussians", n_train=2000, n_test=500)
+print("training points:", tuple(data.train.shape), " held-out points:", tuple(data.test.shape))
+scatter_compare(data.train, title="Training data: 2,000 points in the plane");
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Step 2 — learn, and store what was learned in parameters
+#
+# Our model is a **mixture of Gaussians**: $K$ bell-shaped bumps, bump $k$ with weight
+# $\pi_k$, centre $\mu_k$ and width $\sigma_k$ (one width per axis). Its density is
+#
+# $$p_\theta(x) = \sum_{k=1}^{K} \pi_k \, \mathcal{N}\!\left(x;\ \mu_k, \operatorname{diag}(\sigma_k^2)\right).$$
+#
+# The parameters $\theta = (\pi, \mu, \sigma)$ start at random. **Training** changes them so
+# that the training points become likely: we minimise the average **negative
+# log-likelihood** (NLL)
+#
+# $$\mathcal{L}(\theta) = -\frac{1}{N} \sum_{i=1}^{N} \log p_\theta(x_i)$$
+#
+# by gradient descent. This is *maximum-likelihood training*, and every model of the
+# course is trained this way or by a close relative of it.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Here is the log-density written out for one point, checked against the model's own
+# `log_prob`. Reading it line by line is the best way to see that there is no magic: a
+# weighted sum of bell curves, computed in log space so that tiny numbers do not round to 0.
+
+# %% slideshow={"slide_type": "fragment"}
+model = GaussianMixture(n_components=3, dim=2)
+x = data.train[:1]                                         # one point, shape (1, 2)
+
+weights = model.logits.softmax(dim=0)                      # pi_k: positive, summing to 1
+scales = model.log_scales.exp()                            # sigma_k: positive widths
+z = (x - model.means) / scales                             # how many widths from each centre
+log_bell = (-0.5 * z**2 - scales.log() - 0.5 * torch.log(torch.tensor(2 * torch.pi))).sum(dim=1)
+log_p = torch.logsumexp(weights.log() + log_bell, dim=0)   # log sum_k pi_k N(x; mu_k, sigma_k)
+
+print(f"by hand: {log_p.item():.4f}   model.log_prob: {model.log_prob(x).item():.4f}")
+assert torch.allclose(log_p, model.log_prob(x)[0])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# `fit` runs the training loop: draw a mini-batch of points, compute the NLL, take one
+# gradient step, repeat for a fixed number of steps. A fixed step budget (rather than
+# "train for 10 seconds") gives the same result on every machine.
+
+# %% slideshow={"slide_type": "fragment"}
+history = fit(model, data.train, steps=600, batch_size=256, lr=0.05)
+plot_history(history, title="Training the mixture: negative log-likelihood falls",
+             ylabel="NLL (nats per point)");
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Where is the knowledge?** Everything the model learned from 4,000 numbers (2,000
+# points of 2 coordinates) now sits in its parameters:
+
+# %% slideshow={"slide_type": "fragment"}
+n_parameters = sum(p.numel() for p in model.parameters())
+print(f"{n_parameters} parameters summarise {data.train.numel()} numbers of training data")
+with torch.no_grad():
+    for k in range(3):
+        w = model.logits.softmax(0)[k].item()
+        mu = model.means[k].tolist()
+        sd = model.log_scales[k].exp().tolist()
+        print(f"bump {k}: weight {w:.2f}   centre ({mu[0]:+.2f}, {mu[1]:+.2f})   "
+              f"widths ({sd[0]:.2f}, {sd[1]:.2f})")
+
+# %% [markdown]
+# The data were made from three blobs with weights 0.5, 0.3 and 0.2, centres
+# (−1.2, −0.8), (1.2, −0.6) and (0, 1.2), and width 0.25: training found them (in some
+# order) from the points alone.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Step 3 — generate from a random starting point
+#
+# To make a new point: roll a die weighted by $\pi$ to choose a bump, then start from
+# random Gaussian noise $\varepsilon \sim \mathcal{N}(0, I)$ and move it to that bump:
+# $x = \mu_k + \sigma_k \odot \varepsilon$. Random numbers in, a new example out. Every
+# generator of the course does this, with a more elaborate function from noise to data.
+
+# %% slideshow={"slide_type": "fragment"}
+generator = torch.Generator().manual_seed(1)
+with torch.no_grad():
+    bump = torch.multinomial(model.logits.softmax(0), 1000, replacement=True, generator=generator)
+    noise = torch.randn(1000, 2, generator=generator)        # the random starting point
+    samples = model.means[bump] + model.log_scales.exp()[bump] * noise
+
+scatter_compare(data.train, samples, title="Training data and 1,000 generated points");
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Is it any good? Likelihood of unseen data
+#
+# A model that learned the *distribution*, rather than the particular points, gives
+# held-out points about the same likelihood as training points. Too few bumps cannot
+# describe the data (**underfitting**); a bump on every training point describes the
+# training points perfectly and nothing else (**memorising**).
+#
+# The memoriser below is a mixture with one narrow bump (width 0.001) on each of the 2,000
+# training points. Sampling it returns training points plus a hair of noise.
+
+# %% slideshow={"slide_type": "subslide"}
+def memoriser(points: torch.Tensor, width: float = 0.001) -> GaussianMixture:
+    """A mixture with a narrow bump on every training point: it can only copy."""
+    copycat = GaussianMixture(n_components=len(points), dim=2)
+    with torch.no_grad():
+        copycat.logits.zero_()
+        copycat.means.copy_(points)
+        copycat.log_scales.fill_(torch.log(torch.tensor(width)))
+    return copycat
+
+
+models = {}
+for k in (1, 3, 8):
+    models[f"mixture, {k} bump{'s' if k > 1 else ''}"] = GaussianMixture(n_components=k, dim=2)
+    fit(models[f"mixture, {k} bump{'s' if k > 1 else ''}"], data.train, steps=600,
+        batch_size=256, lr=0.05, progress=False)
+models["memoriser (2,000 bumps)"] = memoriser(data.train)
+
+print(f"{'model':<26}{'parameters':>11}{'train NLL':>11}{'held-out NLL':>14}")
+with torch.no_grad():
+    for name, m in models.items():
+        n_params = sum(p.numel() for p in m.parameters())
+        print(f"{name:<26}{n_params:>11,}{m.loss(data.train).item():>11.3f}"
+              f"{m.loss(data.test).item():>14.3f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Read the table: one bump underfits (high NLL everywhere). Three or eight bumps do about
+# equally well on training and held-out data: they generalise. The memoriser has by far
+# the best training NLL and by far the worst held-out NLL: points it has not seen get
+# almost zero density. **Held-out likelihood exposes memorisation.**
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## New, or copied? The nearest training neighbour
+#
+# For a model we cannot compute likelihoods with (a GAN, later), we can still ask of each
+# sample: *how far is it from the closest training point?* Fresh, real data gives the
+# yardstick: held-out points lie some typical distance from the training set. A sample
+# much closer than that is a **near-copy**. We call a sample a near-copy when it is closer
+# than 95% of held-out points are.
+
+# %% slideshow={"slide_type": "subslide"}
+g = torch.Generator().manual_seed(2)
+generated = {
+    "mixture, 3 bumps": models["mixture, 3 bumps"].sample(500, generator=g),
+    "memoriser": models["memoriser (2,000 bumps)"].sample(500, generator=g),
+}
+for name, points in generated.items():
+    print(f"{name:<18}", novelty_report(points, data.train, data.test))
+
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
+bins = torch.linspace(0, 0.08, 41).tolist()
+ax.hist(nearest_neighbour_distances(data.test, data.train).tolist(), bins=bins, alpha=0.6,
+        label="held-out real points")
+for name, points in generated.items():
+    ax.hist(nearest_neighbour_distances(points, data.train).tolist(), bins=bins, alpha=0.6,
+            label=f"samples: {name}")
+ax.set_xlabel("distance to the nearest training point")
+ax.set_ylabel("number of points")
+ax.set_title("New points lie as far from the training set as real unseen points do")
+ax.legend();
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The mixture's samples are spread like held-out data: new points from the same
+# distribution. Almost every memoriser sample is a near-copy. The same test, on images,
+# text and melodies, returns in lessons 04, 05, 06 and in the ethics lesson, where copying
+# training data has legal and privacy consequences.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Where a few bumps are not enough
+#
+# Real data (images, text, music) have shapes that no handful of bumps describes. Here is
+# the same eight-bump mixture trained on a spiral: the density is a string of blobs, and
+# samples fall between the arms. The rest of the course replaces "a few bumps" with
+# neural networks, which can bend random noise into almost any shape.
+
+# %% slideshow={"slide_type": "subslide"}
+spiral = load_toy2d("spiral", n_train=2000, n_test=500)
+spiral_model = GaussianMixture(n_components=8, dim=2)
+fit(spiral_model, spiral.train, steps=800, batch_size=256, lr=0.05, progress=False)
+with torch.no_grad():
+    print(f"spiral, 8 bumps: train NLL {spiral_model.loss(spiral.train).item():.3f}, "
+          f"held-out NLL {spiral_model.loss(spiral.test).item():.3f}")
+scatter_compare(spiral.train, spiral_model.sample(1000, generator=torch.Generator().manual_seed(3)),
+                title="Eight bumps cannot follow a spiral");
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Where the course goes
+#
+# | lesson | family | the random starting point | what turns it into data |
+# |---|---|---|---|
+# | 01 | GANs | a noise vector $z$ | a generator network trained against a discriminator |
+# | 02 | VAEs | a latent vector $z \sim \mathcal{N}(0, I)$ | a decoder network trained with an encoder |
+# | 03 | autoregressive models | one random draw per step | a network predicting the next element from the previous ones |
+# | 04 | image generation | all three families on the same digits, compared | |
+# | 05 | text generation | a character at a time | a recurrent network trained on Python's documentation |
+# | 06 | music composition | a note at a time | the same kind of network, trained on Bach chorales |
+# | 07 | ethics | what the measurements of this lesson mean for people | |
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Recap
+#
+# - A generative model is trained on examples, stores what it learned in its parameters,
+#   and turns random numbers into new examples.
+# - Maximum-likelihood training minimises the negative log-likelihood of the training data.
+# - Held-out likelihood tells generalisation from memorisation; the distance from each
+#   sample to its nearest training example tells new samples from copies.
+#
+# ## Check your understanding
+#
+# 1. The 3-bump mixture has 15 parameters. Where do the 15 come from? How many would a
+#    mixture of 10 bumps in 5 dimensions have?
+# 2. Why does the memoriser have the best training NLL and the worst held-out NLL?
+# 3. The threshold for a near-copy is the 5% quantile of held-out distances. What fraction
+#    of samples from a perfect model of the data would you expect below it?
+# 4. Which would you rather have for a spiral: more bumps, or a different kind of model?
+#    What would go wrong with 2,000 bumps?
+#
+# **Exercise:** `exercises/00_mechanism.ipynb` asks you to write the sampler and the
+# near-copy test yourself.

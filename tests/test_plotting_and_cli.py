@@ -1,0 +1,41 @@
+import pytest
+import torch
+
+from genai_course import fit
+from genai_course.cli import main
+from genai_course.models import GaussianMixture
+from genai_course.plotting import image_grid, plot_history, scatter_compare
+
+
+def test_image_grid_lays_out_and_labels():
+    ax = image_grid(torch.rand(10, 8, 8), nrow=5, title="ten", labels=range(10))
+    assert ax.get_title() == "ten"
+    image = ax.get_images()[0].get_array()
+    assert image.shape == (2 * 9 + 1, 5 * 9 + 1)
+    assert len(ax.texts) == 10
+    image_grid(torch.rand(4, 64))  # flat square images are accepted
+    with pytest.raises(ValueError, match="not square"):
+        image_grid(torch.rand(4, 60))
+
+
+def test_plot_history_and_scatter_are_labelled():
+    model = GaussianMixture(n_components=2)
+    history = fit(model, torch.randn(100, 2), steps=5, progress=False)
+    ax = plot_history(history, title="NLL")
+    assert ax.get_xlabel() == "training step" and ax.get_legend() is not None
+    ax = scatter_compare(torch.randn(50, 2), model.sample(50))
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["training data", "model samples"]
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        scatter_compare(torch.randn(5, 3))
+    with pytest.raises(TypeError, match="History returned by fit"):
+        plot_history([1, 2, 3])
+
+
+def test_cli_models_and_train(tmp_path, capsys):
+    assert main(["models"]) == 0
+    assert "toy-mixture" in capsys.readouterr().out
+    assert main(["train", "toy-mixture", "--out", str(tmp_path), "--quiet"]) == 0
+    assert (tmp_path / "toy-mixture.safetensors").exists()
+    assert main(["train", "nonexistent", "--quiet"]) == 2
+    assert "No recipe called 'nonexistent'" in capsys.readouterr().err
