@@ -32,7 +32,7 @@ test: install
 
 # Re-write every .ipynb from its .py (the .py is the source of truth).
 sync: install
-	$(BIN)/jupytext --set-kernel python3 --to ipynb --update lessons/*.py solutions/*.py exercises/*.py
+	$(BIN)/jupytext --set-kernel python3 --to ipynb --update $(wildcard lessons/*.py solutions/*.py exercises/*.py)
 
 lint: install
 	$(BIN)/ruff check genai_course tests

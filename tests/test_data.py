@@ -2,7 +2,13 @@ import pytest
 import torch
 
 from genai_course.data import (
-    TOY2D_NAMES, fingerprint, load_corpus, load_digits, load_text, load_toy2d, make_toy2d,
+    TOY2D_NAMES,
+    fingerprint,
+    load_corpus,
+    load_digits,
+    load_text,
+    load_toy2d,
+    make_toy2d,
     split_text,
 )
 

@@ -29,7 +29,7 @@ def test_pair_exists_and_is_in_sync(py):
     source = jupytext.read(py)
     paired = nbformat.read(ipynb, as_version=4)
     ours, theirs = _cells(source), _cells(paired)
-    for i, (a, b) in enumerate(zip(ours, theirs)):
+    for i, (a, b) in enumerate(zip(ours, theirs, strict=False)):
         assert a == b, (f"{ipynb.relative_to(ROOT)} cell {i} differs from {rel}: "
                         + FIX.format(py=rel))
     assert len(ours) == len(theirs), (

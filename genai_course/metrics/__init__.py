@@ -2,8 +2,8 @@
 
 from genai_course.metrics.novelty import (
     NoveltyReport,
-    nearest_neighbour_distances,
     near_copy_fraction,
+    nearest_neighbour_distances,
     novelty_report,
 )
 
