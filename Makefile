@@ -28,7 +28,7 @@ test: install
 	GENAI_COURSE_THREADS=1 OMP_NUM_THREADS=1 MPLBACKEND=Agg \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
 	  --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
-	  tests lessons solutions
+	  tests $(wildcard lessons solutions)
 
 # Re-write every .ipynb from its .py (the .py is the source of truth).
 sync: install
