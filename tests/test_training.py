@@ -31,7 +31,7 @@ def test_loss_falls_and_history_is_recorded():
     assert history.steps[0] == 1 and history.steps[-1] == 300
     assert history["loss"][0] > 1.0
     assert history.last("loss", window=20) < 1e-3
-    assert abs(float(model.a) - 3) < 0.05 and abs(float(model.b) + 0.5) < 0.05
+    assert abs(model.a.item() - 3) < 0.05 and abs(model.b.item() + 0.5) < 0.05
     assert not model.training  # left in evaluation mode
 
 
