@@ -1,0 +1,256 @@
+"""Soprano melodies of the Bach chorales that ship with music21, ready in about a second.
+
+Parsing the 371 chorale files of music21's corpus takes ~40 s, so the melodies we need are
+extracted once and shipped as ``genai_course/datasets/chorale_melodies.json``. Rebuild that
+file (and see exactly how it is made) with::
+
+    python -m genai_course.data.chorales --rebuild
+
+How a melody is extracted, and why:
+
+- the **soprano** part is picked by its name: the first part is not always the soprano
+  (BWV 1.6 starts with a horn);
+- notes tied over a barline are merged into one note, grace notes (no duration) are dropped;
+- a note carrying a **fermata** ends a phrase in a chorale, so it is flagged;
+- **duplicates** are removed: ``corpus.chorales.Iterator()`` yields 371 chorales but only
+  350 distinct files (some are listed twice), the corpus holds some pieces twice
+  (``bwv112.5`` and ``bwv112.5-sc``), and Bach harmonised many hymn tunes several times, so one tune can
+  appear under several BWV numbers. Two melodies with the same intervals and durations are
+  the same melody (one is kept); melodies whose first eight intervals agree belong to the same
+  *tune family* and always land on the same side of the train/validation split, so the
+  validation set measures melodies the model has not seen in another key or harmonisation.
+
+A melody is a dict: ``id`` (the corpus name, e.g. ``"bwv269"``), ``title`` (when music21's
+chorale list knows it, else ``None``), ``key`` (e.g. ``"G major"``), ``key_sharps``
+(sharps in the key signature, negative for flats), ``time_signature`` (``"3/4"``),
+``pickup`` (quarter notes before the first full bar, 0 if none), ``family`` (the tune
+family id) and ``notes``: a list of ``[midi_pitch_or_None, quarter_length, fermata]``,
+``None`` standing for a rest and ``fermata`` being 0 or 1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from fractions import Fraction
+from pathlib import Path
+from typing import NamedTuple
+
+from genai_course.validation import check_number
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "datasets" / "chorale_melodies.json"
+SOPRANO_NAMES = ("soprano", "sopran", "s.", "s")
+FAMILY_INTERVALS = 8  # melodies whose first 8 intervals agree are one tune family
+
+
+class MelodySplit(NamedTuple):
+    train: list
+    validation: list
+
+
+# ---------------------------------------------------------------------------------------
+# Extraction (slow: parses music21 files). Used by the rebuild and by the tests.
+
+def find_soprano(score):
+    """The part of a music21 score whose name says soprano (raise if there is none)."""
+    for part in score.parts:
+        name = (part.partName or part.id or "").strip().lower()
+        if name in SOPRANO_NAMES or name.startswith("soprano"):
+            return part
+    names = [part.partName or part.id for part in score.parts]
+    raise ValueError(f"No soprano part found among {names}.")
+
+
+def _quarter_length(value) -> float:
+    """Durations are stored as floats; every chorale duration is a multiple of 1/8 or 1/3."""
+    return float(Fraction(value).limit_denominator(48))
+
+
+def extract_melody(score, corpus_name: str) -> dict:
+    """The soprano melody of one parsed chorale, in the stored form described above."""
+    from music21 import expressions, key, meter
+
+    part = find_soprano(score).stripTies()
+    notes = []
+    for element in part.flatten().notesAndRests:
+        if element.quarterLength == 0:  # grace notes take no time
+            continue
+        if element.isChord:
+            pitch = max(p.midi for p in element.pitches)  # the top voice is the melody
+        else:
+            pitch = None if element.isRest else int(element.pitch.midi)
+        fermata = int(any(isinstance(e, expressions.Fermata) for e in element.expressions))
+        length = _quarter_length(element.quarterLength)
+        if notes and pitch is None and notes[-1][0] is None:
+            notes[-1][1] += length  # consecutive rests: one rest
+            continue
+        notes.append([pitch, length, fermata])
+    while notes and notes[0][0] is None:  # rests before the first note carry nothing
+        notes.pop(0)
+    while notes and notes[-1][0] is None:
+        notes.pop()
+
+    flat = score.flatten()
+    signature = flat.getElementsByClass(key.KeySignature).first()
+    if isinstance(signature, key.Key):
+        key_object = signature
+    else:
+        key_object = score.analyze("key")
+    time_signature = flat.getElementsByClass(meter.TimeSignature).first()
+    first_measure = find_soprano(score).getElementsByClass("Measure").first()
+    pickup = 0.0
+    if first_measure is not None and first_measure.paddingLeft:
+        pickup = _quarter_length(first_measure.barDuration.quarterLength - first_measure.paddingLeft)
+    bwv = corpus_name.split("/")[-1]
+    return {
+        "id": bwv,
+        "title": _title(bwv),
+        "key": f"{key_object.tonic.name} {key_object.mode}",
+        "key_sharps": int(signature.sharps) if signature is not None else 0,
+        "time_signature": time_signature.ratioString if time_signature is not None else "4/4",
+        "pickup": pickup,
+        "notes": notes,
+    }
+
+
+_TITLES = None
+
+
+def _title(bwv: str):
+    global _TITLES
+    if _TITLES is None:
+        from music21 import corpus
+
+        _TITLES = {str(k): v.get("title") for k, v in corpus.chorales.ChoraleList().byBWV.items()}
+    number = bwv.removeprefix("bwv").split(".")[0].split("-")[0]
+    return _TITLES.get(number) if "." not in bwv.removeprefix("bwv") else None
+
+
+def _intervals(melody: dict) -> list:
+    pitches = [n[0] for n in melody["notes"] if n[0] is not None]
+    return [b - a for a, b in zip(pitches, pitches[1:], strict=False)]
+
+
+def content_key(melody: dict) -> str:
+    """Same intervals, durations, rests and fermatas: the same melody, in any key."""
+    notes = melody["notes"]
+    first = next(n[0] for n in notes if n[0] is not None)
+    shape = [(None if p is None else p - first, d, f) for p, d, f in notes]
+    return hashlib.sha1(json.dumps(shape).encode()).hexdigest()[:12]
+
+
+def family_key(melody: dict) -> str:
+    """The tune family: the first FAMILY_INTERVALS pitch intervals (durations ignored)."""
+    return hashlib.sha1(json.dumps(_intervals(melody)[:FAMILY_INTERVALS]).encode()).hexdigest()[:8]
+
+
+def build_melodies(names=None, progress: bool = False) -> list[dict]:
+    """Parse chorales from music21's corpus (all of them by default) into melodies.
+
+    Exact duplicates (same :func:`content_key`) are dropped, keeping the first in sorted
+    corpus order; every melody gets its ``family``. Takes ~40 s for all 371 chorales.
+    """
+    from music21 import corpus
+
+    if names is None:
+        names = list(corpus.chorales.Iterator(returnType="filename"))
+    names = sorted(set(names), key=_natural_key)  # the iterator lists bwv112.5 twice
+    melodies, seen = [], set()
+    for i, name in enumerate(names):
+        melody = extract_melody(corpus.parse(resolve(name)), name)
+        if progress and i % 25 == 0:
+            print(f"{i}/{len(names)} {name}", flush=True)
+        if len(melody["notes"]) < 8:
+            continue
+        fingerprint = content_key(melody)
+        if fingerprint in seen:
+            continue
+        seen.add(fingerprint)
+        melody["family"] = family_key(melody)
+        melodies.append(melody)
+    return melodies
+
+
+def resolve(name: str) -> str:
+    """The file of a corpus name such as ``bach/bwv281``.
+
+    ``corpus.parse("bach/bwv245.3")`` may match ``bwv245.37`` too, and some chorales exist as
+    Humdrum ``.krn`` (parts without names) as well as MusicXML: take the file whose name is
+    exactly ``name`` if there is one (else what music21 found), MusicXML first.
+    """
+    from music21 import corpus
+
+    found = corpus.getWork(name)
+    found = found if isinstance(found, list) else [found]
+    stem = name.split("/")[-1]
+    exact = [Path(p) for p in found if Path(p).stem == stem] or [Path(p) for p in found]
+    order = {".mxl": 0, ".xml": 1, ".musicxml": 2, ".krn": 3}
+    exact.sort(key=lambda p: order.get(p.suffix, 9))
+    if not exact:
+        raise FileNotFoundError(f"No corpus file called {stem!r} (found {found}).")
+    return str(exact[0])
+
+
+def _natural_key(name: str):
+    """Sort bwv2.6 before bwv10.7: numbers compared as numbers."""
+    import re
+
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def rebuild(path=DATA_FILE, progress: bool = True) -> Path:
+    """Re-create the shipped JSON from music21's corpus."""
+    import music21
+
+    melodies = build_melodies(progress=progress)
+    payload = {
+        "source": f"music21 {music21.__version__} corpus, corpus.chorales.Iterator(), soprano parts",
+        "rebuild": "python -m genai_course.data.chorales --rebuild",
+        "melodies": melodies,
+    }
+    path = Path(path)
+    path.write_text(json.dumps(payload, separators=(",", ":"), ensure_ascii=False) + "\n")
+    return path
+
+
+# ---------------------------------------------------------------------------------------
+# Loading (fast: reads the shipped JSON).
+
+def load_chorale_melodies(path=None) -> list[dict]:
+    """All deduplicated soprano melodies (a list of dicts, see the module docstring)."""
+    path = Path(path or DATA_FILE)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing. Rebuild it with "
+                                "`python -m genai_course.data.chorales --rebuild`.")
+    return json.loads(path.read_text())["melodies"]
+
+
+def split_chorales(melodies=None, validation_fraction: float = 0.15) -> MelodySplit:
+    """Deterministic split by tune family: every harmonisation of a tune on one side.
+
+    A family goes to validation when a hash of its id falls below ``validation_fraction``;
+    no random state is involved, so the split is the same on every machine.
+    """
+    validation_fraction = check_number("validation_fraction", validation_fraction,
+                                       low=0, high=1, low_inclusive=False, high_inclusive=False)
+    melodies = load_chorale_melodies() if melodies is None else melodies
+    train, validation = [], []
+    for melody in melodies:
+        family = melody.get("family") or family_key(melody)
+        bucket = int(hashlib.sha1(family.encode()).hexdigest()[:8], 16) / 16**8
+        (validation if bucket < validation_fraction else train).append(melody)
+    return MelodySplit(train, validation)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="re-parse the corpus (~40 s)")
+    args = parser.parse_args()
+    if args.rebuild:
+        print("wrote", rebuild())
+    else:
+        melodies = load_chorale_melodies()
+        split = split_chorales(melodies)
+        print(f"{len(melodies)} melodies: {len(split.train)} train, {len(split.validation)} validation")

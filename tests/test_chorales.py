@@ -1,0 +1,68 @@
+import time
+
+import pytest
+
+from genai_course.data import load_chorale_melodies, split_chorales
+from genai_course.data.chorales import build_melodies, content_key, find_soprano
+
+
+@pytest.fixture(scope="module")
+def melodies():
+    return load_chorale_melodies()
+
+
+def test_shipped_melodies_load_fast_and_are_well_formed(melodies):
+    start = time.perf_counter()
+    load_chorale_melodies()
+    assert time.perf_counter() - start < 2.0
+    assert 300 <= len(melodies) <= 371
+    for melody in melodies:
+        assert set(melody) >= {"id", "title", "key", "key_sharps", "time_signature", "pickup", "family", "notes"}
+        assert len(melody["notes"]) >= 8
+        for pitch, length, fermata in melody["notes"]:
+            assert pitch is None or 40 <= pitch <= 90
+            assert length > 0 and fermata in (0, 1)
+        assert melody["notes"][0][0] is not None and melody["notes"][-1][0] is not None
+    # chorale phrases end at fermatas: nearly every melody has several
+    assert sum(any(n[2] for n in m["notes"]) for m in melodies) > 0.9 * len(melodies)
+
+
+def test_no_duplicates_and_the_split_keeps_tune_families_apart(melodies):
+    keys = [content_key(m) for m in melodies]
+    assert len(set(keys)) == len(keys)
+    assert len({m["id"] for m in melodies}) == len(melodies)
+    split = split_chorales(melodies)
+    assert len(split.train) + len(split.validation) == len(melodies)
+    assert 0.08 < len(split.validation) / len(melodies) < 0.25
+    assert not {m["family"] for m in split.train} & {m["family"] for m in split.validation}
+    again = split_chorales(load_chorale_melodies())
+    assert [m["id"] for m in again.validation] == [m["id"] for m in split.validation]
+
+
+def test_shipped_file_equals_a_fresh_rebuild_for_a_few_chorales(melodies):
+    by_id = {m["id"]: m for m in melodies}
+    # bwv281 also exists as a Humdrum file without part names; bwv245.3 could match bwv245.37
+    rebuilt = build_melodies(["bach/bwv269", "bach/bwv245.3", "bach/bwv281"])
+    assert [m["id"] for m in rebuilt] == ["bwv245.3", "bwv269", "bwv281"]
+    for melody in rebuilt:
+        assert melody == by_id[melody["id"]]
+    assert by_id["bwv269"]["notes"][:3] == [[67, 1.0, 0], [67, 2.0, 0], [74, 1.0, 0]]
+    assert by_id["bwv269"]["time_signature"] == "3/4" and by_id["bwv269"]["key"] == "G major"
+
+
+def test_soprano_is_found_by_name_and_errors_are_clear(tmp_path):
+    from music21 import corpus, stream
+
+    horn_first = corpus.parse("bach/bwv1.6")  # its first part is a horn
+    assert horn_first.parts[0].partName != "Soprano"
+    assert find_soprano(horn_first).partName == "Soprano"
+
+    score = stream.Score([stream.Part(id="Horn 2"), stream.Part(id="Soprano")])
+    score.parts[1].partName = "Soprano"
+    assert find_soprano(score) is score.parts[1]
+    with pytest.raises(ValueError, match=r"No soprano part found among \['Horn 2'\]"):
+        find_soprano(stream.Score([stream.Part(id="Horn 2")]))
+    with pytest.raises(FileNotFoundError, match="--rebuild"):
+        load_chorale_melodies(tmp_path / "missing.json")
+    with pytest.raises(ValueError, match="validation_fraction must lie in"):
+        split_chorales([], validation_fraction=0)
