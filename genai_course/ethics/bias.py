@@ -1,0 +1,108 @@
+"""Bias and representation: does a generator reproduce, or amplify, the mix of its data?
+
+A generative model learns the distribution of its training data, including its
+imbalances. Label what it generates (with a classifier) and compare the **class mix** of
+the samples with the mix of the training data:
+
+- the **amplification factor** of the over-represented classes is their share among the
+  samples divided by their share in the training data: 1 means the skew is reproduced,
+  above 1 amplified (the rare classes get rarer), below 1 damped;
+- the **total variation distance** between the two mixes, (1/2) sum_c |p_c - q_c|, says how
+  far apart the mixes are overall (0 = identical, 1 = no class in common).
+
+:func:`skewed_subset` makes a deliberately unbalanced training set to measure this on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import torch
+
+from genai_course.validation import check_number, check_positive_int
+
+
+def _labels(name: str, labels, n_classes: int) -> torch.Tensor:
+    labels = torch.as_tensor(labels)
+    if labels.ndim != 1 or labels.is_floating_point() or labels.dtype == torch.bool:
+        raise ValueError(f"{name} must be a 1-D tensor of integer class labels, got "
+                         f"{labels.dtype} of shape {tuple(labels.shape)}.")
+    if len(labels) == 0:
+        raise ValueError(f"{name} is empty: there is no mix to measure.")
+    if labels.min() < 0 or labels.max() >= n_classes:
+        raise ValueError(f"{name} must lie in [0, {n_classes}), got [{int(labels.min())}, "
+                         f"{int(labels.max())}]. Is n_classes right?")
+    return labels.long()
+
+
+def class_mix(labels, n_classes: int = 10) -> torch.Tensor:
+    """Fraction of each class among ``labels``: a tensor of ``n_classes`` shares summing to 1."""
+    n_classes = check_positive_int("n_classes", n_classes)
+    labels = _labels("labels", labels, n_classes)
+    return torch.bincount(labels, minlength=n_classes).double() / len(labels)
+
+
+@dataclass(frozen=True)
+class SkewReport:
+    """The class mix of generated samples against the training mix."""
+
+    training_mix: torch.Tensor
+    generated_mix: torch.Tensor
+    over_represented: tuple[int, ...]  # classes above the uniform share in training
+    amplification: float               # generated share / training share of those classes
+    total_variation: float             # (1/2) sum |training - generated|
+
+    def __str__(self) -> str:
+        classes = ", ".join(map(str, self.over_represented))
+        train = float(self.training_mix[list(self.over_represented)].sum())
+        gen = float(self.generated_mix[list(self.over_represented)].sum())
+        return (f"over-represented classes {{{classes}}}: {train:.1%} of the training data, "
+                f"{gen:.1%} of the samples -> amplification x{self.amplification:.2f}; "
+                f"total variation distance {self.total_variation:.3f}")
+
+
+def skew_report(training_labels, generated_labels, n_classes: int = 10,
+                over_represented=None) -> SkewReport:
+    """Compare the class mixes; ``over_represented`` defaults to the classes whose training
+    share exceeds 1 / n_classes."""
+    train = class_mix(training_labels, n_classes)
+    generated = class_mix(generated_labels, n_classes)
+    if over_represented is None:
+        over_represented = tuple(int(c) for c in torch.nonzero(train > 1 / n_classes).flatten())
+    else:
+        over_represented = tuple(int(c) for c in over_represented)
+        if any(not 0 <= c < n_classes for c in over_represented):
+            raise ValueError(f"over_represented classes must lie in [0, {n_classes}).")
+    if not over_represented:
+        raise ValueError("The training mix is uniform, so no class is over-represented; "
+                         "pass over_represented=... or use a skewed training set.")
+    share_train = float(train[list(over_represented)].sum())
+    share_generated = float(generated[list(over_represented)].sum())
+    return SkewReport(train, generated, over_represented, share_generated / share_train,
+                      float((train - generated).abs().sum() / 2))
+
+
+def skewed_subset(images, labels, keep: Mapping[int, float], *, seed: int = 0):
+    """Keep a fraction ``keep[c]`` of the examples of class c (1.0 for classes not named).
+
+    Returns ``(images, labels)`` of the subset, in a random order fixed by ``seed``.
+    """
+    labels_t = torch.as_tensor(labels).long()
+    if len(images) != len(labels_t):
+        raise ValueError(f"images ({len(images)}) and labels ({len(labels_t)}) differ in length.")
+    if not isinstance(keep, Mapping):
+        raise TypeError("keep must map class -> fraction to keep, e.g. {5: 0.2, 6: 0.2}.")
+    g = torch.Generator().manual_seed(seed)
+    chosen = []
+    for c in torch.unique(labels_t).tolist():
+        fraction = check_number(f"keep[{c}]", keep.get(c, 1.0), low=0, high=1)
+        rows = torch.nonzero(labels_t == c).flatten()
+        rows = rows[torch.randperm(len(rows), generator=g)]
+        chosen.append(rows[: round(fraction * len(rows))])
+    unknown = set(keep) - set(torch.unique(labels_t).tolist())
+    if unknown:
+        raise ValueError(f"keep names classes {sorted(unknown)} that are not in labels.")
+    rows = torch.cat(chosen)
+    rows = rows[torch.randperm(len(rows), generator=g)]
+    return images[rows], labels_t[rows]
