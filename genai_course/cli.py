@@ -14,6 +14,7 @@ import sys
 COMMANDS = [
     ("train", "genai_course.commands.train", "train a shipped model from scratch and save its weights"),
     ("models", "genai_course.commands.models", "list the shipped models and their measured figures"),
+    ("bench", "genai_course.commands.bench", "measure the course: notebook time and memory, model quality, scaling"),
 ]
 
 

@@ -1,0 +1,248 @@
+"""Is each shipped model worth its parameters? Its quality next to a simple baseline.
+
+A number such as "Fréchet distance 4.2" means nothing alone. So every model is scored
+on held-out data *in the same run* as a baseline that a careful person would try first:
+
+- image models (GAN, VAE, pixel model) against a **Gaussian mixture** fitted to the
+  flattened training digits (10 bumps in 64 dimensions, sampled and clipped to the pixel
+  range), and against **real versus real** (the same measure between training and held-out
+  digits: the best any model can hope for). Measures: Fréchet distance on the digit
+  classifier's features (primary; lower is better), class coverage and near-copy fraction;
+- the character model against the **best smoothed n-gram** (order and smoothing chosen
+  on the validation text itself, which favours the baseline): validation loss in nats/char;
+- the music model against a **Markov chain** on the same tokens;
+- lesson 00's mixture against a **single Gaussian** (test negative log-likelihood).
+
+Each row gives the value, the baseline's value, their ratio (value / baseline) and
+whether the model beats the baseline. A model that is not shipped yet gives a row saying
+so instead of stopping the benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import torch
+
+
+@dataclass
+class QualityRow:
+    model: str
+    measure: str
+    baseline: str
+    higher_is_better: bool
+    primary: bool = True
+    value: float | None = None
+    baseline_value: float | None = None
+    floor: float | None = None         # real versus real, where it means something
+    note: str = ""
+    error: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return compare(self.value, self.baseline_value, higher_is_better=self.higher_is_better)[0]
+
+    @property
+    def beats(self) -> bool | None:
+        return compare(self.value, self.baseline_value, higher_is_better=self.higher_is_better)[1]
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "ratio": self.ratio, "beats": self.beats}
+
+
+def compare(value, baseline, *, higher_is_better: bool) -> tuple[float | None, bool | None]:
+    """(value / baseline, whether value is strictly better); None where not computable."""
+    if value is None or baseline is None or not (math.isfinite(value) and math.isfinite(baseline)):
+        return None, None
+    ratio = value / baseline if baseline != 0 else None
+    beats = value > baseline if higher_is_better else value < baseline
+    return (None if ratio is None else round(ratio, 4)), bool(beats)
+
+
+def _r(x: float, digits: int = 4) -> float:
+    return float(f"{float(x):.{digits}g}")
+
+
+# ----- lesson 00: a mixture against one Gaussian --------------------------------------------
+def toy_mixture_rows(quick: bool = False) -> list[QualityRow]:
+    from genai_course.data import load_toy2d
+    from genai_course.pretrained.store import load_pretrained
+
+    data = load_toy2d("gaussians")
+    model = load_pretrained("toy-mixture")
+    with torch.no_grad():
+        nll = float(model.loss(data.test))
+    # One Gaussian, fitted in closed form (maximum likelihood: sample mean and covariance).
+    mean = data.train.mean(0)
+    cov = torch.cov(data.train.T, correction=0)
+    gaussian = torch.distributions.MultivariateNormal(mean, covariance_matrix=cov)
+    baseline_nll = float(-gaussian.log_prob(data.test).mean())
+    return [QualityRow("toy-mixture", "test NLL (nats/point)", "one Gaussian (ML fit)", False,
+                       value=_r(nll), baseline_value=_r(baseline_nll))]
+
+
+# ----- images: GAN, VAE, pixel model --------------------------------------------------------
+# shipped name -> the scale its training data used (see genai_course.data.digits)
+IMAGE_MODELS = {"digits-gan": "symmetric", "digits-vae": "unit", "digits-pixel": "binary"}
+GMM_COMPONENTS = 10
+
+
+def to_unit(images: torch.Tensor, scale: str) -> torch.Tensor:
+    """Back to [0, 1] pixels, the scale the classifier reads."""
+    images = images.reshape(len(images), 8, 8).float()
+    return (images + 1) / 2 if scale == "symmetric" else images
+
+
+def fit_gmm_baseline(x_train: torch.Tensor, *, components: int = GMM_COMPONENTS,
+                     steps: int = 400, seed: int = 0):
+    """A diagonal Gaussian mixture on flattened images, the course's own ``GaussianMixture``.
+
+    Started from k-means centres and per-cluster spreads (a fair start, as one would use
+    in practice), then fitted by maximum likelihood with ``fit``.
+    """
+    from sklearn.cluster import KMeans
+
+    from genai_course.models import GaussianMixture, MixtureConfig
+    from genai_course.training import fit
+
+    flat = x_train.reshape(len(x_train), -1).float()
+    torch.manual_seed(seed)
+    model = GaussianMixture(MixtureConfig(n_components=components, dim=flat.shape[1]))
+    km = KMeans(components, n_init=3, random_state=seed).fit(flat.numpy())
+    labels = torch.as_tensor(km.labels_)
+    with torch.no_grad():
+        model.means.copy_(torch.as_tensor(km.cluster_centers_, dtype=torch.float32))
+        for k in range(components):
+            members = flat[labels == k]
+            model.log_scales[k] = (members.std(0, correction=0) + 0.05).log()
+            model.logits[k] = math.log(max(len(members), 1) / len(flat))
+    fit(model, flat, steps=steps, batch_size=256, lr=0.01, seed=seed, progress=False)
+    return model
+
+
+def gmm_samples(model, n: int, scale: str, seed: int = 0) -> torch.Tensor:
+    """Sample the mixture and clip to the pixel range of ``scale`` (binarise for "binary")."""
+    g = torch.Generator().manual_seed(seed)
+    x = model.sample(n, generator=g).reshape(n, 8, 8)
+    if scale == "binary":
+        return (x > 0.5).float()
+    low = -1.0 if scale == "symmetric" else 0.0
+    return x.clamp(low, 1.0)
+
+
+def image_measures(samples_unit: torch.Tensor, train_unit: torch.Tensor,
+                   test_unit: torch.Tensor) -> dict[str, float]:
+    """Fréchet distance to the held-out digits, class coverage and near-copy fraction."""
+    from genai_course.metrics import images as metrics
+
+    report = metrics.image_report(samples_unit, train_unit, test_unit)
+    return {"fd": float(report["fd"]), "coverage": float(report["coverage"]),
+            "near_copies": float(report["near_copies"])}
+
+
+def image_rows(quick: bool = False) -> list[QualityRow]:
+    """One block of rows per shipped image model (rows saying "not shipped" for the others)."""
+    from genai_course.data import load_digits
+    from genai_course.pretrained.store import available, load_pretrained
+
+    shipped = set(available())
+    unit = load_digits("unit")
+    rows: list[QualityRow] = []
+    baselines: dict[str, dict] = {}
+    floors: dict[str, dict] = {}
+    n = 500 if quick else len(unit.x_train)
+    for name, scale in IMAGE_MODELS.items():
+        base_name = f"Gaussian mixture, {GMM_COMPONENTS} components"
+        specs = [("Fréchet distance (classifier features)", "fd", False, True),
+                 ("class coverage", "coverage", True, False),
+                 ("near-copy fraction", "near_copies", False, False)]
+        if name not in shipped:
+            rows += [QualityRow(name, m, base_name, hib, primary, error="not shipped yet")
+                     for m, _, hib, primary in specs]
+            continue
+        data = load_digits(scale)
+        train_u, test_u = to_unit(data.x_train, scale), to_unit(data.x_test, scale)
+        if scale not in baselines:
+            gmm = fit_gmm_baseline(data.x_train, steps=150 if quick else 400)
+            baselines[scale] = image_measures(to_unit(gmm_samples(gmm, n, scale), scale), train_u, test_u)
+            floors[scale] = image_measures(train_u[:n], train_u, test_u)
+        model = load_pretrained(name)
+        torch.manual_seed(0)
+        samples = model.sample(n, generator=torch.Generator().manual_seed(0))
+        measured = image_measures(to_unit(samples, scale), train_u, test_u)
+        for measure, key, hib, primary in specs:
+            rows.append(QualityRow(name, measure, base_name, hib, primary,
+                                   value=_r(measured[key]), baseline_value=_r(baselines[scale][key]),
+                                   floor=_r(floors[scale][key]),
+                                   note=f"{n} samples, {scale} pixels" if key == "fd" else ""))
+    return rows
+
+
+# ----- text: the char model against the best n-gram ----------------------------------------
+def char_rows(quick: bool = False) -> list[QualityRow]:
+    from genai_course.models.ngram import best_ngram
+    from genai_course.pretrained.store import load_pretrained
+    from genai_course.recipes import char_gru
+
+    model = load_pretrained("char-gru")
+    _, train_ids, valid_ids = char_gru.corpus_split()
+    loss = char_gru.validation_loss(model)
+    orders, ks = ((3, 4, 5), (0.03, 0.1)) if quick else ((2, 3, 4, 5, 6), (0.01, 0.03, 0.1, 0.3))
+    baseline, _ = best_ngram(train_ids, valid_ids, orders=orders, ks=ks)
+    baseline_loss = char_gru.validation_loss(baseline)
+    return [QualityRow("char-gru", "validation loss (nats/char)",
+                       f"best n-gram ({baseline.config.n}-gram, k={baseline.config.k})", False,
+                       value=_r(loss), baseline_value=_r(baseline_loss),
+                       note=f"n-gram order and smoothing chosen on the validation text among "
+                            f"n in {orders}, k in {ks} (favours the baseline)")]
+
+
+# ----- music: the chorale model against a Markov chain ---------------------------------------
+def music_rows(quick: bool = False) -> list[QualityRow]:
+    from genai_course.music import evaluation
+
+    result = evaluation.compare_with_markov(quick=quick)
+    return [QualityRow("chorale-gru", result["measure"], result["baseline"], False,
+                       value=_r(result["value"]), baseline_value=_r(result["baseline_value"]))]
+
+
+EVALUATIONS: list[tuple[str, Callable[[bool], list[QualityRow]], str, str]] = [
+    # (model(s), function, primary measure, baseline) - the last two only for error rows
+    ("toy-mixture", toy_mixture_rows, "test NLL (nats/point)", "one Gaussian (ML fit)"),
+    ("digits images", image_rows, "Fréchet distance (classifier features)", "Gaussian mixture"),
+    ("char-gru", char_rows, "validation loss (nats/char)", "best n-gram"),
+    ("chorale-gru", music_rows, "validation loss (nats/token)", "Markov chain"),
+]
+
+
+def _missing(error: Exception) -> bool:
+    from genai_course.pretrained.store import CheckpointError
+
+    return isinstance(error, (ImportError, CheckpointError, KeyError))
+
+
+def run_quality(*, quick: bool = False, threads: int = 1, log=print) -> tuple[list[QualityRow], list[str]]:
+    """Every evaluation in turn; a missing model or module becomes a row, a crash an error."""
+    from genai_course.seeding import seed_everything
+
+    rows: list[QualityRow] = []
+    errors: list[str] = []
+    previous = torch.get_num_threads()
+    try:
+        for name, function, measure, baseline in EVALUATIONS:
+            seed_everything(0, threads=threads)
+            if log:
+                log(f"  quality: {name}")
+            try:
+                rows.extend(function(quick))
+            except Exception as error:
+                text = f"{type(error).__name__}: {error}"
+                rows.append(QualityRow(name, measure, baseline, False,
+                                       error=("not available: " if _missing(error) else "failed: ") + text[:200]))
+                if not _missing(error):
+                    errors.append(f"quality {name}: {text}")
+    finally:
+        torch.set_num_threads(previous)
+    return rows, errors

@@ -1,0 +1,146 @@
+"""The benchmark's output: a table on the terminal, Markdown and JSON in ``--out DIR``."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+NOTEBOOK_COLUMNS = ["notebook", "kind", "wall s", "CPU s", "peak MB", "threads", "slowest cell", "status"]
+QUALITY_COLUMNS = ["model", "measure", "value", "baseline", "baseline value", "ratio",
+                   "real vs real", "better", "beats baseline"]
+SCALING_COLUMNS = ["model", "axis", "size", "train step ms (wall)", "train step ms (CPU)",
+                   "sample ms (wall)", "sample ms (CPU)", "one sample call makes"]
+TARGET_COLUMNS = ["target", "limit", "measured", "verdict"]
+
+
+def _fmt(value, digits: int = 3) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        return f"{value:.{digits}g}" if abs(value) < 1000 else f"{value:.0f}"
+    return str(value)
+
+
+def markdown_table(columns: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    for row in rows:
+        cells = [_fmt(v).replace("|", "\\|").replace("\n", " ") for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def notebook_rows(runs: list[dict]) -> list[list]:
+    return [[r["name"], r["kind"], round(r["wall_s"], 1), round(r["cpu_s"], 1),
+             round(r["peak_rss_mb"]), r["threads"],
+             f"#{r['slowest_cell']} {r['slowest_cell_s']:.1f} s: {r['slowest_cell_source']}"
+             if r["slowest_cell"] >= 0 else "-",
+             "ok" if not r["error"] else f"ERROR {r['error']}"] for r in runs]
+
+
+def quality_rows(rows: list[dict]) -> list[list]:
+    out = []
+    for r in rows:
+        if r.get("error"):
+            out.append([r["model"], r["measure"], "-", r["baseline"], "-", "-", "-", "-",
+                        f"not evaluated: {r['error']}"])
+            continue
+        out.append([r["model"], r["measure"] + ("" if r["primary"] else " (secondary)"),
+                    r["value"], r["baseline"], r["baseline_value"], r["ratio"], r["floor"],
+                    "higher" if r["higher_is_better"] else "lower", r["beats"]])
+    return out
+
+
+def scaling_rows(points: list[dict]) -> list[list]:
+    return [[p["model"], p["axis"], p["size"], p["train_step_ms"], p.get("train_step_cpu_ms"),
+             p["sample_ms"], p.get("sample_cpu_ms"), p["sample_what"]] for p in points]
+
+
+def target_rows(checks: list[dict]) -> list[list]:
+    return [[c["name"], c["target"], c["measured"], c["verdict"]] for c in checks]
+
+
+def to_markdown(report: dict) -> str:
+    """The whole report as Markdown: machine, targets, then one table per part."""
+    m = report["machine"]
+    parts = [
+        "# genai-course benchmark",
+        "",
+        f"Measured {m['date_utc']} on {m['cpu']}, {m['logical_cores']} logical cores, "
+        f"{m['memory_gb']} GB RAM, {m['os']}, Python {m['python']}, torch {m['torch']}, "
+        f"{m['torch_threads']} torch thread(s) per kernel. Load average (1/5/15 min) at the start "
+        f"{m.get('load_average_start')}, at the end {m.get('load_average_end')}"
+        + (" (other work was running: wall times are inflated; CPU times much less so)."
+           if _busy(m) else "."),
+    ]
+    if report.get("quick"):
+        parts += ["", "**Quick run**: a subset of the notebooks and a small scaling grid."]
+    if report.get("targets"):
+        parts += ["", "## Targets", "", markdown_table(TARGET_COLUMNS, target_rows(report["targets"]))]
+    if report.get("notebooks") is not None:
+        s = report.get("notebook_summary", {})
+        parts += ["", "## Notebooks (each in a fresh kernel, one after the other)", "",
+                  markdown_table(NOTEBOOK_COLUMNS, notebook_rows(report["notebooks"])), "",
+                  f"Total: wall {s.get('total_wall_s')} s, CPU {s.get('total_cpu_s')} s over "
+                  f"{s.get('notebooks')} notebooks. Wall time excludes the kernel's start "
+                  "(about a second each); CPU time is user + system of the kernel and its children."]
+    if report.get("quality") is not None:
+        parts += ["", "## Model quality against baselines (held-out data, same run)", "",
+                  markdown_table(QUALITY_COLUMNS, quality_rows(report["quality"])), "",
+                  "ratio = value / baseline value; \"real vs real\" is the same measure between "
+                  "two sets of real data (the best a model can hope for). The primary measure of each "
+                  "model decides the target; secondary measures are context."]
+        notes = [r for r in report["quality"] if r.get("note")]
+        if notes:
+            parts += [""] + [f"- {r['model']}, {r['measure']}: {r['note']}" for r in notes]
+    if report.get("scaling") is not None:
+        parts += ["", "## How cost grows (median of repeated timings)", "",
+                  markdown_table(SCALING_COLUMNS, scaling_rows(report["scaling"]))]
+        fits = report.get("scaling_fits") or []
+        if fits:
+            parts += ["", "Growth exponent k of CPU time ~ size^k, fitted on a log-log scale:", ""]
+            parts += [f"- {f['model']}, {f['axis']}: train step ~ size^{f['train_exponent']}, "
+                      f"sampling ~ size^{f['sample_exponent']}" for f in fits]
+    if report.get("errors"):
+        parts += ["", "## Errors", ""] + [f"- {e}" for e in report["errors"]]
+    return "\n".join(parts) + "\n"
+
+
+def _busy(machine: dict) -> bool:
+    loads = [x for key in ("load_average_start", "load_average_end")
+             for x in (machine.get(key) or [])[:1]]
+    return bool(loads) and max(loads) > 1.5 * machine.get("torch_threads", 1)
+
+
+def write(report: dict, out_dir) -> tuple[Path, Path]:
+    """Write ``bench.json`` and ``bench.md`` into ``out_dir`` (created if needed)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = out / "bench.json", out / "bench.md"
+    plain = json.loads(json.dumps(report, default=_json_default), parse_constant=lambda _: None)
+    json_path.write_text(json.dumps(_finite(plain), indent=2, allow_nan=False) + "\n")
+    md_path.write_text(to_markdown(report))
+    return json_path, md_path
+
+
+def _json_default(value):
+    if hasattr(value, "as_dict"):
+        return value.as_dict()
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _finite(value):
+    """Strict JSON has no NaN or infinity: write them as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value

@@ -1,0 +1,115 @@
+"""``genai-course bench``: time, memory and model quality of the whole course, in one command.
+
+Three parts, each can run alone with ``--only``:
+
+- ``notebooks``: every lesson and solution notebook in a fresh kernel, one after the other
+  (wall time, CPU time, peak memory);
+- ``quality``: every shipped model on held-out data next to a simple baseline fitted in
+  the same run;
+- ``scaling``: time per training step and per sampling call against model width,
+  sequence length and image side.
+
+It prints the tables and the course's targets (met or missed), and with ``--out DIR``
+writes ``bench.md`` and ``bench.json``. It is a measurement, not a test: a missed target
+does not change the exit status (only a notebook that raises an error or a part that
+crashes does), since timings on a busy machine say little about the course.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+PARTS = ("notebooks", "quality", "scaling")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--quick", action="store_true",
+                        help="a subset for development: lesson 00 and one solution, a small "
+                             "scaling grid, fewer samples")
+    parser.add_argument("--out", metavar="DIR", help="write bench.md and bench.json into DIR")
+    parser.add_argument("--only", choices=PARTS, action="append",
+                        help="run only this part (repeatable); default: all three")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads per kernel (default: the course's default, "
+                             "GENAI_COURSE_THREADS or up to 2)")
+    parser.add_argument("--root", default=None,
+                        help="the course folder holding lessons/ and solutions/ "
+                             "(default: found from the package or the current folder)")
+    parser.add_argument("--cell-timeout", type=int, default=600,
+                        help="seconds a single notebook cell may run before it is stopped")
+
+
+def course_root(given=None) -> Path:
+    """The folder with lessons/: the one given, the package's checkout, or the current one."""
+    candidates = [Path(given)] if given else [Path(__file__).resolve().parents[2], Path.cwd()]
+    for candidate in candidates:
+        if (candidate / "lessons").is_dir():
+            return candidate
+    raise FileNotFoundError(f"No lessons/ folder in {', '.join(map(str, candidates))}: run the "
+                            "benchmark from the course folder or pass --root.")
+
+
+def _log(*args, **kwargs):
+    kwargs.setdefault("flush", True)
+    print(*args, **kwargs)
+
+
+def run(args) -> int:
+    from genai_course.bench import machine, report, targets
+    from genai_course.seeding import default_threads
+    from genai_course.validation import check_positive_int
+
+    threads = check_positive_int("--threads", args.threads) if args.threads else default_threads()
+    parts = args.only or list(PARTS)
+    started = time.perf_counter()
+    result: dict = {"quick": bool(args.quick), "parts": parts,
+                    "machine": machine.describe(threads), "errors": []}
+    checks = []
+    failed = False
+
+    if "notebooks" in parts:
+        from genai_course.bench import notebooks
+
+        paths = notebooks.course_notebooks(course_root(args.root), quick=args.quick)
+        _log(f"Notebooks: {len(paths)}, each in a fresh kernel with {threads} torch thread(s).")
+        runs = notebooks.run_notebooks(paths, threads=threads, cell_timeout=args.cell_timeout,
+                                       log=_log)
+        result["notebooks"] = [r.as_dict() for r in runs]
+        result["notebook_summary"] = notebooks.summarise(runs)
+        checks += targets.notebook_targets(runs, complete=not args.quick)
+        failed |= any(not r.ok for r in runs)
+
+    if "quality" in parts:
+        from genai_course.bench import quality
+
+        _log("Quality: shipped models against baselines fitted in this run.")
+        rows, errors = quality.run_quality(quick=args.quick, threads=threads, log=_log)
+        result["quality"] = [r.as_dict() for r in rows]
+        result["errors"] += errors
+        checks += targets.quality_targets(rows)
+
+    if "scaling" in parts:
+        from genai_course.bench import scaling
+
+        _log(f"Scaling: median timings with {threads} torch thread(s).")
+        points, fits, errors = scaling.run_scaling(quick=args.quick, threads=threads, log=_log)
+        result["scaling"] = [p.as_dict() for p in points]
+        result["scaling_fits"] = fits
+        result["errors"] += errors
+
+    result["targets"] = [c.as_dict() for c in checks]
+    result["machine"]["load_average_end"] = machine.load_average()
+    result["bench_seconds"] = round(time.perf_counter() - started, 1)
+    failed |= bool(result["errors"])
+
+    print()
+    print(report.to_markdown(result))
+    print(f"Benchmark took {result['bench_seconds']:.0f} s.")
+    if args.out:
+        json_path, md_path = report.write(result, args.out)
+        print(f"Wrote {md_path} and {json_path}.")
+    if failed:
+        print("Some notebooks or benchmark parts failed: see the errors above.", file=sys.stderr)
+    return 1 if failed else 0
