@@ -14,6 +14,8 @@ import sys
 COMMANDS = [
     ("train", "genai_course.commands.train", "train a shipped model from scratch and save its weights"),
     ("models", "genai_course.commands.models", "list the shipped models and their measured figures"),
+    ("slides", "genai_course.commands.slides", "export lessons to reveal.js slides that work offline"),
+    ("build-site", "genai_course.commands.site", "execute the lessons and write a static HTML course site"),
     ("bench", "genai_course.commands.bench", "measure the course: notebook time and memory, model quality, scaling"),
 ]
 
