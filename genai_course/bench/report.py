@@ -100,7 +100,8 @@ def to_markdown(report: dict) -> str:
     if report.get("scaling") is not None:
         parts += ["", "## How cost grows (median of repeated timings)", "",
                   markdown_table(SCALING_COLUMNS, scaling_rows(report["scaling"]))]
-        fits = report.get("scaling_fits") or []
+        fits = [f for f in report.get("scaling_fits") or []
+                if f["train_exponent"] is not None or f["sample_exponent"] is not None]
         if fits:
             parts += ["", "Growth exponent k of CPU time ~ size^k, fitted on a log-log scale:", ""]
             parts += [f"- {f['model']}, {f['axis']}: train step ~ size^{f['train_exponent']}, "

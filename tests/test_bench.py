@@ -1,0 +1,207 @@
+"""The benchmark's machinery: notebook measurements, baseline comparison, targets, report.
+
+No timing thresholds: only relations that hold however busy the machine is (CPU time of
+a fixed amount of work, memory of a fixed allocation).
+"""
+
+import argparse
+import json
+
+import nbformat
+import pytest
+import torch
+
+from genai_course.bench import notebooks, quality, report, scaling, targets
+from genai_course.bench.notebooks import NotebookRun, run_notebook
+from genai_course.bench.quality import QualityRow, compare
+from genai_course.commands import bench as bench_command
+
+
+def write_notebook(path, *sources):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# a title")] + [nbformat.v4.new_code_cell(s) for s in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("course") / "lessons"
+    folder.mkdir()
+    small = write_notebook(folder / "01_small.ipynb", "x = 1", "raise ValueError('boom')", "y = 2")
+    big = write_notebook(
+        folder / "02_big.ipynb",
+        "import os\nassert os.environ['GENAI_COURSE_THREADS'] == '3'",
+        "import numpy as np\nblock = np.ones(25_000_000)  # 200 MB, every page touched",
+        "total = sum(i * i for i in range(2_000_000))  # a fixed amount of CPU work",
+    )
+    return run_notebook(small, threads=1), run_notebook(big, threads=3)
+
+
+def test_a_failing_cell_is_recorded_and_ends_the_notebook(measured):
+    small, _ = measured
+    assert not small.ok
+    assert "cell 2" in small.error and "ValueError: boom" in small.error
+    assert small.cells == 2  # the cell after the error never ran
+    assert small.kind == "lesson" and small.name == "lessons/01_small"
+
+
+def test_memory_cpu_and_threads_are_measured(measured):
+    small, big = measured
+    assert big.ok, big.error
+    assert big.threads == 3 and big.cells == 3 and len(big.cell_seconds) == 3
+    assert big.peak_rss_mb - small.peak_rss_mb >= 150
+    assert big.peak_rss_mb < 4000
+    assert big.cpu_s > small.cpu_s + 0.05
+    assert big.wall_s > 0 and big.startup_s > 0
+    assert big.slowest_cell in (2, 3)  # the allocation or the loop, not the import of os
+    summary = notebooks.summarise([small, big])
+    assert summary["failed"] == 1 and summary["notebooks"] == 2
+    assert summary["max_peak_rss_mb"] == big.peak_rss_mb
+
+
+def test_course_notebooks_lists_lessons_then_solutions(tmp_path):
+    for folder, name in [("lessons", "01_b"), ("lessons", "00_a"), ("solutions", "00_a"),
+                         ("lessons", "README")]:
+        (tmp_path / folder).mkdir(exist_ok=True)
+        write_notebook(tmp_path / folder / f"{name}.ipynb", "pass")
+    names = [f"{p.parent.name}/{p.stem}" for p in notebooks.course_notebooks(tmp_path)]
+    assert names == ["lessons/00_a", "lessons/01_b", "solutions/00_a"]
+    quick = [f"{p.parent.name}/{p.stem}" for p in notebooks.course_notebooks(tmp_path, quick=True)]
+    assert quick == ["lessons/00_a", "solutions/00_a"]
+
+
+def test_missing_notebook_and_bad_threads_give_clear_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="No notebook"):
+        run_notebook(tmp_path / "nope.ipynb", threads=1)
+    with pytest.raises(ValueError, match="threads"):
+        run_notebook(tmp_path / "nope.ipynb", threads=0)
+
+
+@pytest.mark.parametrize("value, baseline, higher, expected", [
+    (2.0, 4.0, False, (0.5, True)),     # a loss half the baseline's
+    (5.0, 4.0, False, (1.25, False)),
+    (0.9, 0.6, True, (1.5, True)),      # coverage above the baseline's
+    (0.5, 0.6, True, (0.8333, False)),
+    (3.0, 3.0, False, (1.0, False)),    # a tie does not beat
+    (1.0, 0.0, False, (None, False)),   # no ratio against zero, but still compared
+    (None, 1.0, False, (None, None)),
+    (float("nan"), 1.0, True, (None, None)),
+])
+def test_compare_ratio_and_beats(value, baseline, higher, expected):
+    assert compare(value, baseline, higher_is_better=higher) == expected
+
+
+def test_quality_row_and_quality_target():
+    good = QualityRow("a", "loss", "n-gram", False, value=1.5, baseline_value=2.0)
+    bad = QualityRow("b", "FD", "mixture", False, value=3.0, baseline_value=2.0)
+    secondary = QualityRow("b", "coverage", "mixture", True, primary=False, value=0.1, baseline_value=0.9)
+    missing = QualityRow("c", "loss", "Markov", False, error="not shipped yet")
+    assert good.as_dict()["ratio"] == 0.75 and good.beats
+    assert missing.beats is None
+    [check] = targets.quality_targets([good, secondary])
+    assert check.met is True  # a secondary measure does not decide
+    [check] = targets.quality_targets([good, bad, missing])
+    assert check.met is False and "not: b" in check.measured and "not evaluated: c" in check.measured
+    [check] = targets.quality_targets([good, missing])
+    assert check.met is None  # incomplete: not claimed as met
+
+
+def run_of(name, kind, wall, peak=500.0, error=""):
+    return NotebookRun(name=name, path=f"{name}.ipynb", kind=kind, threads=2, wall_s=wall,
+                       cpu_s=wall / 2, peak_rss_mb=peak, error=error)
+
+
+def test_notebook_targets_met_and_missed():
+    runs = [run_of("l0", "lesson", 30), run_of("l1", "lesson", 50), run_of("l2", "lesson", 95, 2500),
+            run_of("s0", "solution", 20, error="cell 3: AssertionError")]
+    checks = {c.name: c for c in targets.notebook_targets(runs)}
+    assert checks["every lesson"].met is False and "l2" in checks["every lesson"].measured
+    assert checks["median lesson"].met is True and checks["median lesson"].measured.startswith("50.0")
+    assert checks["whole course (lessons + solutions)"].met is True  # 195 s
+    assert checks["peak kernel memory"].met is False
+    assert checks["every notebook runs without error"].met is False
+    partial = {c.name: c for c in targets.notebook_targets(runs, complete=False)}
+    assert partial["whole course (lessons + solutions)"].met is None
+
+
+def test_growth_exponent():
+    assert scaling.growth_exponent([1, 2, 4], [3.0, 12.0, 48.0]) == pytest.approx(2.0)
+    assert scaling.growth_exponent([8, 16], [5.0, 5.0]) == pytest.approx(0.0)
+    assert scaling.growth_exponent([8], [5.0]) is None
+
+
+def test_median_seconds_counts_calls():
+    calls = []
+    timing = scaling.median_seconds(lambda: calls.append(1), repeats=3, warmup=1, min_block_s=0)
+    assert len(calls) == 1 + 1 + 3  # warm-up, calibration, three timed blocks of one call
+    assert timing.wall_s >= 0 and timing.cpu_s >= 0
+
+
+def sample_report():
+    runs = [run_of("lessons/00_a", "lesson", 40.0), run_of("solutions/00_a", "solution", 10.0)]
+    rows = [QualityRow("char-gru", "validation loss (nats/char)", "best n-gram", False,
+                       value=1.2, baseline_value=1.5, note="a note"),
+            QualityRow("digits-gan", "class coverage", "mixture", True, primary=False,
+                       value=float("nan"), baseline_value=0.9),
+            QualityRow("chorale-gru", "loss", "Markov chain", False, error="not shipped yet")]
+    points = [scaling.ScalingPoint("GAN (MLP)", "width (hidden units)", 64, 1.5, 0.2, "64 images", 1.0, 0.1)]
+    return {
+        "quick": False,
+        "machine": {"date_utc": "2026-01-01 00:00 UTC", "cpu": "Test CPU", "logical_cores": 2,
+                    "memory_gb": 24.0, "os": "Linux", "python": "3.11", "torch": "2.13",
+                    "torch_threads": 2, "load_average_start": [5.0, 4.0, 3.0],
+                    "load_average_end": [4.0, 4.0, 3.0]},
+        "notebooks": [r.as_dict() for r in runs],
+        "notebook_summary": notebooks.summarise(runs),
+        "quality": [r.as_dict() for r in rows],
+        "scaling": [p.as_dict() for p in points],
+        "scaling_fits": scaling.fits(points),
+        "targets": [c.as_dict() for c in targets.notebook_targets(runs) + targets.quality_targets(rows)],
+        "errors": [],
+    }
+
+
+def test_report_writes_valid_json_and_markdown(tmp_path):
+    json_path, md_path = report.write(sample_report(), tmp_path / "out")
+    data = json.loads(json_path.read_text())  # strict JSON: NaN was written as null
+    assert "NaN" not in json_path.read_text()
+    assert data["quality"][1]["value"] is None and data["quality"][0]["beats"] is True
+    assert data["notebooks"][0]["wall_s"] == 40.0 and data["machine"]["torch_threads"] == 2
+    text = md_path.read_text()
+    for columns in (report.NOTEBOOK_COLUMNS, report.QUALITY_COLUMNS, report.SCALING_COLUMNS,
+                    report.TARGET_COLUMNS):
+        assert "| " + " | ".join(columns) + " |" in text
+    assert "| lessons/00_a | lesson | 40 | 20 | 500 | 2 |" in text
+    assert "| char-gru | validation loss (nats/char) | 1.2 | best n-gram | 1.5 | 0.8 |" in text
+    assert "not evaluated: not shipped yet" in text
+    assert "2 torch thread(s)" in text and "wall times are inflated" in text  # load 5 on 2 threads
+    assert "size^None" not in text  # one point per axis: no exponent line
+    assert "| median lesson | <= 60 s wall | 40.0 s | met |" in text
+
+
+def test_markdown_table_escapes_pipes():
+    table = report.markdown_table(["a", "b"], [["x|y", 1.23456]])
+    assert table.splitlines()[2] == "| x\\|y | 1.23 |"
+
+
+def test_gmm_baseline_samples_stay_in_the_pixel_range():
+    x = (torch.rand(200, 8, 8) > 0.5).float()
+    gmm = quality.fit_gmm_baseline(x, components=3, steps=5)
+    binary = quality.gmm_samples(gmm, 50, "binary")
+    assert binary.shape == (50, 8, 8) and set(binary.unique().tolist()) <= {0.0, 1.0}
+    symmetric = quality.gmm_samples(gmm, 50, "symmetric")
+    assert symmetric.min() >= -1 and symmetric.max() <= 1
+    assert quality.to_unit(symmetric, "symmetric").min() >= 0
+
+
+def test_command_arguments():
+    parser = argparse.ArgumentParser()
+    bench_command.add_arguments(parser)
+    args = parser.parse_args(["--quick", "--only", "scaling", "--out", "x"])
+    assert args.quick and args.only == ["scaling"] and args.out == "x"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--only", "everything"])
+    with pytest.raises(FileNotFoundError, match="lessons/"):
+        bench_command.course_root("/nonexistent-folder")
