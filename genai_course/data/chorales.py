@@ -10,7 +10,8 @@ How a melody is extracted, and why:
 
 - the **soprano** part is picked by its name: the first part is not always the soprano
   (BWV 1.6 starts with a horn);
-- notes tied over a barline are merged into one note, grace notes (no duration) are dropped;
+- notes tied over a barline are merged into one note, grace notes (no duration) are dropped
+  (see :func:`genai_course.music.convert.notes_from_part`);
 - a note carrying a **fermata** ends a phrase in a chorale, so it is flagged;
 - **duplicates** are removed: ``corpus.chorales.Iterator()`` yields 371 chorales but only
   350 distinct files (some are listed twice), the corpus holds some pieces twice
@@ -62,33 +63,16 @@ def find_soprano(score):
 
 
 def _quarter_length(value) -> float:
-    """Durations are stored as floats; every chorale duration is a multiple of 1/8 or 1/3."""
     return float(Fraction(value).limit_denominator(48))
 
 
 def extract_melody(score, corpus_name: str) -> dict:
     """The soprano melody of one parsed chorale, in the stored form described above."""
-    from music21 import expressions, key, meter
+    from music21 import key, meter
 
-    part = find_soprano(score).stripTies()
-    notes = []
-    for element in part.flatten().notesAndRests:
-        if element.quarterLength == 0:  # grace notes take no time
-            continue
-        if element.isChord:
-            pitch = max(p.midi for p in element.pitches)  # the top voice is the melody
-        else:
-            pitch = None if element.isRest else int(element.pitch.midi)
-        fermata = int(any(isinstance(e, expressions.Fermata) for e in element.expressions))
-        length = _quarter_length(element.quarterLength)
-        if notes and pitch is None and notes[-1][0] is None:
-            notes[-1][1] += length  # consecutive rests: one rest
-            continue
-        notes.append([pitch, length, fermata])
-    while notes and notes[0][0] is None:  # rests before the first note carry nothing
-        notes.pop(0)
-    while notes and notes[-1][0] is None:
-        notes.pop()
+    from genai_course.music.convert import notes_from_part
+
+    notes = [list(note) for note in notes_from_part(find_soprano(score))]
 
     flat = score.flatten()
     signature = flat.getElementsByClass(key.KeySignature).first()
