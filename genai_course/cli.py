@@ -17,6 +17,9 @@ COMMANDS = [
     ("slides", "genai_course.commands.slides", "export lessons to reveal.js slides that work offline"),
     ("build-site", "genai_course.commands.site", "execute the lessons and write a static HTML course site"),
     ("bench", "genai_course.commands.bench", "measure the course: notebook time and memory, model quality, scaling"),
+    ("release", "genai_course.commands.release", "write the student exercises (exercises/) from solutions/"),
+    ("grade", "genai_course.commands.grade", "grade submitted exercise notebooks into a gradebook"),
+    ("check", "genai_course.commands.check", "run the visible tests of one exercise notebook"),
 ]
 
 
