@@ -9,11 +9,19 @@
 from genai_course.data.chorales import MelodySplit, load_chorale_melodies, split_chorales
 from genai_course.data.digits import DigitSplit, load_digits
 from genai_course.data.fingerprint import fingerprint
-from genai_course.data.text import CORPORA, load_corpus, load_text, split_text
+from genai_course.data.text import (
+    CORPORA,
+    load_corpus,
+    load_text,
+    split_text,
+    text_batches,
+    text_windows,
+)
 from genai_course.data.toy2d import TOY2D_NAMES, Split, load_toy2d, make_toy2d
 
 __all__ = [
     "CORPORA", "DigitSplit", "Split", "TOY2D_NAMES", "fingerprint", "load_corpus",
     "MelodySplit", "load_chorale_melodies", "split_chorales",
-    "load_digits", "load_text", "load_toy2d", "make_toy2d", "split_text",
+    "load_digits", "load_text", "load_toy2d", "make_toy2d", "split_text", "text_batches",
+    "text_windows",
 ]

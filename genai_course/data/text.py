@@ -54,3 +54,52 @@ def split_text(text: str, validation_fraction: float = 0.1) -> tuple[str, str]:
     if cut == 0 or cut == len(text):
         raise ValueError(f"text of {len(text)} characters is too short to split.")
     return text[:cut], text[cut:]
+
+
+def _check_ids(ids, block_size: int) -> None:
+    import torch
+
+    if not isinstance(ids, torch.Tensor) or ids.dtype != torch.long or ids.ndim != 1:
+        raise ValueError("ids must be a 1-D long tensor of token ids (tokenizer.encode(text)), got "
+                         f"{getattr(ids, 'dtype', type(ids).__name__)} {tuple(getattr(ids, 'shape', ()))}.")
+    if len(ids) <= block_size:
+        raise ValueError(f"ids hold {len(ids)} tokens, too few for windows of {block_size}; "
+                         "use a longer text or a smaller block_size.")
+
+
+def text_batches(ids, block_size: int):
+    """A ``get_batch(batch_size, generator)`` for :func:`genai_course.fit` on encoded text.
+
+    Each call cuts ``batch_size`` windows at random offsets: inputs ``x = ids[i:i+T]`` and
+    targets ``y = ids[i+1:i+T+1]`` (every position predicts the next token).
+    """
+    import torch
+
+    from genai_course.validation import check_positive_int
+
+    block_size = check_positive_int("block_size", block_size)
+    _check_ids(ids, block_size)
+
+    def get_batch(batch_size: int, generator=None):
+        starts = torch.randint(len(ids) - block_size, (batch_size,), generator=generator)
+        offsets = torch.arange(block_size)
+        x = ids[starts[:, None] + offsets]
+        y = ids[starts[:, None] + offsets + 1]
+        return x, y
+
+    return get_batch
+
+
+def text_windows(ids, block_size: int):
+    """All consecutive, non-overlapping (x, y) windows of ``ids``: a fixed evaluation set.
+
+    Evaluating on the same windows every time makes a validation loss reproducible.
+    """
+    from genai_course.validation import check_positive_int
+
+    block_size = check_positive_int("block_size", block_size)
+    _check_ids(ids, block_size)
+    n = (len(ids) - 1) // block_size
+    x = ids[: n * block_size].view(n, block_size)
+    y = ids[1: n * block_size + 1].view(n, block_size)
+    return x, y
