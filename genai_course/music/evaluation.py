@@ -1,0 +1,296 @@
+"""Measuring melodies against the corpus: statistics, key, copying, and a Markov baseline.
+
+No single number says "this is good music", so we compare *statistics* of generated
+melodies with those of real ones, and run the same measures on random melodies to see
+what a bad score looks like:
+
+- **pitch-class histogram**: how often each of the 12 pitch classes (C, C#, ... B) occurs,
+  after transposing every melody to C (major) or A (minor), so keys do not blur the picture;
+- **interval histogram**: how far the melody moves from one note to the next (in
+  semitones, -12..+12); chorale melodies move mostly by step;
+- **distance** between two histograms: the *total variation distance*
+  ``0.5 * sum |p - q|``: 0 for identical histograms, 1 for histograms with no overlap;
+- **key consistency**: music21's Krumhansl-Schmuckler key analysis correlates the melody's
+  pitch-class durations with a key profile; its correlation coefficient (up to 1) says how
+  clearly the melody is in one key;
+- **rhythm statistics**: mean note length, share of quarter and eighth notes, notes per phrase;
+- **copying**: the longest stretch of a generated melody that also occurs in the training
+  melodies (in intervals and durations, so a transposed copy counts), and the fraction of
+  its n-grams found there;
+- a **Markov-chain baseline**: next-token probabilities from counts of the previous
+  ``order`` tokens. A neural model has to beat it to be worth its parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from genai_course.validation import check_number, check_positive_int
+
+MAX_INTERVAL = 12
+PITCH_CLASSES = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B")
+
+
+def _notes(melody):
+    """Accept a melody dict (with ``notes``) or a list of notes."""
+    notes = melody["notes"] if isinstance(melody, dict) else melody
+    return [tuple(n) for n in notes]
+
+
+def _pitches(melody):
+    return [n[0] for n in _notes(melody) if n[0] is not None]
+
+
+def _check_melodies(melodies):
+    melodies = list(melodies)
+    if not melodies or not any(_pitches(m) for m in melodies):
+        raise ValueError("Give at least one melody with notes (a list of (pitch, quarter_length[, fermata])).")
+    return melodies
+
+
+# -- histograms ---------------------------------------------------------------------------
+
+def pitch_class_histogram(melodies, *, shifts=None) -> np.ndarray:
+    """Share of note time spent on each pitch class (12 numbers summing to 1).
+
+    ``shifts`` (semitones per melody, e.g. ``key_analysis(m)["shift_to_c"]``) transposes
+    each melody first, so that every major key becomes C major and every minor key A minor.
+    """
+    melodies = _check_melodies(melodies)
+    counts = np.zeros(12)
+    for i, melody in enumerate(melodies):
+        shift = 0 if shifts is None else int(shifts[i])
+        for pitch, length, *_ in _notes(melody):
+            if pitch is not None:
+                counts[(pitch + shift) % 12] += float(length)
+    return counts / counts.sum()
+
+
+def interval_histogram(melodies, *, max_interval: int = MAX_INTERVAL) -> np.ndarray:
+    """Share of each melodic interval -max..+max semitones (larger leaps are clipped)."""
+    melodies = _check_melodies(melodies)
+    counts = np.zeros(2 * max_interval + 1)
+    for melody in melodies:
+        pitches = _pitches(melody)
+        for a, b in zip(pitches, pitches[1:], strict=False):
+            counts[int(np.clip(b - a, -max_interval, max_interval)) + max_interval] += 1
+    if counts.sum() == 0:
+        raise ValueError("The melodies hold no intervals (each needs at least two notes).")
+    return counts / counts.sum()
+
+
+def duration_histogram(melodies, durations) -> np.ndarray:
+    """Share of notes (and rests) with each duration in ``durations`` (others are ignored)."""
+    index = {float(d): i for i, d in enumerate(durations)}
+    counts = np.zeros(len(index))
+    for melody in _check_melodies(melodies):
+        for _, length, *_ in _notes(melody):
+            if float(length) in index:
+                counts[index[float(length)]] += 1
+    return counts / max(counts.sum(), 1)
+
+
+def histogram_distance(p, q) -> float:
+    """Total variation distance 0.5 * sum|p - q| between two histograms (each sums to 1)."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError(f"Histograms must have the same bins, got shapes {p.shape} and {q.shape}.")
+    for name, h in (("p", p), ("q", q)):
+        if (h < 0).any() or not math.isclose(h.sum(), 1.0, abs_tol=1e-6):
+            raise ValueError(f"{name} must be a histogram of non-negative shares summing to 1, "
+                             f"got sum {h.sum():.4f}.")
+    return float(0.5 * np.abs(p - q).sum())
+
+
+# -- key ----------------------------------------------------------------------------------
+
+def key_analysis(melody) -> dict:
+    """music21's key estimate for one melody: ``name`` ("G major"), ``correlation`` (its
+    coefficient) and ``shift_to_c`` (semitones that move the key to C major / A minor)."""
+    from genai_course.music.convert import to_stream
+
+    if not _pitches(melody):
+        raise ValueError("A melody without notes has no key.")
+    estimate = to_stream(_notes(melody)).analyze("key")
+    relative_major = estimate.tonic.pitchClass + (3 if estimate.mode == "minor" else 0)
+    return {"name": f"{estimate.tonic.name} {estimate.mode}",
+            "correlation": float(estimate.correlationCoefficient),
+            "shift_to_c": -relative_major % 12}
+
+
+def key_consistency(melodies) -> float:
+    """Mean key-analysis correlation over ``melodies`` (about 0.9 for chorale melodies)."""
+    return float(np.mean([key_analysis(m)["correlation"] for m in _check_melodies(melodies)]))
+
+
+# -- rhythm -------------------------------------------------------------------------------
+
+def rhythm_statistics(melodies) -> dict:
+    """Mean note length, share of quarter and eighth notes, notes per phrase (per fermata)."""
+    melodies = _check_melodies(melodies)
+    lengths = [float(n[1]) for m in melodies for n in _notes(m) if n[0] is not None]
+    fermatas = sum(int(n[2]) for m in melodies for n in _notes(m) if len(n) > 2)
+    return {
+        "mean_length": float(np.mean(lengths)),
+        "quarter_share": float(np.mean([x == 1.0 for x in lengths])),
+        "eighth_share": float(np.mean([x == 0.5 for x in lengths])),
+        "notes_per_phrase": len(lengths) / fermatas if fermatas else float("nan"),
+    }
+
+
+# -- copying ------------------------------------------------------------------------------
+
+def note_units(melody) -> list[tuple]:
+    """(interval from the previous note, duration) per note: the same in every key."""
+    units, previous = [], None
+    for pitch, length, *_ in _notes(melody):
+        if pitch is None:
+            units.append(("rest", float(length)))
+            continue
+        units.append((None if previous is None else pitch - previous, float(length)))
+        previous = pitch
+    return units[1:]  # the first note has no interval
+
+
+def ngram_copying(generated, training, *, n: int = 8) -> dict:
+    """How much of ``generated`` (melodies) is copied from ``training`` (melodies).
+
+    Returns ``longest_copied`` (the longest run of consecutive notes, in intervals and
+    durations, that also occurs in a training melody) and ``copied_fraction`` (the
+    fraction of the generated ``n``-grams that occur in the training melodies).
+    """
+    n = check_positive_int("n", n)
+    training_units = [note_units(m) for m in _check_melodies(training)]
+    generated_units = [note_units(m) for m in _check_melodies(generated)]
+    cache: dict[int, set] = {}
+
+    def grams(length):
+        if length not in cache:
+            cache[length] = {tuple(u[i:i + length]) for u in training_units
+                             for i in range(len(u) - length + 1)}
+        return cache[length]
+
+    longest = 0
+    for units in generated_units:
+        length = longest + 1  # only a longer copy can change the answer
+        while length <= len(units) and any(tuple(units[i:i + length]) in grams(length)
+                                           for i in range(len(units) - length + 1)):
+            longest, length = length, length + 1
+    total = copied = 0
+    for units in generated_units:
+        for i in range(len(units) - n + 1):
+            total += 1
+            copied += tuple(units[i:i + n]) in grams(n)
+    return {"longest_copied": longest, "copied_fraction": copied / total if total else 0.0}
+
+
+# -- baselines ----------------------------------------------------------------------------
+
+def random_melodies(count: int, *, length: int = 40, low: int = 60, high: int = 79,
+                    durations=(0.5, 1.0, 1.0, 1.0, 2.0), seed: int = 0) -> list[list[tuple]]:
+    """Melodies with uniformly random pitches in ``low..high`` and durations drawn from
+    ``durations``, a fermata every 8 notes: what "no musical knowledge" scores."""
+    count, length = check_positive_int("count", count), check_positive_int("length", length)
+    rng = np.random.default_rng(seed)
+    return [[(int(rng.integers(low, high + 1)), float(rng.choice(durations)), int((i + 1) % 8 == 0))
+             for i in range(length)] for _ in range(count)]
+
+
+class MarkovChain:
+    """Next-token probabilities from counts of what followed the previous ``order`` tokens.
+
+    ``p(next | context) = (count(context, next) + alpha) / (count(context) + alpha * V)``
+    (add-alpha smoothing, so an unseen pair is unlikely but not impossible). Contexts
+    never seen back off to shorter ones, down to the unigram counts.
+    """
+
+    def __init__(self, vocab_size: int, order: int = 2, alpha: float = 0.1):
+        self.vocab_size = check_positive_int("vocab_size", vocab_size)
+        self.order = check_positive_int("order", order)
+        self.alpha = check_number("alpha", alpha, low=0, low_inclusive=False)
+        self.counts = [defaultdict(Counter) for _ in range(self.order + 1)]
+
+    def fit(self, sequences) -> MarkovChain:
+        """Count every (context, next token) pair of every sequence of token ids."""
+        for seq in sequences:
+            seq = [int(t) for t in seq]
+            for i in range(1, len(seq)):
+                for k in range(self.order + 1):
+                    if i - k >= 0:
+                        self.counts[k][tuple(seq[i - k:i])][seq[i]] += 1
+        return self
+
+    def probabilities(self, context) -> np.ndarray:
+        """The next-token distribution after ``context`` (a sequence of ids)."""
+        context = tuple(int(t) for t in context)
+        for k in range(min(self.order, len(context)), -1, -1):
+            counter = self.counts[k].get(context[len(context) - k:])
+            if counter:
+                probs = np.full(self.vocab_size, self.alpha)
+                for token, c in counter.items():
+                    probs[token] += c
+                return probs / probs.sum()
+        return np.full(self.vocab_size, 1.0 / self.vocab_size)
+
+    def nll(self, sequences) -> float:
+        """Mean negative log-likelihood per predicted token (nats), every token after the first."""
+        total, count = 0.0, 0
+        for seq in sequences:
+            seq = [int(t) for t in seq]
+            for i in range(1, len(seq)):
+                total -= math.log(self.probabilities(seq[max(0, i - self.order):i])[seq[i]])
+                count += 1
+        if count == 0:
+            raise ValueError("Nothing to score: give sequences of at least two tokens.")
+        return total / count
+
+    def generate(self, context, n: int, *, seed: int = 0, mask_fn=None) -> list[int]:
+        """Extend ``context`` by ``n`` sampled tokens (``mask_fn(last_id)`` may forbid some)."""
+        rng = np.random.default_rng(seed)
+        out = [int(t) for t in context]
+        for _ in range(check_positive_int("n", n, allow_zero=True)):
+            probs = self.probabilities(out[-self.order:])
+            if mask_fn is not None:
+                probs = probs * np.asarray(mask_fn(out[-1]), dtype=float)
+                probs = probs / probs.sum()
+            out.append(int(rng.choice(self.vocab_size, p=probs)))
+        return out
+
+
+# -- one row of the comparison table --------------------------------------------------------
+
+def melody_report(melodies, reference, *, key: bool = True) -> dict:
+    """The measures of ``melodies`` against ``reference`` melodies (the corpus), as a dict."""
+    melodies = _check_melodies(melodies)
+    reference = _check_melodies(reference)
+    shifts = reference_shifts = None
+    if key:
+        keys = [key_analysis(m) for m in melodies]
+        shifts = [k["shift_to_c"] for k in keys]
+        reference_shifts = [key_analysis(m)["shift_to_c"] for m in reference]
+    report = {
+        "pitch_class_distance": histogram_distance(pitch_class_histogram(melodies, shifts=shifts),
+                                                   pitch_class_histogram(reference, shifts=reference_shifts)),
+        "interval_distance": histogram_distance(interval_histogram(melodies),
+                                                interval_histogram(reference)),
+        # steps and repeated notes: intervals of at most 2 semitones
+        "step_share": float(interval_histogram(melodies)[MAX_INTERVAL - 2:MAX_INTERVAL + 3].sum()),
+    }
+    report.update(rhythm_statistics(melodies))
+    if key:
+        report["key_correlation"] = float(np.mean([k["correlation"] for k in keys]))
+    return report
+
+
+def format_table(rows: dict, *, digits: int = 3) -> str:
+    """A plain-text table: one row per name in ``rows``, one column per measure."""
+    columns = list(next(iter(rows.values())))
+    width = max(len(c) for c in columns) + 2
+    header = f"{'':>12}" + "".join(f"{c:>{width}}" for c in columns)
+    lines = [header]
+    for name, row in rows.items():
+        lines.append(f"{name:>12}" + "".join(f"{row[c]:>{width}.{digits}f}" for c in columns))
+    return "\n".join(lines)
