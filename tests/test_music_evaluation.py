@@ -95,7 +95,8 @@ def test_markov_baseline_beats_uniform_on_its_training_data(split):
         return mask
 
     sample = chain.generate([tok.id("<start>")], 30, seed=0, mask_fn=no_end)
-    assert len(sample) == 31 and len(tok.decode(sample)) >= 10  # well-formed: strict decoding
+    ends_on_duration = sample[:max(i for i, t in enumerate(sample) if t in tok.duration_ids) + 1]
+    assert len(sample) == 31 and len(tok.decode(ends_on_duration)) >= 10  # strict: well-formed
     with pytest.raises(ValueError, match="order must be a positive integer"):
         MarkovChain(10, order=0)
     with pytest.raises(ValueError, match="Nothing to score"):
