@@ -35,24 +35,29 @@ def apply_temperature(logits: torch.Tensor, temperature: float) -> torch.Tensor:
 
 
 def top_k_filter(logits: torch.Tensor, k: int) -> torch.Tensor:
-    """Set every logit outside the ``k`` largest to -inf (ties at the k-th value are kept)."""
+    """Keep exactly the ``k`` largest logits of each row; set the others to -inf."""
     logits = _check_logits(logits)
     vocab = logits.shape[-1]
     k = check_positive_int("top_k", k)
     if k > vocab:
         raise ValueError(f"top_k must lie between 1 and the vocabulary size {vocab}, got {k}.")
-    kth_largest = torch.topk(logits, k, dim=-1).values[..., -1:]
-    return logits.masked_fill(logits < kth_largest, float("-inf"))
+    keep = torch.zeros_like(logits, dtype=torch.bool).scatter(-1, torch.topk(logits, k, dim=-1).indices, True)
+    return logits.masked_fill(~keep, float("-inf"))
 
 
 def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     """Keep the smallest set of most likely tokens whose total probability reaches ``p``."""
     logits = _check_logits(logits)
     p = check_number("top_p", p, low=0, high=1, low_inclusive=False)
+    if p == 1:  # every token is needed to reach a total of 1
+        return logits
     sorted_logits, order = torch.sort(logits, dim=-1, descending=True)
-    cumulative = sorted_logits.softmax(dim=-1).cumsum(dim=-1)
-    # A token is dropped when the tokens *before* it already reach p.
-    drop_sorted = (cumulative - sorted_logits.softmax(dim=-1)) >= p
+    sorted_probs = sorted_logits.softmax(dim=-1)
+    before = sorted_probs.cumsum(dim=-1) - sorted_probs  # probability of the tokens ranked above
+    # A token is dropped when the tokens ranked above it already reach p (the most likely
+    # token is always kept; the 1e-6 absorbs rounding in the running sum).
+    drop_sorted = before >= p - 1e-6
+    drop_sorted[..., 0] = False
     drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)  # back to vocab order
     return logits.masked_fill(drop, float("-inf"))
 
