@@ -173,7 +173,7 @@ def test_report_writes_valid_json_and_markdown(tmp_path):
     for columns in (report.NOTEBOOK_COLUMNS, report.QUALITY_COLUMNS, report.SCALING_COLUMNS,
                     report.TARGET_COLUMNS):
         assert "| " + " | ".join(columns) + " |" in text
-    assert "| lessons/00_a | lesson | 40 | 20 | 500 | 2 |" in text
+    assert "| lessons/00_a | lesson | 40 | 20 | 500 | 2 | met |" in text
     assert "| char-gru | validation loss (nats/char) | 1.2 | best n-gram | 1.5 | 0.8 |" in text
     assert "not evaluated: not shipped yet" in text
     assert "2 torch thread(s)" in text and "wall times are inflated" in text  # load 5 on 2 threads

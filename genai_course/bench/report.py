@@ -6,7 +6,8 @@ import json
 import math
 from pathlib import Path
 
-NOTEBOOK_COLUMNS = ["notebook", "kind", "wall s", "CPU s", "peak MB", "threads", "slowest cell", "status"]
+NOTEBOOK_COLUMNS = ["notebook", "kind", "wall s", "CPU s", "peak MB", "threads", "<= 90 s, <= 2 GB",
+                    "slowest cell", "status"]
 QUALITY_COLUMNS = ["model", "measure", "value", "baseline", "baseline value", "ratio",
                    "real vs real", "better", "beats baseline"]
 SCALING_COLUMNS = ["model", "axis", "size", "train step ms (wall)", "train step ms (CPU)",
@@ -34,9 +35,21 @@ def markdown_table(columns: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
+def _notebook_verdict(run: dict) -> str:
+    from genai_course.bench.targets import LESSON_MAX_S, PEAK_MEMORY_MB
+
+    memory_ok = run["peak_rss_mb"] <= PEAK_MEMORY_MB
+    if run["kind"] != "lesson":
+        return "met" if memory_ok else "MISSED (memory)"
+    time_ok = run["wall_s"] <= LESSON_MAX_S
+    if time_ok and memory_ok:
+        return "met"
+    return "MISSED (" + ", ".join(w for w, ok in (("time", time_ok), ("memory", memory_ok)) if not ok) + ")"
+
+
 def notebook_rows(runs: list[dict]) -> list[list]:
     return [[r["name"], r["kind"], round(r["wall_s"], 1), round(r["cpu_s"], 1),
-             round(r["peak_rss_mb"]), r["threads"],
+             round(r["peak_rss_mb"]), r["threads"], _notebook_verdict(r),
              f"#{r['slowest_cell']} {r['slowest_cell_s']:.1f} s: {r['slowest_cell_source']}"
              if r["slowest_cell"] >= 0 else "-",
              "ok" if not r["error"] else f"ERROR {r['error']}"] for r in runs]
