@@ -149,6 +149,23 @@ def gru_length(lengths, *, repeats: int = 5, width: int = 256, batch: int = 32) 
     return points
 
 
+def mlp_context(block_sizes, *, repeats: int = 5, seq_len: int = 128,
+                batch: int = 32) -> list[ScalingPoint]:
+    """Fixed-context MLP language model (Bengio et al.): context length. Its input layer
+    reads block_size x embed_dim numbers per position, so cost grows about linearly."""
+    from genai_course.models.mlp_lm import MLPLM, MLPConfig
+
+    points = []
+    for block in block_sizes:
+        torch.manual_seed(0)
+        model = MLPLM(MLPConfig(VOCAB, block_size=block))
+        x = torch.randint(VOCAB, (batch, seq_len))
+        points.append(_point("MLP LM", "context length (characters)", block, model, (x, x),
+                             lambda m=model: m.generate(torch.zeros(1, 1, dtype=torch.long), 100),
+                             "100 characters", repeats))
+    return points
+
+
 def gan_width(widths, *, repeats: int = 5, batch: int = 64) -> list[ScalingPoint]:
     """Digits GAN (MLPs): hidden width. Two hidden layers of width w cost ~ w^2 each."""
     from genai_course.models.gan import GAN, GANConfig
@@ -199,9 +216,10 @@ def pixel_side(sides, *, repeats: int = 5, batch: int = 64) -> list[ScalingPoint
 
 GRIDS = {
     "full": {"gru_width": (64, 128, 256, 512), "gru_length": (32, 64, 128, 256),
+             "mlp_context": (4, 8, 16, 32),
              "gan_width": (64, 128, 256, 512), "image_side": (8, 16, 32),
              "pixel_side": (8, 12, 16)},
-    "quick": {"gru_width": (64, 256), "gru_length": (32, 128),
+    "quick": {"gru_width": (64, 256), "gru_length": (32, 128), "mlp_context": (4, 16),
               "gan_width": (64, 256), "image_side": (8, 16), "pixel_side": (8, 12)},
 }
 
@@ -213,7 +231,8 @@ def run_scaling(*, quick: bool = False, threads: int = 1, repeats: int | None = 
     repeats = repeats or (3 if quick else 5)
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
-    axes = [("gru_width", gru_width), ("gru_length", gru_length), ("gan_width", gan_width),
+    axes = [("gru_width", gru_width), ("gru_length", gru_length), ("mlp_context", mlp_context),
+            ("gan_width", gan_width),
             ("image_side", image_side), ("pixel_side", pixel_side)]
     points, errors = [], []
     try:
