@@ -1,0 +1,182 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
+# # Exercise 02 — the heart of a VAE: reparameterisation and the KL term
+#
+# This exercise goes with [lesson 02](../lessons/02_vaes.ipynb). A VAE's encoder outputs,
+# for each input, the mean $\mu$ and the log-variance $\log\sigma^2$ of a Gaussian over
+# the latent code. You write the three lines that make it trainable:
+#
+# 1. the **reparameterisation** $z = \mu + \sigma \odot \varepsilon$;
+# 2. the **KL divergence** of $\mathcal N(\mu, \operatorname{diag}\sigma^2)$ from the prior $\mathcal N(0, I)$;
+# 3. the **negative ELBO** = reconstruction loss + KL, the loss the VAE minimises.
+#
+# Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
+# and run the test cell below it. The grader also runs hidden tests, and puts back the
+# original test cells, so make your functions right in general.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false}
+import math
+
+import torch
+import torch.nn.functional as F
+
+from genai_course import seed_everything
+
+seed_everything(0)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "reparam_md", "locked": true, "schema_version": 3, "solution": false}
+# ## Part 1 — the reparameterisation trick (3 points)
+#
+# Sampling $z \sim \mathcal N(\mu, \sigma^2)$ directly would block gradients. Instead draw
+# $\varepsilon \sim \mathcal N(0, I)$ and compute $z = \mu + \sigma\,\varepsilon$ with
+# $\sigma = \exp(\tfrac12 \log\sigma^2)$: now $z$ is a differentiable function of $\mu$ and
+# $\log\sigma^2$. Write `reparameterize(mu, logvar, eps=None)`: use `eps` when given
+# (same shape as `mu`), otherwise draw it with `torch.randn_like(mu)`.
+
+# %% nbgrader={"grade": false, "grade_id": "reparameterize", "locked": false, "schema_version": 3, "solution": true}
+def reparameterize(mu, logvar, eps=None):
+    """z = mu + exp(logvar / 2) * eps, differentiable in mu and logvar."""
+    ### BEGIN SOLUTION
+    if eps is None:
+        eps = torch.randn_like(mu)
+    return mu + torch.exp(0.5 * logvar) * eps
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_reparameterize", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+_mu = torch.tensor([[0.0, 1.0], [2.0, -1.0]])
+_logvar = torch.tensor([[0.0, math.log(4.0)], [math.log(0.25), 0.0]])
+_eps = torch.tensor([[1.0, 1.0], [2.0, -3.0]])
+_z = reparameterize(_mu, _logvar, _eps)
+assert isinstance(_z, torch.Tensor), f"return a torch.Tensor, got {type(_z).__name__}"
+assert _z.shape == (2, 2), f"expected shape (2, 2), got {tuple(_z.shape)}"
+assert torch.allclose(_z, torch.tensor([[1.0, 3.0], [3.0, -4.0]])), (
+    f"expected mu + sigma * eps = [[1, 3], [3, -4]] (sigma = exp(logvar / 2)), got {_z.tolist()}")
+_mu_g = _mu.clone().requires_grad_()
+_lv_g = _logvar.clone().requires_grad_()
+reparameterize(_mu_g, _lv_g).sum().backward()
+assert _mu_g.grad is not None and _lv_g.grad is not None, (
+    "gradients must flow back to mu and logvar: build z from them with torch operations")
+### BEGIN HIDDEN TESTS
+assert torch.allclose(_mu_g.grad, torch.ones(2, 2))
+_many = reparameterize(torch.full((20000, 1), 3.0), torch.full((20000, 1), math.log(9.0)))
+assert isinstance(_many, torch.Tensor) and _many.shape == (20000, 1)
+assert abs(_many.mean().item() - 3.0) < 0.1 and abs(_many.std().item() - 3.0) < 0.1
+_lv = torch.randn(3, 5)
+_e = torch.randn(3, 5)
+_m = torch.randn(3, 5)
+assert torch.allclose(reparameterize(_m, _lv, _e), _m + (_lv / 2).exp() * _e, atol=1e-6)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "kl_md", "locked": true, "schema_version": 3, "solution": false}
+# ## Part 2 — the KL term in closed form (3 points)
+#
+# For a diagonal Gaussian against the unit Gaussian prior the KL divergence has a closed
+# form (Kingma & Welling 2014, appendix B), summed over the $d$ latent dimensions:
+#
+# $$\mathrm{KL}\bigl(\mathcal N(\mu, \sigma^2)\,\|\,\mathcal N(0, 1)\bigr) = \frac12 \sum_{j=1}^{d}\left(\mu_j^2 + \sigma_j^2 - 1 - \log\sigma_j^2\right).$$
+#
+# Write `gaussian_kl(mu, logvar)` for a batch: inputs of shape `(batch, d)`, output of
+# shape `(batch,)`, one KL per example.
+
+# %% nbgrader={"grade": false, "grade_id": "gaussian_kl", "locked": false, "schema_version": 3, "solution": true}
+def gaussian_kl(mu, logvar):
+    """KL(N(mu, exp(logvar)) || N(0, I)) for each row, summed over latent dimensions."""
+    ### BEGIN SOLUTION
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=-1)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_gaussian_kl", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+_kl = gaussian_kl(torch.zeros(4, 3), torch.zeros(4, 3))
+assert isinstance(_kl, torch.Tensor), f"return a torch.Tensor, got {type(_kl).__name__}"
+assert _kl.shape == (4,), f"expected one KL per example, shape (4,), got {tuple(_kl.shape)}"
+assert torch.allclose(_kl, torch.zeros(4)), "the prior's KL from itself is 0"
+_kl = gaussian_kl(torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, math.log(2.0)]]))
+_expected = 0.5 * (1.0 + (2.0 - 1.0 - math.log(2.0)))
+assert torch.allclose(_kl, torch.tensor([_expected])), (
+    f"for mu = [1, 0], sigma^2 = [1, 2] the KL is {_expected:.4f}, got {_kl.tolist()}")
+### BEGIN HIDDEN TESTS
+_g = torch.Generator().manual_seed(4)
+_m = torch.randn(6, 5, generator=_g)
+_lv = torch.randn(6, 5, generator=_g)
+_ref = torch.distributions.kl_divergence(
+    torch.distributions.Normal(_m, (_lv / 2).exp()), torch.distributions.Normal(0.0, 1.0)).sum(-1)
+_got = gaussian_kl(_m, _lv)
+assert isinstance(_got, torch.Tensor) and _got.shape == (6,)
+assert torch.allclose(_got, _ref, atol=1e-5)
+assert (gaussian_kl(_m, _lv) >= 0).all()
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "elbo_md", "locked": true, "schema_version": 3, "solution": false}
+# ## Part 3 — the VAE loss: the negative ELBO (2 points)
+#
+# For binary images the decoder outputs one logit per pixel, and the reconstruction term
+# is the binary cross-entropy **summed over pixels**. The loss per example is
+# reconstruction + KL; return its **mean over the batch** as a scalar tensor.
+# Write `negative_elbo(x, recon_logits, mu, logvar)` (`x` and `recon_logits` of shape
+# `(batch, ...)` with values of `x` in $\{0, 1\}$; use your `gaussian_kl` and
+# `F.binary_cross_entropy_with_logits(..., reduction="none")`).
+
+# %% nbgrader={"grade": false, "grade_id": "negative_elbo", "locked": false, "schema_version": 3, "solution": true}
+def negative_elbo(x, recon_logits, mu, logvar):
+    """Mean over the batch of (BCE summed over pixels + KL to the prior)."""
+    ### BEGIN SOLUTION
+    bce = F.binary_cross_entropy_with_logits(recon_logits, x, reduction="none")
+    reconstruction = bce.reshape(len(x), -1).sum(dim=1)
+    return (reconstruction + gaussian_kl(mu, logvar)).mean()
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_negative_elbo", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+_x = torch.tensor([[[1.0, 0.0], [0.0, 1.0]]])  # one 2x2 binary image
+_loss = negative_elbo(_x, torch.zeros(1, 2, 2), torch.zeros(1, 3), torch.zeros(1, 3))
+assert isinstance(_loss, torch.Tensor) and _loss.shape == (), (
+    f"return a scalar tensor, got {type(_loss).__name__} of shape {tuple(getattr(_loss, 'shape', ()))}")
+assert math.isclose(_loss.item(), 4 * math.log(2), rel_tol=1e-5), (
+    f"logits 0 give probability 1/2 for 4 pixels: BCE summed = 4 log 2 = {4 * math.log(2):.4f} "
+    f"and KL = 0, got {_loss.item():.4f}")
+### BEGIN HIDDEN TESTS
+_g = torch.Generator().manual_seed(9)
+_x = (torch.rand(5, 8, 8, generator=_g) > 0.5).float()
+_lg = torch.randn(5, 8, 8, generator=_g)
+_m, _lv = torch.randn(5, 2, generator=_g), torch.randn(5, 2, generator=_g)
+_ref = (F.binary_cross_entropy_with_logits(_lg, _x, reduction="sum") / 5
+        + (0.5 * (_m ** 2 + _lv.exp() - 1 - _lv).sum(-1)).mean())
+_got = negative_elbo(_x, _lg, _m, _lv)
+assert isinstance(_got, torch.Tensor) and _got.shape == ()
+assert torch.allclose(_got, _ref, atol=1e-4)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false}
+# ## What the KL term charges for
+#
+# The KL term is the price of a code, in nats: it grows when the encoder places a code
+# far from 0 and when it makes the code precise (small $\sigma$). The reconstruction term
+# pays for precise codes with better reconstructions; the sum is the trade-off the VAE
+# learns. The cell below prices a few 2-D codes with your `gaussian_kl`, then evaluates
+# your loss on a binary digit with a decoder that outputs logits of 0 (a coin flip per pixel).
+
+# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false}
+from genai_course.data import load_digits  # noqa: E402
+
+for mu, sigma in [(0.0, 1.0), (2.0, 1.0), (0.0, 0.1), (2.0, 0.1)]:
+    kl = gaussian_kl(torch.full((1, 2), mu), torch.full((1, 2), 2 * math.log(sigma)))
+    print(f"code mean {mu:3.1f}, sigma {sigma:3.1f}: KL = {kl.item():5.2f} nats")
+digit = load_digits("binary").x_train[:1]
+coin_flip = negative_elbo(digit, torch.zeros_like(digit), torch.zeros(1, 2), torch.zeros(1, 2))
+print(f"coin-flip decoder on a digit: loss {coin_flip.item():.2f} nats = 64 pixels x log 2")

@@ -1,0 +1,174 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
+# # Exercise 05 — decoding rules and perplexity
+#
+# This exercise goes with [lesson 05](../lessons/05_text.ipynb). A language model gives a
+# score (logit) to every token of the vocabulary; a *decoding rule* decides which tokens
+# may be sampled. You write two of the rules the lesson uses, and the number that says
+# how good a language model is:
+#
+# 1. **top-k** filtering;
+# 2. **top-p** (nucleus) filtering;
+# 3. **perplexity** from logits and the true next tokens.
+#
+# Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
+# and run the test cell below it. The grader also runs hidden tests, and puts back the
+# original test cells, so make your functions right in general.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false}
+import math
+
+import torch
+import torch.nn.functional as F
+
+from genai_course import seed_everything
+
+seed_everything(0)
+NEG_INF = float("-inf")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "topk_md", "locked": true, "schema_version": 3, "solution": false}
+# ## Part 1 — top-k filtering (3 points)
+#
+# Write `top_k_filter(logits, k)`: return a copy of `logits` (shape `(..., V)`; filter
+# along the last dimension) where every logit smaller than the $k$-th largest of its row
+# is set to `-inf`, so softmax gives it probability 0. Ties with the $k$-th largest value
+# are kept. Do not modify `logits` itself. (`torch.topk` and `masked_fill` help.)
+
+# %% nbgrader={"grade": false, "grade_id": "top_k_filter", "locked": false, "schema_version": 3, "solution": true}
+def top_k_filter(logits, k):
+    """Keep the k largest logits of each row (and ties), set the rest to -inf."""
+    ### BEGIN SOLUTION
+    kth = torch.topk(logits, k, dim=-1).values[..., -1:]
+    return logits.masked_fill(logits < kth, NEG_INF)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_top_k_filter", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+_logits = torch.tensor([1.0, 3.0, 2.0, 0.5])
+_out = top_k_filter(_logits, 2)
+assert isinstance(_out, torch.Tensor), f"return a torch.Tensor, got {type(_out).__name__}"
+assert _out.shape == (4,), f"keep the shape of the logits, (4,), got {tuple(_out.shape)}"
+assert _out.tolist() == [NEG_INF, 3.0, 2.0, NEG_INF], (
+    f"top-2 of [1, 3, 2, 0.5] keeps 3 and 2 and sets the rest to -inf, got {_out.tolist()}")
+assert _logits.tolist() == [1.0, 3.0, 2.0, 0.5], "do not modify the input logits"
+### BEGIN HIDDEN TESTS
+_b = torch.tensor([[5.0, 1.0, 4.0], [0.0, 2.0, 9.0]])
+_ob = top_k_filter(_b, 1)
+assert isinstance(_ob, torch.Tensor) and _ob.shape == (2, 3)
+assert _ob.tolist() == [[5.0, NEG_INF, NEG_INF], [NEG_INF, NEG_INF, 9.0]]
+assert top_k_filter(_b, 3).tolist() == _b.tolist()
+assert top_k_filter(torch.tensor([2.0, 2.0, 1.0]), 1).tolist() == [2.0, 2.0, NEG_INF]
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "topp_md", "locked": true, "schema_version": 3, "solution": false}
+# ## Part 2 — top-p (nucleus) filtering (3 points)
+#
+# Top-p (Holtzman et al. 2020) keeps the *smallest* set of most probable tokens whose
+# total probability reaches $p$, and drops the rest. Sort the probabilities in
+# decreasing order; a token is kept when the tokens ranked before it add up to *less*
+# than $p$ (so the most probable token is always kept). Write `top_p_filter(logits, p)`
+# for logits of shape `(..., V)`, returning filtered logits (dropped ones set to `-inf`),
+# without modifying the input.
+
+# %% nbgrader={"grade": false, "grade_id": "top_p_filter", "locked": false, "schema_version": 3, "solution": true}
+def top_p_filter(logits, p):
+    """Keep the smallest set of most likely tokens whose probability reaches p."""
+    ### BEGIN SOLUTION
+    sorted_logits, order = torch.sort(logits, dim=-1, descending=True)
+    probs = sorted_logits.softmax(dim=-1)
+    before = probs.cumsum(dim=-1) - probs
+    drop_sorted = before >= p
+    drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
+    return logits.masked_fill(drop, NEG_INF)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_top_p_filter", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+_logits = torch.log(torch.tensor([0.1, 0.5, 0.15, 0.25]))
+_out = top_p_filter(_logits, 0.7)
+assert isinstance(_out, torch.Tensor), f"return a torch.Tensor, got {type(_out).__name__}"
+assert _out.shape == (4,), f"keep the shape of the logits, got {tuple(_out.shape)}"
+_kept = torch.isfinite(_out).tolist()
+assert _kept == [False, True, False, True], (
+    f"probabilities [0.1, 0.5, 0.15, 0.25] with p = 0.7: 0.5 + 0.25 reaches 0.7, so keep those "
+    f"two; kept {_kept}")
+assert torch.allclose(_out[torch.isfinite(_out)], _logits[[1, 3]]), "kept logits must not change"
+assert torch.isfinite(top_p_filter(_logits, 0.01)).tolist() == [False, True, False, False], (
+    "the most probable token is always kept")
+### BEGIN HIDDEN TESTS
+_b = torch.log(torch.tensor([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6]]))
+_ob = top_p_filter(_b, 0.85)
+assert isinstance(_ob, torch.Tensor) and _ob.shape == (2, 3)
+assert torch.isfinite(_ob).tolist() == [[True, True, False], [True, True, True]]
+assert torch.isfinite(top_p_filter(_b, 1.0)).all()
+assert torch.isfinite(top_p_filter(_b, 0.55)).tolist() == [[True, False, False], [False, False, True]]
+_orig = _b.clone()
+top_p_filter(_b, 0.5)
+assert torch.equal(_b, _orig)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ppl_md", "locked": true, "schema_version": 3, "solution": false}
+# ## Part 3 — perplexity (2 points)
+#
+# A language model is trained to minimise the cross-entropy $-\frac1N\sum_t \log
+# p(x_t \mid x_{<t})$ (in nats). Its **perplexity** is $\exp$ of that: the number of
+# equally likely choices the model is, on average, hesitating between. Write
+# `perplexity(logits, targets)`: `logits` of shape `(N, V)`, `targets` (int64) of shape
+# `(N,)`; return the perplexity as a Python `float`.
+
+# %% nbgrader={"grade": false, "grade_id": "perplexity", "locked": false, "schema_version": 3, "solution": true}
+def perplexity(logits, targets):
+    """exp(mean cross-entropy) of the targets under the logits."""
+    ### BEGIN SOLUTION
+    return math.exp(F.cross_entropy(logits, targets).item())
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_perplexity", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+_ppl = perplexity(torch.zeros(5, 27), torch.arange(5))
+assert type(_ppl) is float, f"return a Python float, got {type(_ppl).__name__}"
+assert math.isclose(_ppl, 27.0, rel_tol=1e-5), (
+    f"a model that spreads its bets evenly over 27 characters has perplexity 27, got {_ppl}")
+_sure = torch.full((3, 4), -20.0)
+_sure[torch.arange(3), torch.tensor([1, 2, 3])] = 20.0
+assert math.isclose(perplexity(_sure, torch.tensor([1, 2, 3])), 1.0, rel_tol=1e-4), (
+    "a model that is sure and right has perplexity 1")
+### BEGIN HIDDEN TESTS
+_g = torch.Generator().manual_seed(2)
+_lg = torch.randn(10, 7, generator=_g)
+_t = torch.randint(0, 7, (10,), generator=_g)
+_ref = math.exp(-_lg.log_softmax(-1)[torch.arange(10), _t].double().mean().item())
+_got = perplexity(_lg, _t)
+assert type(_got) is float and math.isclose(_got, _ref, rel_tol=1e-5)
+assert math.isclose(perplexity(torch.log(torch.tensor([[0.5, 0.5]])), torch.tensor([0])), 2.0,
+                    rel_tol=1e-5)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false}
+# ## How many tokens each rule lets through
+#
+# For a made-up next-character distribution with a long tail, the cell below counts the
+# candidates left by each rule: top-k keeps a fixed number, top-p adapts to how sure
+# the model is.
+
+# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false}
+sure = torch.cat([torch.tensor([8.0, 2.0, 1.0]), -0.1 * torch.arange(1.0, 25.0)])
+unsure = torch.zeros(27) + 0.1 * torch.arange(27.0)
+for name, logits in [("a sure model", sure), ("an unsure model", unsure)]:
+    print(f"{name:>16}: top-k (k = 5) keeps {int(torch.isfinite(top_k_filter(logits, 5)).sum())}, "
+          f"top-p (p = 0.9) keeps {int(torch.isfinite(top_p_filter(logits, 0.9)).sum())} "
+          f"of 27 characters")
