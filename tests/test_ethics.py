@@ -122,6 +122,10 @@ def test_watermark_z_high_when_marked_and_near_zero_without():
     assert abs(float(z_plain.mean())) < 0.5 and 0.6 < float(z_plain.std()) < 1.5
     assert not any(mark.detect(row).watermarked for row in plain)
     # a different key sees no watermark
+    repeated = mark.detect(marked[0], ignore_repeated=True)
+    assert repeated.scored < 199 and repeated.z > 3
+    looping = [0, 1] * 100  # one pair repeated: plain test counts it 199 times, the other twice
+    assert mark.detect(looping, ignore_repeated=True).scored == 2
     other = GreenListWatermark(vocab, gamma=0.25, delta=2.0, key=7)
     assert abs(sum(other.detect(row).z for row in marked) / len(marked)) < 1.0
 
@@ -212,7 +216,9 @@ def test_class_mix_and_amplification():
     assert torch.allclose(class_mix(training, 3), torch.tensor([0.6, 0.2, 0.2], dtype=torch.float64))
     report = skew_report(training, generated, 3)
     assert report.over_represented == (0,)
-    assert report.amplification == pytest.approx(0.9 / 0.6)
+    assert report.training_ratio == pytest.approx(1.5) and report.generated_ratio == pytest.approx(9.0)
+    assert report.amplification == pytest.approx(6.0)
+    assert skew_report(training, torch.zeros(10, dtype=torch.long), 3).amplification == float("inf")
     assert report.total_variation == pytest.approx(0.3)
     same = skew_report(training, training, 3)
     assert same.amplification == pytest.approx(1.0) and same.total_variation == 0
@@ -296,7 +302,13 @@ def test_model_card_from_checkpoint_metadata():
                     "Caveats and recommendations"):
         assert section in text
     assert "test_nll = " in card.sections["Quantitative analyses"]
-    custom = model_card(None, {"name": "my-model", "description": "Mine.", "metrics": {"a": 1}})
+    assert "genai-course train toy-mixture" in card.sections["Model details"]
+    custom = model_card(None, {"name": "my-model", "description": "Mine.", "metrics": {"a": 1},
+                               "dataset": "digits", "caveats": "Small."})
     assert "Not documented" in custom.sections["Intended use"]
+    assert custom.sections["Caveats and recommendations"] == "Small."
+    assert "Handwritten digits" in custom.sections["Training data"]
+    assert "genai-course train" not in custom.sections["Model details"]
+    assert custom.sections["Metrics"].startswith("Measured: a")
     with pytest.raises(ValueError, match="pretrained_metadata"):
         model_card(nn.Linear(2, 2))

@@ -4,9 +4,11 @@ A generative model learns the distribution of its training data, including its
 imbalances. Label what it generates (with a classifier) and compare the **class mix** of
 the samples with the mix of the training data:
 
-- the **amplification factor** of the over-represented classes is their share among the
-  samples divided by their share in the training data: 1 means the skew is reproduced,
-  above 1 amplified (the rare classes get rarer), below 1 damped;
+- the **imbalance ratio** is the share of the over-represented classes divided by the share
+  of all the others (5.0 means five majority examples for every minority one);
+- the **amplification factor** is the samples' imbalance ratio divided by the training
+  data's: 1 means the skew is reproduced, above 1 amplified (the rare classes get rarer),
+  below 1 damped;
 - the **total variation distance** between the two mixes, (1/2) sum_c |p_c - q_c|, says how
   far apart the mixes are overall (0 = identical, 1 = no class in common).
 
@@ -50,15 +52,22 @@ class SkewReport:
     training_mix: torch.Tensor
     generated_mix: torch.Tensor
     over_represented: tuple[int, ...]  # classes above the uniform share in training
-    amplification: float               # generated share / training share of those classes
+    training_ratio: float              # share of over-represented / share of the rest
+    generated_ratio: float             # the same among the samples (inf if the rest vanish)
     total_variation: float             # (1/2) sum |training - generated|
+
+    @property
+    def amplification(self) -> float:
+        """Generated imbalance ratio / training imbalance ratio (1 = skew reproduced)."""
+        return self.generated_ratio / self.training_ratio
 
     def __str__(self) -> str:
         classes = ", ".join(map(str, self.over_represented))
         train = float(self.training_mix[list(self.over_represented)].sum())
         gen = float(self.generated_mix[list(self.over_represented)].sum())
-        return (f"over-represented classes {{{classes}}}: {train:.1%} of the training data, "
-                f"{gen:.1%} of the samples -> amplification x{self.amplification:.2f}; "
+        return (f"classes {{{classes}}} make {train:.1%} of the training data and {gen:.1%} of "
+                f"the samples: imbalance {self.training_ratio:.1f}:1 -> "
+                f"{self.generated_ratio:.1f}:1, amplification x{self.amplification:.2f}; "
                 f"total variation distance {self.total_variation:.3f}")
 
 
@@ -78,9 +87,13 @@ def skew_report(training_labels, generated_labels, n_classes: int = 10,
         raise ValueError("The training mix is uniform, so no class is over-represented; "
                          "pass over_represented=... or use a skewed training set.")
     share_train = float(train[list(over_represented)].sum())
+    if share_train >= 1:
+        raise ValueError("Every training example belongs to the over-represented classes; "
+                         "there is no minority to compare with.")
     share_generated = float(generated[list(over_represented)].sum())
-    return SkewReport(train, generated, over_represented, share_generated / share_train,
-                      float((train - generated).abs().sum() / 2))
+    ratio = lambda share: share / (1 - share) if share < 1 else float("inf")  # noqa: E731
+    return SkewReport(train, generated, over_represented, ratio(share_train),
+                      ratio(share_generated), float((train - generated).abs().sum() / 2))
 
 
 def skewed_subset(images, labels, keep: Mapping[int, float], *, seed: int = 0):

@@ -64,6 +64,15 @@ _PURPOSE = {
 }
 
 
+_PURPOSE_KEYS = ("dataset", "intended", "factors", "ethics", "caveats")
+
+
+def _is_recipe(name: str) -> bool:
+    from genai_course.recipes import recipe_names
+
+    return name in recipe_names()
+
+
 @dataclass(frozen=True)
 class ModelCard:
     name: str
@@ -84,7 +93,9 @@ def model_card(model_or_name, metadata: dict | None = None) -> ModelCard:
 
     Pass ``metadata`` yourself for a model you trained and described in the same format
     (``name``, ``description``, ``config``, ``steps``, ``seed``, ``metrics``,
-    ``data_fingerprint``).
+    ``data_fingerprint``), optionally with the purpose entries ``dataset`` (a data card
+    name), ``intended``, ``factors``, ``ethics`` and ``caveats``. Sections nobody wrote
+    say so.
     """
     if metadata is None:
         if isinstance(model_or_name, str):
@@ -99,24 +110,31 @@ def model_card(model_or_name, metadata: dict | None = None) -> ModelCard:
     if not isinstance(metadata, dict) or "name" not in metadata:
         raise ValueError("metadata must be a dict with at least a 'name' entry.")
     name = metadata["name"]
-    purpose = _PURPOSE.get(name, {})
+    # purpose and limits: the metadata's own entries first, then what the course knows
+    purpose = {**_PURPOSE.get(name, {}),
+               **{key: metadata[key] for key in _PURPOSE_KEYS if metadata.get(key)}}
     metrics = metadata.get("metrics") or {}
     config = {k: v for k, v in (metadata.get("config") or {}).items() if k != "tokenizer"}
     dataset = purpose.get("dataset")
     card = data_card(dataset) if dataset else None
+    shipped = _is_recipe(name)
+    details = f"{metadata.get('description', name)} Configuration: {json.dumps(config, sort_keys=True)}."
+    if "steps" in metadata:
+        details += (f" Trained for {metadata['steps']} steps with seed {metadata.get('seed', '?')}"
+                    + (f" in {metadata['train_seconds']} s." if "train_seconds" in metadata else "."))
+    if shipped:
+        details += f" Rebuild: `genai-course train {name}`."
     sections = {
-        "Model details": f"{metadata.get('description', name)} Configuration: "
-                         f"{json.dumps(config, sort_keys=True)}. Trained for "
-                         f"{metadata.get('steps', '?')} steps with seed {metadata.get('seed', '?')}"
-                         + (f" in {metadata['train_seconds']} s." if "train_seconds" in metadata else ".")
-                         + f" Rebuild: `genai-course train {name}`.",
+        "Model details": details,
         "Intended use": purpose.get("intended", _UNDOCUMENTED),
         "Factors": purpose.get("factors", _UNDOCUMENTED),
-        "Metrics": ("Recorded at training time and re-checked by the test suite: "
-                    + ", ".join(sorted(metrics)) + ".") if metrics else _UNDOCUMENTED,
+        "Metrics": ((("Recorded at training time and re-checked by the test suite: " if shipped
+                      else "Measured: ") + ", ".join(sorted(metrics)) + ".")
+                    if metrics else _UNDOCUMENTED),
         "Evaluation data": (f"Held-out part of {card.title}." if card else _UNDOCUMENTED),
-        "Training data": (f"{card.title}; licence/terms: {card.licence} Data fingerprint "
-                          f"{metadata.get('data_fingerprint', '?')}." if card else _UNDOCUMENTED),
+        "Training data": (f"{card.title}; licence/terms: {card.licence}"
+                          + (f" Data fingerprint {metadata['data_fingerprint']}."
+                             if "data_fingerprint" in metadata else "") if card else _UNDOCUMENTED),
         "Quantitative analyses": "; ".join(f"{k} = {v}" for k, v in sorted(metrics.items()))
                                  or _UNDOCUMENTED,
         "Ethical considerations": purpose.get("ethics", _UNDOCUMENTED),

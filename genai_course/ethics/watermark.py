@@ -125,9 +125,22 @@ class GreenListWatermark:
         tokens = self._check_tokens(tokens)
         return self._masks[tokens[:-1], tokens[1:]]
 
-    def detect(self, tokens) -> Detection:
-        """The z-test of the paper on a sequence of token ids."""
+    def detect(self, tokens, *, ignore_repeated: bool = False) -> Detection:
+        """The z-test of the paper on a sequence of token ids.
+
+        The test assumes every scored token is an independent draw. Real text repeats
+        itself (indentation, "the", table rules), and a repeated (previous, next) pair is
+        green every time or never. ``ignore_repeated=True`` scores each distinct pair once,
+        as the paper's code can, which keeps the false-positive rate near its nominal value.
+        """
         flags = self.green_flags(tokens)
+        if ignore_repeated:
+            tokens = self._check_tokens(tokens)
+            pairs = (tokens[:-1] * self.vocab_size + tokens[1:]).tolist()
+            first = {}
+            for position, pair in enumerate(pairs):
+                first.setdefault(pair, position)
+            flags = flags[sorted(first.values())]
         scored = len(flags)
         if scored < 1:
             raise ValueError("Need at least 2 tokens to score a watermark (the first token "
