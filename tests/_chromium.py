@@ -59,7 +59,8 @@ def block_external(page, blocked: list[str], failed: list[str]) -> None:
             route.abort()
 
     page.route("**/*", route)
-    # MathJax 2 declares a placeholder font at about:blank that no browser can load; it is not a
-    # network request, so it is not counted.
-    page.on("requestfailed", lambda request: None if request.url.startswith("about:")
+    # Not network requests, so not counted: MathJax 2's placeholder font at about:blank (no browser
+    # can load it), and in-page blob:/data: URLs (a media element aborts loading its old blob
+    # when a widget gives it a new one).
+    page.on("requestfailed", lambda request: None if request.url.startswith(("about:", "blob:", "data:"))
             else failed.append(f"{request.url} ({request.failure})"))
