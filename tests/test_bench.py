@@ -93,6 +93,16 @@ def test_compare_ratio_and_beats(value, baseline, higher, expected):
     assert compare(value, baseline, higher_is_better=higher) == expected
 
 
+def test_compare_closer_to_real():
+    # near-copies: real held-out data has 5%; 8% is nearer than the baseline's 0%
+    assert compare(0.08, 0.0, higher_is_better=False, target=0.05) == (None, True)
+    assert compare(0.24, 0.0, higher_is_better=False, target=0.05) == (None, False)
+    row = QualityRow("vae", "near-copy fraction", "mixture", False, primary=False, value=0.1,
+                     baseline_value=0.2, floor=0.05, closer_to_floor=True)
+    assert row.better == "closer to real" and row.beats and row.ratio == 0.5
+    assert row.as_dict()["better"] == "closer to real"
+
+
 def test_quality_row_and_quality_target():
     good = QualityRow("a", "loss", "n-gram", False, value=1.5, baseline_value=2.0)
     bad = QualityRow("b", "FD", "mixture", False, value=3.0, baseline_value=2.0)

@@ -64,7 +64,7 @@ def quality_rows(rows: list[dict]) -> list[list]:
             continue
         out.append([r["model"], r["measure"] + ("" if r["primary"] else " (secondary)"),
                     r["value"], r["baseline"], r["baseline_value"], r["ratio"], r["floor"],
-                    "higher" if r["higher_is_better"] else "lower", r["beats"]])
+                    r.get("better") or ("higher" if r["higher_is_better"] else "lower"), r["beats"]])
     return out
 
 
@@ -104,9 +104,10 @@ def to_markdown(report: dict) -> str:
     if report.get("quality") is not None:
         parts += ["", "## Model quality against baselines (held-out data, same run)", "",
                   markdown_table(QUALITY_COLUMNS, quality_rows(report["quality"])), "",
-                  "ratio = value / baseline value; \"real vs real\" is the same measure between "
-                  "two sets of real data (the best a model can hope for). The primary measure of each "
-                  "model decides the target; secondary measures are context."]
+                  "ratio = value / baseline value; \"real vs real\" is the same measure with real "
+                  "data in place of samples (the best a model can hope for). The primary measure of "
+                  "each model decides the target; secondary measures are context. The near-copy "
+                  "fraction is better when nearer real held-out data's: fewer is not better than real."]
         notes = [r for r in report["quality"] if r.get("note")]
         if notes:
             parts += [""] + [f"- {r['model']}, {r['measure']}: {r['note']}" for r in notes]
