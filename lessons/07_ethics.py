@@ -281,7 +281,8 @@ image_grid(pairs, nrow=8, ax=ax, vmin=0, vmax=1, labels=["sample", "nearest"] * 
 # trained on all 1,437 makes samples no closer to the training set than real digits are.
 # Memorisation is measurable, and grows as data shrinks relative to model size. Large
 # image generators have been shown to reproduce some training images nearly exactly,
-# especially images duplicated many times in their training data.
+# especially images duplicated many times in their training data (Carlini et al., 2023,
+# "Extracting Training Data from Diffusion Models").
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Bias and representation: does the generator amplify a skew?
@@ -352,8 +353,9 @@ ax.legend();
 # **For web-scale models**: the web over-represents some languages, places, professions
 # and viewpoints. A model reproduces that mix at best; decoding for "typical" outputs
 # pushes further towards the majority. Audits of deployed image generators have reported
-# such stereotyped outputs. Measuring the mix of outputs against a reference, as here, is
-# the first step; deciding what the *right* mix is, is not an engineering question alone.
+# such stereotyped outputs (for example Luccioni et al., 2023, "Stable Bias"). Measuring
+# the mix of outputs against a reference, as here, is the first step; deciding what the
+# *right* mix is, is not an engineering question alone.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Unintended content: a filter and how it fails
@@ -397,8 +399,9 @@ for p in blocked[:3]:
 # No setting wins both ways: matching inside words blocks innocent documentation about
 # *checking* things; matching whole words lets every disguise through; normalising
 # catches more disguises but keeps the false alarms (and adds new ones across word
-# boundaries: "go shopping" becomes "goshopping"), and still misses look-alike letters. Real moderation adds trained classifiers, context and human review, and still
-# makes both kinds of error; their rates should be measured and reported like these.
+# boundaries: "go shopping" becomes "goshopping"), and still misses look-alike letters.
+# Real moderation adds trained classifiers, context and human review, and still makes
+# both kinds of error; their rates should be measured and reported like these.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Transparency: watermark generated text, and a model card
@@ -534,7 +537,7 @@ print(model_card(None, metadata))
 # reveal something private (that a person was a patient of the clinic whose notes trained
 # the model). The simplest attack (Yeom et al., 2018): a model fits its training records
 # better than others, so *guess "member" when the model's loss on the record is below a
-# threshold* (the mean training loss).
+# threshold*, here the mean training loss, as in the usual form of their attack.
 #
 # We cut the corpus into 400-character snippets and draw, at random, 150 **members**
 # (the training set) and 150 **non-members** from the same distribution. Two models are
@@ -653,5 +656,5 @@ fig.suptitle("Members and non-members, by the model's loss on them");
 # 5. The model that saw neither set scores an AUC near 0.5. Why must it, whatever the model?
 # 6. Name one thing a data card cannot tell you about a dataset.
 #
-# **Exercise:** `exercises/07_ethics.ipynb` asks you to implement the watermark's z-test and
-# the loss-threshold attack yourself, and to measure a filter of your own design.
+# **Exercise:** `exercises/07_ethics.ipynb` asks you to write the watermark detector
+# yourself: count the green tokens, turn the count into a z-score, and decide.

@@ -276,7 +276,7 @@ def test_filter_errors():
 
 # ---------------------------------------------------------------- data and model cards
 def test_every_dataset_the_package_exposes_has_a_card(capsys):
-    for name in (*TOY2D_NAMES, *CORPORA, "digits", "chorales"):
+    for name in (*TOY2D_NAMES, *CORPORA, "digits", "chorales", "zen-of-python"):
         card = data_card(name)
         for field in ("source", "licence", "contents", "known_gaps"):
             assert len(getattr(card, field)) > 40, (name, field)
@@ -285,6 +285,7 @@ def test_every_dataset_the_package_exposes_has_a_card(capsys):
     assert all(f"({name!r})" in text for name in data_card_names())
     assert "PSF" in data_card("python-docs").licence
     assert "license.txt" in data_card("chorales").licence
+    assert data_card("this") is data_card("zen-of-python")
     with pytest.raises(ValueError, match="Unknown dataset 'mnist'"):
         data_card("mnist")
 

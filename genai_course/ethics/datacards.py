@@ -7,6 +7,8 @@ what it contains, how it was collected, and what it leaves out.
 
 ``show_data_cards()`` prints the card of every dataset the course uses;
 ``data_card(name)`` returns one (toy names such as ``"ring"`` lead to the toy-2D card).
+For a text of your own (``load_text``), write its card yourself: ``DataCard(name=...,
+title=..., ...)`` with the same fields.
 The facts were checked against the sources named in each card; licences can change, so
 check the source before reusing a dataset outside this course. Nothing here is legal
 advice.
@@ -130,11 +132,30 @@ _CARDS = {
                    "church music); only the melody, not the harmony or the words; many tunes "
                    "appear in several harmonisations, so 'new' and 'copied' need care.",
     ),
+    "zen-of-python": DataCard(
+        name="zen-of-python",
+        title="The Zen of Python (the `this` module)",
+        loader="import this; codecs.decode(this.s, 'rot13') (lesson 05's fine-tuning text)",
+        source="Tim Peters: 19 aphorisms on Python's design, first posted to the Python "
+               "mailing list in a thread called 'The Way of Python', recorded as PEP 20 (2004) "
+               "and shipped in every CPython as the `this` module (stored in ROT13).",
+        licence="The `this` module is part of CPython (PSF License Agreement); the text of "
+                "PEP 20 states that it 'has been placed in the public domain'.",
+        contents="About 850 characters: a title line and 19 one-line aphorisms "
+                 "('Beautiful is better than ugly.').",
+        collection="Written by one person as a summary of a community's design values.",
+        intended_use="Fine-tuning a pretrained character model on a small text of a new style "
+                     "(lesson 05): shows both style transfer and how fast a model memorises "
+                     "a tiny text.",
+        known_gaps="Tiny, one author, one voice; a model fine-tuned on it can only rearrange "
+                   "or repeat its lines. Far too small for any held-out estimate to be precise.",
+    ),
 }
 
 # every name a course loader accepts, mapped to its card
 _ALIASES = {"gaussians": "toy2d", "ring": "toy2d", "moons": "toy2d", "spiral": "toy2d",
-            "toy-2d": "toy2d", "bach-chorales": "chorales", "chorale-melodies": "chorales"}
+            "toy-2d": "toy2d", "bach-chorales": "chorales", "chorale-melodies": "chorales",
+            "zen": "zen-of-python", "this": "zen-of-python"}
 
 
 def data_card_names() -> list[str]:

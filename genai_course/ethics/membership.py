@@ -8,7 +8,8 @@ better than unseen ones, so
 
     guess "member" when the model's loss on the example is below a threshold tau.
 
-Yeom et al. take tau = the model's average training loss (known to whoever trained it).
+The form of Yeom et al.'s attack usually evaluated takes tau = the model's average
+training loss (known to whoever trained it).
 We measure the attack on a balanced set of members (training examples) and non-members
 (examples from the same distribution the model never saw):
 
