@@ -2,6 +2,8 @@
 its ``loss(batch)`` (what ``fit`` minimises) and how to ``sample`` or ``generate``.
 """
 
+from genai_course.models.gan import GAN, GANConfig
 from genai_course.models.mixture import GaussianMixture, MixtureConfig
+from genai_course.models.vae import VAE, Autoencoder, VAEConfig
 
-__all__ = ["GaussianMixture", "MixtureConfig"]
+__all__ = ["GAN", "GANConfig", "GaussianMixture", "MixtureConfig", "VAE", "Autoencoder", "VAEConfig"]

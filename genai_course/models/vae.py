@@ -1,0 +1,205 @@
+"""An autoencoder and a variational autoencoder (Kingma & Welling, 2014), both MLPs.
+
+The **autoencoder** squeezes each input through a small code z (the *bottleneck*) and
+rebuilds it. It learns to compress, but nothing says where codes lie, so decoding a
+random z ~ N(0, I) usually lands in a region no training example was mapped to.
+
+The **VAE** makes the code random: the encoder outputs a mean mu and a log-variance
+log sigma^2, z = mu + sigma * eps with eps ~ N(0, I) (the *reparameterisation*, which lets
+gradients flow through the sampling), and training maximises the evidence lower bound
+
+    ELBO = E_q[log p(x | z)] - KL(q(z | x) || N(0, I)) <= log p(x).
+
+The first term rebuilds the input; the second pulls every code distribution towards the
+unit Gaussian, which is what makes *sampling the prior* give sensible images. We
+minimise -ELBO = reconstruction + KL, in nats per example.
+
+Decoders: ``"bernoulli"`` for images in [0, 1] (the decoder outputs pixel probabilities
+and the reconstruction term is a binary cross-entropy summed over the 64 pixels), and
+``"gaussian"`` for 2D points (a learned noise level per coordinate). With
+``num_classes > 0`` a one-hot label is given to encoder and decoder, so one can decode
+"a 7" from any z.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from genai_course.validation import check_choice, check_number, check_positive_int, check_tensor
+
+
+@dataclass
+class VAEConfig:
+    data_shape: tuple = (8, 8)      # (8, 8) for digits, (2,) for toy points
+    latent_dim: int = 2             # 2 to draw the latent space; 8-16 for better images
+    hidden: int = 256               # width of the encoder and decoder MLPs
+    likelihood: str = "bernoulli"   # "bernoulli" for [0, 1] pixels, "gaussian" for points
+    beta: float = 1.0               # weight of the KL term (1 = the true ELBO)
+    num_classes: int = 0            # > 0 makes the model class-conditional
+
+    def __post_init__(self):
+        self.data_shape = tuple(int(s) for s in self.data_shape)  # JSON gives back a list
+
+
+def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(N(mu, diag(sigma^2)) || N(0, I)) per row, in nats.
+
+    Kingma & Welling (2014), appendix B: -KL = 1/2 sum_j (1 + log sigma_j^2 - mu_j^2 - sigma_j^2).
+    """
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(dim=1)
+
+
+class Autoencoder(nn.Module):
+    """x -> encoder -> z (latent_dim numbers) -> decoder -> x'. Deterministic."""
+
+    def __init__(self, config: VAEConfig | None = None, **overrides):
+        super().__init__()
+        config = config or VAEConfig(**overrides)
+        check_positive_int("latent_dim", config.latent_dim)
+        check_positive_int("hidden", config.hidden)
+        check_positive_int("num_classes", config.num_classes, allow_zero=True)
+        check_choice("likelihood", config.likelihood, ("bernoulli", "gaussian"))
+        check_number("beta", config.beta, low=0)
+        self.config = config
+        self.data_dim = math.prod(config.data_shape)
+        c, h, d = config.num_classes, config.hidden, config.latent_dim
+        self.encoder = nn.Sequential(nn.Linear(self.data_dim + c, h), nn.ReLU(),
+                                     nn.Linear(h, h), nn.ReLU(), nn.Linear(h, self._code_size()))
+        self.decoder = nn.Sequential(nn.Linear(d + c, h), nn.ReLU(),
+                                     nn.Linear(h, h), nn.ReLU(), nn.Linear(h, self.data_dim))
+        if config.likelihood == "gaussian":
+            self.log_noise = nn.Parameter(torch.full((self.data_dim,), -1.0))
+        # Counts training steps; saved with the weights, so a loaded model knows it was trained.
+        self.register_buffer("steps_trained", torch.zeros((), dtype=torch.long))
+
+    def _code_size(self) -> int:
+        return self.config.latent_dim
+
+    # ----- inputs ----------------------------------------------------------------------
+    def _split(self, batch):
+        """A batch is x, or (x, labels); an unconditional model ignores labels."""
+        x, labels = batch if isinstance(batch, (tuple, list)) else (batch, None)
+        return x, (labels if self.config.num_classes else None)
+
+    def _labels(self, labels, n: int) -> torch.Tensor | None:
+        c = self.config.num_classes
+        if c == 0:
+            if labels is not None:
+                raise ValueError("This model is unconditional (num_classes=0): do not pass labels.")
+            return None
+        if labels is None:
+            raise ValueError(f"This model is class-conditional: pass labels in 0..{c - 1}.")
+        labels = torch.as_tensor(labels, dtype=torch.long)
+        if labels.ndim == 0:
+            labels = labels.expand(n)
+        if labels.shape != (n,):
+            raise ValueError(f"labels must be one integer or {n} of them, got shape {tuple(labels.shape)}.")
+        if labels.min() < 0 or labels.max() >= c:
+            raise ValueError(f"labels must lie in 0..{c - 1}, got {labels.tolist()[:10]}.")
+        return F.one_hot(labels, c).float()
+
+    def _with_labels(self, h: torch.Tensor, labels) -> torch.Tensor:
+        onehot = self._labels(labels, len(h))
+        return h if onehot is None else torch.cat([h, onehot], dim=1)
+
+    def _flat(self, x) -> torch.Tensor:
+        x = check_tensor("x", x, last_dims=self.config.data_shape)
+        if x.ndim != len(self.config.data_shape) + 1:
+            raise ValueError(f"x must have shape (n, {', '.join(map(str, self.config.data_shape))}), "
+                             f"got {tuple(x.shape)}.")
+        return x.reshape(len(x), -1).float()
+
+    # ----- encoder and decoder ---------------------------------------------------------
+    def encode(self, x, labels=None) -> torch.Tensor:
+        """The code z of each input, shape (n, latent_dim)."""
+        return self.encoder(self._with_labels(self._flat(x), labels))
+
+    def decode_logits(self, z, labels=None) -> torch.Tensor:
+        """The decoder's raw output, flat (n, data_dim): logits (Bernoulli) or means (Gaussian)."""
+        z = check_tensor("z", z, ndim=2, last_dims=(self.config.latent_dim,))
+        return self.decoder(self._with_labels(z, labels))
+
+    def decode(self, z, labels=None) -> torch.Tensor:
+        """The decoder's mean for each z, shaped like the data (pixel probabilities in [0, 1])."""
+        out = self.decode_logits(z, labels)
+        if self.config.likelihood == "bernoulli":
+            out = torch.sigmoid(out)
+        return out.reshape(len(out), *self.config.data_shape)
+
+    def reconstruction_nll(self, x_flat: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+        """-log p(x | z) per example, in nats (summed over pixels or coordinates)."""
+        if self.config.likelihood == "bernoulli":
+            return F.binary_cross_entropy_with_logits(out, x_flat, reduction="none").sum(dim=1)
+        var = (2 * self.log_noise).exp()
+        return 0.5 * (((x_flat - out) ** 2) / var + 2 * self.log_noise + math.log(2 * math.pi)).sum(dim=1)
+
+    def _count_step(self) -> None:
+        if self.training and torch.is_grad_enabled():
+            self.steps_trained += 1
+
+    # ----- the objective ---------------------------------------------------------------
+    def loss(self, batch) -> dict[str, torch.Tensor]:
+        """Reconstruction error only: an autoencoder is trained to copy through the bottleneck."""
+        x, labels = self._split(batch)
+        flat = self._flat(x)
+        rec = self.reconstruction_nll(flat, self.decode_logits(self.encode(x, labels), labels)).mean()
+        self._count_step()
+        return {"loss": rec, "reconstruction": rec}
+
+    @torch.no_grad()
+    def reconstruct(self, x, labels=None) -> torch.Tensor:
+        """Encode and decode (the code's mean for a VAE): what survives the bottleneck."""
+        z = self.encode(x, labels)
+        z = z[0] if isinstance(z, tuple) else z
+        return self.decode(z, labels)
+
+    @torch.no_grad()
+    def sample(self, n: int, generator: torch.Generator | None = None, labels=None) -> torch.Tensor:
+        """Decode n draws z ~ N(0, I). Good for a VAE; an autoencoder was never asked to
+        put its codes there, so its samples show what the prior misses.
+        A conditional model given no labels cycles through the classes 0, 1, 2, ...
+        """
+        n = check_positive_int("n", n)
+        if self.config.num_classes and labels is None:
+            labels = torch.arange(n) % self.config.num_classes
+        return self.decode(torch.randn(n, self.config.latent_dim, generator=generator), labels)
+
+
+class VAE(Autoencoder):
+    """The encoder outputs (mu, log sigma^2); z is sampled; the loss is -ELBO."""
+
+    def _code_size(self) -> int:
+        return 2 * self.config.latent_dim  # a mean and a log-variance per latent dimension
+
+    def encode(self, x, labels=None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The mean and log-variance of q(z | x), each (n, latent_dim)."""
+        mu, logvar = super().encode(x, labels).chunk(2, dim=1)
+        return mu, logvar
+
+    @staticmethod
+    def reparameterise(mu, logvar, generator: torch.Generator | None = None) -> torch.Tensor:
+        """z = mu + sigma * eps, eps ~ N(0, I): the randomness sits in eps, so gradients
+        reach mu and sigma through ordinary arithmetic."""
+        eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype)
+        return mu + (0.5 * logvar).exp() * eps
+
+    def loss(self, batch, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
+        """-ELBO per example = reconstruction + KL (one z per example), in nats.
+
+        ``loss`` (what training minimises) is reconstruction + beta * KL; ``neg_elbo`` is
+        always reconstruction + KL, the bound on -log p(x) itself.
+        """
+        x, labels = self._split(batch)
+        flat = self._flat(x)
+        mu, logvar = self.encode(x, labels)
+        z = self.reparameterise(mu, logvar, generator)
+        rec = self.reconstruction_nll(flat, self.decode_logits(z, labels)).mean()
+        kl = gaussian_kl(mu, logvar).mean()
+        self._count_step()
+        return {"loss": rec + self.config.beta * kl, "reconstruction": rec, "kl": kl,
+                "neg_elbo": rec + kl}
