@@ -55,6 +55,28 @@ _PURPOSE = {
                 "labelled with unknown reliability.",
         ethics="Bias measurements inherit the classifier's own errors.",
         caveats="High accuracy on the test set does not mean it labels blurry samples well."),
+    "digits-vae": dict(
+        dataset="digits",
+        intended="Teaching: autoencoders, the ELBO and latent spaces (lessons 02 and 04).",
+        factors="Only 8x8 digits in the handwriting styles of 13 writers.",
+        ethics="Check samples for near-copies of training images before calling them new.",
+        caveats="Samples are blurry averages; likelihood bounds are not image quality."),
+    "digits-pixel": dict(
+        dataset="digits",
+        intended="Teaching: pixel-by-pixel autoregressive generation (lessons 03 and 04).",
+        factors="Binarised 8x8 digits only.",
+        ethics="Check samples for near-copies of training images before calling them new.",
+        caveats="Binarisation discards intensity; bits per pixel are not comparable with "
+                "models of grey-level images."),
+    "chorale-gru": dict(
+        dataset="chorales",
+        intended="Teaching: melody generation from a seed phrase (lesson 06).",
+        factors="Soprano lines of one composer's chorales in one tradition; other styles, "
+                "harmony and rhythmic idioms were never seen.",
+        ethics="Its samples can repeat phrases of the chorale tunes (measure with copied "
+               "n-grams); label generated music as machine-made and name the corpus.",
+        caveats="Melody only, no harmony; small model; judge by listening as well as by "
+                "the metrics."),
     "toy-mixture": dict(
         dataset="toy2d",
         intended="Teaching: the mechanism of a generative model (lesson 00).",
