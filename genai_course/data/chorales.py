@@ -17,15 +17,15 @@ How a melody is extracted, and why:
   350 distinct files (some are listed twice), the corpus holds some pieces twice
   (``bwv112.5`` and ``bwv112.5-sc``), and Bach harmonised many hymn tunes several times, so one tune can
   appear under several BWV numbers. Two melodies with the same intervals and durations are
-  the same melody (one is kept); melodies whose first eight intervals agree belong to the same
-  *tune family* and always land on the same side of the train/validation split, so the
-  validation set measures melodies the model has not seen in another key or harmonisation.
+  the same melody (one is kept). Melodies that share a run of 12 consecutive pitch intervals,
+  or whose first 8 intervals agree, belong to the same *tune family* (:func:`tune_families`)
+  and always land on the same side of the train/validation split, so the validation set
+  measures tunes the model has not seen in another key, rhythm or harmonisation.
 
 A melody is a dict: ``id`` (the corpus name, e.g. ``"bwv269"``), ``title`` (when music21's
 chorale list knows it, else ``None``), ``key`` (e.g. ``"G major"``), ``key_sharps``
 (sharps in the key signature, negative for flats), ``time_signature`` (``"3/4"``),
-``pickup`` (quarter notes before the first full bar, 0 if none), ``family`` (the tune
-family id) and ``notes``: a list of ``[midi_pitch_or_None, quarter_length, fermata]``,
+``pickup`` (quarter notes before the first full bar, 0 if none) and ``notes``: a list of ``[midi_pitch_or_None, quarter_length, fermata]``,
 ``None`` standing for a rest and ``fermata`` being 0 or 1.
 """
 
@@ -41,7 +41,8 @@ from genai_course.validation import check_number
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "datasets" / "chorale_melodies.json"
 SOPRANO_NAMES = ("soprano", "sopran", "s.", "s")
-FAMILY_INTERVALS = 8  # melodies whose first 8 intervals agree are one tune family
+FAMILY_START = 8  # melodies whose first 8 intervals agree are one tune family,
+FAMILY_RUN = 12   # and so are melodies sharing any run of 12 consecutive intervals
 
 
 class MelodySplit(NamedTuple):
@@ -123,16 +124,42 @@ def content_key(melody: dict) -> str:
     return hashlib.sha1(json.dumps(shape).encode()).hexdigest()[:12]
 
 
-def family_key(melody: dict) -> str:
-    """The tune family: the first FAMILY_INTERVALS pitch intervals (durations ignored)."""
-    return hashlib.sha1(json.dumps(_intervals(melody)[:FAMILY_INTERVALS]).encode()).hexdigest()[:8]
+def tune_families(melodies) -> list[int]:
+    """A family number per melody: melodies linked by a shared start or run are one family.
+
+    Two melodies are linked when their first FAMILY_START pitch intervals agree or when
+    they share any FAMILY_RUN consecutive pitch intervals (durations ignored, so rhythmic
+    variants of a tune are linked too); families are the connected groups (union-find).
+    """
+    parent = list(range(len(melodies)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_seen = {}
+    for i, melody in enumerate(melodies):
+        intervals = _intervals(melody)
+        keys = [("start", tuple(intervals[:FAMILY_START]))]
+        keys += [("run", tuple(intervals[j:j + FAMILY_RUN]))
+                 for j in range(len(intervals) - FAMILY_RUN + 1)]
+        for key in keys:
+            if key in first_seen:
+                parent[root(i)] = root(first_seen[key])
+            else:
+                first_seen[key] = i
+    roots = [root(i) for i in range(len(melodies))]
+    numbering = {r: n for n, r in enumerate(dict.fromkeys(roots))}
+    return [numbering[r] for r in roots]
 
 
 def build_melodies(names=None, progress: bool = False) -> list[dict]:
     """Parse chorales from music21's corpus (all of them by default) into melodies.
 
     Exact duplicates (same :func:`content_key`) are dropped, keeping the first in sorted
-    corpus order; every melody gets its ``family``. Takes ~40 s for all 371 chorales.
+    corpus order. Takes ~40 s for all 371 chorales.
     """
     from music21 import corpus
 
@@ -150,7 +177,6 @@ def build_melodies(names=None, progress: bool = False) -> list[dict]:
         if fingerprint in seen:
             continue
         seen.add(fingerprint)
-        melody["family"] = family_key(melody)
         melodies.append(melody)
     return melodies
 
@@ -209,19 +235,23 @@ def load_chorale_melodies(path=None) -> list[dict]:
     return json.loads(path.read_text())["melodies"]
 
 
-def split_chorales(melodies=None, validation_fraction: float = 0.15) -> MelodySplit:
-    """Deterministic split by tune family: every harmonisation of a tune on one side.
+def split_chorales(melodies=None, validation_fraction: float = 0.2) -> MelodySplit:
+    """Deterministic split by tune family (:func:`tune_families`): a family never straddles it.
 
-    A family goes to validation when a hash of its id falls below ``validation_fraction``;
-    no random state is involved, so the split is the same on every machine.
+    A family goes to validation when a hash of its first melody's id falls below
+    ``validation_fraction``; no random state is involved, so the split is the same on every
+    machine.
     """
     validation_fraction = check_number("validation_fraction", validation_fraction,
                                        low=0, high=1, low_inclusive=False, high_inclusive=False)
-    melodies = load_chorale_melodies() if melodies is None else melodies
+    melodies = load_chorale_melodies() if melodies is None else list(melodies)
+    families = tune_families(melodies)
+    founder = {}
+    for melody, family in zip(melodies, families, strict=True):
+        founder.setdefault(family, melody["id"])
     train, validation = [], []
-    for melody in melodies:
-        family = melody.get("family") or family_key(melody)
-        bucket = int(hashlib.sha1(family.encode()).hexdigest()[:8], 16) / 16**8
+    for melody, family in zip(melodies, families, strict=True):
+        bucket = int(hashlib.sha1(founder[family].encode()).hexdigest()[:8], 16) / 16**8
         (validation if bucket < validation_fraction else train).append(melody)
     return MelodySplit(train, validation)
 

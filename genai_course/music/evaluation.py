@@ -10,9 +10,10 @@ what a bad score looks like:
   semitones, -12..+12); chorale melodies move mostly by step;
 - **distance** between two histograms: the *total variation distance*
   ``0.5 * sum |p - q|``: 0 for identical histograms, 1 for histograms with no overlap;
-- **key consistency**: music21's Krumhansl-Schmuckler key analysis correlates the melody's
-  pitch-class durations with a key profile; its correlation coefficient (up to 1) says how
-  clearly the melody is in one key;
+- **key consistency**: music21's key analysis (``analyze("key")``: the Krumhansl-Schmuckler
+  method with Aarden-Essen profiles) correlates the melody's pitch-class durations with a
+  profile of each key; the best key's correlation coefficient (up to 1) says how clearly the
+  melody is in one key;
 - **rhythm statistics**: mean note length, share of quarter and eighth notes, notes per phrase;
 - **copying**: the longest stretch of a generated melody that also occurs in the training
   melodies (in intervals and durations, so a transposed copy counts), and the fraction of
@@ -119,6 +120,18 @@ def key_analysis(melody) -> dict:
     return {"name": f"{estimate.tonic.name} {estimate.mode}",
             "correlation": float(estimate.correlationCoefficient),
             "shift_to_c": -relative_major % 12}
+
+
+def key_shift(name: str) -> int:
+    """Semitones that move the key called ``name`` ("G major", "B- minor") to C major / A minor."""
+    from music21 import pitch
+
+    tonic, _, mode = str(name).partition(" ")
+    try:
+        pitch_class = pitch.Pitch(tonic).pitchClass
+    except Exception as error:  # music21 raises its own exception types
+        raise ValueError(f"Cannot read a key from {name!r}; write it like 'G major' or 'B- minor'.") from error
+    return -(pitch_class + (3 if mode == "minor" else 0)) % 12
 
 
 def key_consistency(melodies) -> float:
@@ -263,14 +276,21 @@ class MarkovChain:
 # -- one row of the comparison table --------------------------------------------------------
 
 def melody_report(melodies, reference, *, key: bool = True) -> dict:
-    """The measures of ``melodies`` against ``reference`` melodies (the corpus), as a dict."""
+    """The measures of ``melodies`` against ``reference`` melodies (the corpus), as a dict.
+
+    With ``key`` (the default), every melody is analysed with music21 and transposed to
+    C major / A minor before its pitch classes are counted, and the mean key correlation is
+    reported; without it, pitch classes are counted as they are.
+    """
     melodies = _check_melodies(melodies)
     reference = _check_melodies(reference)
     shifts = reference_shifts = None
     if key:
         keys = [key_analysis(m) for m in melodies]
         shifts = [k["shift_to_c"] for k in keys]
-        reference_shifts = [key_analysis(m)["shift_to_c"] for m in reference]
+        # reference melodies from the shipped data know their key: no need to analyse them
+        reference_shifts = [key_shift(m["key"]) if isinstance(m, dict) and "key" in m
+                            else key_analysis(m)["shift_to_c"] for m in reference]
     report = {
         "pitch_class_distance": histogram_distance(pitch_class_histogram(melodies, shifts=shifts),
                                                    pitch_class_histogram(reference, shifts=reference_shifts)),
@@ -288,9 +308,10 @@ def melody_report(melodies, reference, *, key: bool = True) -> dict:
 def format_table(rows: dict, *, digits: int = 3) -> str:
     """A plain-text table: one row per name in ``rows``, one column per measure."""
     columns = list(next(iter(rows.values())))
-    width = max(len(c) for c in columns) + 2
-    header = f"{'':>12}" + "".join(f"{c:>{width}}" for c in columns)
-    lines = [header]
+    widths = [max(len(c), digits + 3) + 2 for c in columns]
+    lines = [f"{'':>8}" + "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True))]
     for name, row in rows.items():
-        lines.append(f"{name:>12}" + "".join(f"{row[c]:>{width}.{digits}f}" for c in columns))
+        lines.append(f"{name:>8}" + "".join(
+            f"{row[c]:>{w}}" if isinstance(row[c], int) else f"{row[c]:>{w}.{digits}f}"
+            for c, w in zip(columns, widths, strict=True)))
     return "\n".join(lines)

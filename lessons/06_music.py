@@ -1,0 +1,484 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Lesson 06 — Music composition
+#
+# A melody is a sequence, like a sentence: one note after another. So the autoregressive
+# recipe of lessons 03 and 05 applies unchanged: turn melodies into **tokens**, train a
+# model to predict the next token, and generate by sampling one token at a time. What is
+# new is the material (music has pitch, rhythm, harmony and phrases), how we **listen** to
+# the result, and how we **measure** whether it sounds like the music it learned from.
+#
+# Our teacher is J. S. Bach: the melodies (soprano parts) of 340 of his four-part chorales,
+# which ship with the `music21` toolkit.
+#
+# **By the end of this lesson you will be able to**
+# - name the elements of music (melody, harmony, rhythm, structure) and find them in a score
+#   with music21;
+# - turn melodies into tokens and back, and use transposition as data augmentation;
+# - generate a melody from a seed phrase with a recurrent language model, and hear it;
+# - evaluate generated melodies against the corpus (likelihood against a Markov baseline,
+#   pitch and interval statistics, key, rhythm, copying) and read what the numbers mean;
+# - export MIDI and MusicXML for any music program.
+
+# %% slideshow={"slide_type": "skip"}
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+from IPython.display import Audio, display
+from music21 import converter, corpus
+
+from genai_course import seed_everything
+from genai_course.data import load_chorale_melodies, split_chorales
+from genai_course.music import (
+    MelodyTokenizer,
+    from_stream,
+    play,
+    plot_piano_roll,
+    read_midi,
+    synthesize,
+    transpose,
+    transposed_sharps,
+    wav_bytes,
+    write_midi,
+    write_musicxml,
+)
+from genai_course.music.convert import notes_from_part
+from genai_course.music.evaluation import (
+    MarkovChain,
+    format_table,
+    interval_histogram,
+    key_shift,
+    melody_report,
+    ngram_copying,
+    pitch_class_histogram,
+    random_melodies,
+)
+from genai_course.music.generate import continue_melody
+from genai_course.pretrained import load_pretrained
+from genai_course.recipes.chorale_gru import encoded_melodies, pad_batch
+from genai_course.widgets.melody import first_phrase, melody_player
+
+seed_everything(0)  # one call fixes every random draw below: same numbers on every run
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. The elements of music, in one chorale
+#
+# A Bach chorale is a hymn tune (the **melody**, sung by the sopranos) harmonised for four
+# voices: soprano, alto, tenor, bass. music21's corpus holds the scores; we read one and draw
+# all four voices as a **piano roll**: time runs to the right, pitch goes up, each bar is a
+# note.
+
+# %% slideshow={"slide_type": "subslide"}
+score = corpus.parse("bach/bwv269")  # "Aus meines Herzens Grunde", No. 1 of the 371 chorales
+voices = {part.partName: notes_from_part(part) for part in score.parts}
+print({name: len(notes) for name, notes in voices.items()}, "notes per voice")
+ax = plot_piano_roll(voices, title="BWV 269, four voices: melody on top, harmony in the stack")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# - **Melody**: the top line (blue), a tune that moves mostly by small steps.
+# - **Harmony**: the notes sounding together. `chordify` stacks the four voices into chords,
+#   and music21 names them.
+# - **Key**: the pitches favour one tonal centre. music21's key analysis (the
+#   Krumhansl–Schmuckler method; by default with the Aarden–Essen key profiles) correlates how
+#   long each of the 12 pitch classes sounds with a profile of every major and minor key and
+#   picks the best; the correlation coefficient says how clear the key is.
+
+# %% slideshow={"slide_type": "fragment"}
+chords = score.chordify().flatten().notes
+for chord in list(chords)[:6]:
+    print(f"beat {float(chord.offset):4.1f}: {chord.pitchedCommonName}")
+key = score.analyze("key")
+print(f"\nkey: {key}  (correlation {key.correlationCoefficient:.2f}); runners-up:",
+      ", ".join(f"{k} ({k.correlationCoefficient:.2f})" for k in key.alternateInterpretations[:2]))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# - **Rhythm**: the time signature groups beats into bars; note lengths are counted in
+#   quarter notes (1 = a crotchet, 0.5 = a quaver, 2 = a minim).
+# - **Structure**: a chorale is sung in phrases, one per line of the hymn; each phrase ends
+#   on a note held under a **fermata** (drawn as an arc in the piano roll).
+
+# %% slideshow={"slide_type": "fragment"}
+soprano = voices["Soprano"]
+print("time signature:", score.recurse().getElementsByClass("TimeSignature").first().ratioString)
+print("note lengths (quarter notes: count):", dict(sorted(Counter(n[1] for n in soprano).items())))
+phrase_lengths, count = [], 0
+for _pitch, _length, fermata in soprano:
+    count += 1
+    if fermata:
+        phrase_lengths.append(count)
+        count = 0
+print("notes per phrase (ends at each fermata):", phrase_lengths)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Listen.** The package renders audio itself (no MuseScore, no internet): each note is a sum
+# of sine waves at its frequency $f = 440\,\text{Hz} \cdot 2^{(m-69)/12}$ for MIDI pitch $m$
+# and at multiples of it (harmonics), shaped by an attack–decay–release envelope. First the
+# melody alone, then all four voices mixed.
+
+# %% slideshow={"slide_type": "fragment"}
+display(play(soprano, bpm=80))
+tracks = [synthesize(notes, bpm=80) for notes in voices.values()]
+mix = np.zeros(max(len(t) for t in tracks), dtype=np.float32)
+for track in tracks:
+    mix[:len(track)] += track / len(tracks)   # each voice peaks at 0.5: the mix stays below 1
+display(Audio(data=wav_bytes(mix, 22050), rate=22050))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Training on existing music: melodies as tokens
+#
+# We model the **melodies** only (one voice: a sequence, like text). Parsing all chorale
+# files takes ~40 s, so the package ships the soprano lines already extracted (and the
+# script that rebuilds them). Three details matter:
+#
+# - the soprano is found by its **part name** (in some scores the first part is a horn);
+# - **duplicates** are removed (the corpus holds some chorales twice), and melodies of the same
+#   hymn tune (Bach harmonised many tunes several times) stay on the same side of the
+#   train/validation split: validation measures *unseen tunes*, not a tune we trained on;
+# - each note is `(MIDI pitch or None for a rest, length in quarter notes, fermata 0/1)`.
+
+# %% slideshow={"slide_type": "subslide"}
+melodies = load_chorale_melodies()
+split = split_chorales(melodies)
+print(f"{len(melodies)} melodies: {len(split.train)} for training, {len(split.validation)} for "
+      f"validation ({sum(len(m['notes']) for m in melodies)} notes in all)")
+example = split.train[0]
+print(example["id"], example["key"], example["time_signature"], example["notes"][:6])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Tokens.** Each note becomes a *pitch token* (or `rest`) followed by a *duration token*;
+# a phrase end adds `|`; `<start>` and `<end>` mark the piece. Separate pitch and duration
+# tokens keep the vocabulary small: 34 pitches + 17 durations + 5 specials = 56 tokens, not
+# 34 × 17 combinations.
+
+# %% slideshow={"slide_type": "fragment"}
+tok = MelodyTokenizer()
+phrase = first_phrase(example["notes"])
+print(tok)
+print(" ".join(tok.encode_tokens(phrase)))
+print(tok.encode(phrase))
+
+# every melody survives the round trip melody -> tokens -> melody exactly
+assert all(tok.decode(tok.encode(m["notes"])) == [tuple(n) for n in m["notes"]] for m in melodies)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Transposition as augmentation.** Moving every note up or down by the same number of
+# semitones gives the same tune in another key: a free, perfectly valid extra training
+# example. We keep it *key-aware*: only shifts that stay inside the vocabulary's pitch range
+# and land in a key with at most 4 sharps or flats (the keys Bach's chorales use).
+# Each semitone up adds 7 sharps on the circle of fifths (mod 12).
+
+# %% slideshow={"slide_type": "fragment"}
+shifts = tok.transpositions(example["notes"], key_sharps=example["key_sharps"])
+print(f"{example['key']} ({example['key_sharps']} sharps): allowed shifts {shifts}")
+print("key signatures after each shift:", [transposed_sharps(example["key_sharps"], s) for s in shifts])
+print("up a tone:", transpose(phrase, 2)[:4])
+train_sequences = encoded_melodies(split.train, tok, augment=True)
+validation_sequences = encoded_melodies(split.validation, tok, augment=False)
+print(f"{len(split.train)} training melodies -> {len(train_sequences)} token sequences with "
+      f"transpositions ({sum(map(len, train_sequences))} tokens)")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Musical patterns in the data, and a first model that learns them by counting
+#
+# Before any neural network, what does the corpus look like? Two histograms:
+#
+# - **pitch classes** (every melody transposed to C major or A minor first): the 7 notes of
+#   the scale dominate, the 5 others are rare;
+# - **intervals** between consecutive notes: mostly steps of 1–2 semitones, a few leaps.
+
+# %% slideshow={"slide_type": "subslide"}
+train_shifts = [key_shift(m["key"]) for m in split.train]
+pcs = pitch_class_histogram(split.train, shifts=train_shifts)
+intervals = interval_histogram(split.train)
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.2))
+axes[0].bar(["C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B"], pcs)
+axes[0].set(title="Pitch classes (melodies moved to C major / A minor)",
+            xlabel="pitch class", ylabel="share of note time")
+axes[1].bar(range(-12, 13), intervals)
+axes[1].set(title="Intervals between consecutive notes", xlabel="semitones (negative = down)",
+            ylabel="share of intervals")
+plt.tight_layout()
+print(f"steps and repeated notes (|interval| <= 2): {intervals[10:15].sum():.0%} of all intervals")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **A Markov chain** is the simplest model of these patterns: count, in the training tokens,
+# what followed each context of the last $k$ tokens, and predict with those frequencies:
+#
+# $$p(x_t \mid x_{t-k}, \dots, x_{t-1}) = \frac{\text{count}(x_{t-k..t-1}, x_t) + \alpha}{\text{count}(x_{t-k..t-1}) + \alpha V}$$
+#
+# ($V$ = 56 tokens; $\alpha = 0.1$ keeps unseen continuations possible). We score it like
+# every language model: the average **negative log-likelihood** (NLL) of the validation
+# tokens, in nats per token. Guessing uniformly would score $\ln 56 = 4.03$.
+
+# %% slideshow={"slide_type": "fragment"}
+markov_nll = {}
+for order in (1, 2, 3, 4):
+    chain = MarkovChain(tok.vocab_size, order=order, alpha=0.1).fit(train_sequences)
+    markov_nll[order] = chain.nll(validation_sequences)
+    print(f"order {order} (last {order} tokens): validation NLL {markov_nll[order]:.3f} nats/token")
+best_order = min(markov_nll, key=markov_nll.get)
+markov = MarkovChain(tok.vocab_size, order=best_order, alpha=0.1).fit(train_sequences)
+print(f"uniform guessing: {np.log(tok.vocab_size):.3f}; best Markov baseline: order {best_order}")
+
+# %% [markdown]
+# Longer contexts help until they become too rare to count reliably (an order-4 context is
+# only the last two notes). We even picked the best order *on the validation data*, which
+# flatters the baseline. A model that beats it must capture longer-range structure.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. A recurrent network trained on the chorales
+#
+# The model is the GRU language model of lesson 05 (`RecurrentLM`): an embedding of each
+# token, a GRU of 128 units whose hidden state summarises the melody so far, and a linear
+# read-out giving logits for the next token. It was trained with the command
+# `genai-course train chorale-gru` (1,500 steps of 32 melodies, each transposed at random,
+# about 1.5 CPU-minutes): too long for a lesson, so **we load the shipped weights** (285 KB).
+
+# %% slideshow={"slide_type": "subslide"}
+model = load_pretrained("chorale-gru")
+info = model.pretrained_metadata
+tok = MelodyTokenizer.from_dict(info["tokenizer"])  # the vocabulary it was trained with
+print(f"{sum(p.numel() for p in model.parameters()):,} parameters, trained {info['steps']} steps "
+      f"on {info['train_melodies']} melodies ({info['train_sequences_with_transpositions']} "
+      "with transpositions)")
+
+# validation NLL per token, measured now: cross-entropy of every next token, padding ignored
+idx, targets = pad_batch(validation_sequences, tok.id("<pad>"))
+with torch.no_grad():
+    logits, _ = model(idx)
+gru_nll = F.cross_entropy(logits.reshape(-1, tok.vocab_size), targets.reshape(-1),
+                          ignore_index=-100).item()
+print(f"validation NLL per token: GRU {gru_nll:.3f}   Markov order {best_order} "
+      f"{markov_nll[best_order]:.3f}   uniform {np.log(tok.vocab_size):.3f} (nats)")
+assert gru_nll < markov_nll[best_order]
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **What did it pick up?** Feed it the first phrase of an unseen chorale and read its
+# next-token distribution. After a pitch, only durations make sense, and it knows; after a
+# complete note it weighs the next pitch, mostly a step away.
+
+# %% slideshow={"slide_type": "fragment"}
+unseen = split.validation[0]
+seed_notes = first_phrase(unseen["notes"])
+prompt = [tok.id("<start>")] + tok.encode(seed_notes, boundaries=False)
+with torch.no_grad():
+    probs = model(torch.tensor([prompt]))[0][0, -1].softmax(-1)
+top = torch.topk(probs, 6)
+print(f"{unseen['id']} ({unseen['key']}), seed ends with:", " ".join(tok.tokens[i] for i in prompt[-4:]))
+print("most likely next tokens:", ", ".join(f"{tok.tokens[i]} {p:.2f}" for p, i in zip(top.values, top.indices, strict=True)))
+with torch.no_grad():
+    after_pitch = model(torch.tensor([prompt + [tok.id("G4")]]))[0][0, -1].softmax(-1)
+print(f"after the pitch token G4, probability of a duration token: {after_pitch[tok.duration_ids].sum():.3f}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Generating new music from a seed phrase
+#
+# The generation loop, written out: read the seed, then repeatedly (1) turn the last logits
+# into probabilities (divided by a **temperature** $T$: $T<1$ plays safe, $T>1$ takes risks),
+# (2) forbid tokens that break the grammar (a duration must follow a pitch) and `<end>`,
+# (3) draw a token, (4) feed it back. The GRU's `step` carries its hidden state, so each new
+# token costs one step.
+
+# %% slideshow={"slide_type": "subslide"}
+temperature, n_tokens = 1.0, 90
+generator = torch.Generator().manual_seed(0)
+tokens = list(prompt)
+with torch.no_grad():
+    logits, state = model.step(torch.tensor([prompt]), None)     # read the whole seed
+    for _ in range(n_tokens):
+        last = logits[0, -1] / temperature
+        allowed = tok.grammar_mask(tokens[-1])
+        allowed[tok.id("<end>")] = False                         # keep going
+        last = last.masked_fill(~allowed, float("-inf"))
+        token = torch.multinomial(last.softmax(-1), 1, generator=generator).item()
+        tokens.append(token)
+        logits, state = model.step(torch.tensor([[token]]), state)
+generated = tok.decode(tokens, strict=False)  # may stop mid-note: drop a dangling pitch
+new_notes = generated[len(seed_notes):]
+print(" ".join(tok.tokens[t] for t in tokens[len(prompt):len(prompt) + 24]), "...")
+plot_piano_roll({"seed (Bach)": seed_notes, "generated": [(None, sum(n[1] for n in seed_notes), 0)] + new_notes},
+                title=f"Seed phrase of {unseen['id']} continued by the GRU (T = {temperature})")
+display(play(generated, bpm=90))
+
+# %% [markdown]
+# The package's `continue_melody` runs the same loop (through `genai_course.sampling.generate`)
+# and returns exactly the number of new notes asked for; the rest of the lesson uses it.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Evaluation: numbers, and listening
+#
+# We compare four sets of 20 melodies with the training corpus:
+#
+# - **real**: 20 unseen Bach melodies (validation set), their first 40 notes;
+# - **GRU**: 40 notes generated after the first phrase of each of those 20;
+# - **Markov**: the same, from the best Markov chain;
+# - **random**: random pitches (G4–G5) with random chorale-like durations.
+#
+# Columns: histogram distances to the corpus (total variation, 0 = identical, 1 = disjoint),
+# the share of steps, music21's key correlation, rhythm (mean length, share of quarter
+# notes, notes per phrase), and **copying**: the longest run of notes (intervals and
+# durations, so in any key) found in a training melody, and the share of 8-note patterns
+# found there.
+
+# %% slideshow={"slide_type": "subslide"}
+def markov_continue(seed, n_new, seed_value):
+    """The Markov chain continues a seed, with the same grammar mask as the GRU."""
+    def mask(last):
+        allowed = tok.grammar_mask(last).numpy()
+        allowed[tok.id("<end>")] = False
+        return allowed
+    ids = markov.generate([tok.id("<start>")] + tok.encode(seed, boundaries=False), 3 * n_new,
+                          seed=seed_value, mask_fn=mask)
+    return tok.decode(ids, strict=False)[len(seed):len(seed) + n_new]
+
+
+generator = torch.Generator().manual_seed(1)
+sets = {"real": [], "GRU": [], "Markov": []}
+for i, melody in enumerate(split.validation[:20]):
+    seed = first_phrase(melody["notes"])
+    sets["real"].append([tuple(n) for n in melody["notes"][:40]])
+    sets["GRU"].append(continue_melody(model, tok, seed, 40, temperature=1.0, generator=generator)[len(seed):])
+    sets["Markov"].append(markov_continue(seed, 40, seed_value=i))
+sets["random"] = random_melodies(20, length=40, low=67, high=79, durations=(0.5, 1.0, 1.0, 1.0, 1.0, 2.0))
+
+rows = {}
+for name, group in sets.items():
+    rows[name] = melody_report(group, split.train)
+    copying = ngram_copying(group, split.train, n=8)
+    rows[name].update(longest_copy=copying["longest_copied"], copied_8grams=copying["copied_fraction"])
+print(format_table(rows))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# How to read the table:
+#
+# - Real unseen melodies set the target: small distances, a high key correlation, mostly
+#   steps, mostly quarter notes. Random melodies show what "no musical knowledge" scores.
+# - The GRU should sit close to the real row. The Markov chain, which sees only the last two
+#   notes, is far better than random on intervals but drifts in key (pitch-class distance, key
+#   correlation) and in rhythm (its notes are too long on average).
+# - **Copying** matters both ways: real unseen tunes share short formulas with the corpus
+#   (cadences), so a few copied 8-note patterns are normal; a generated melody that copies
+#   long stretches would be memorisation, not composition (lesson 07 returns to this).
+#
+# And listen: one melody of each kind.
+
+# %% slideshow={"slide_type": "fragment"}
+for name in sets:
+    print(name)
+    display(play(sets[name][0], bpm=100))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Refinement: the temperature.** Low temperatures repeat the safest patterns (and copy
+# more from the corpus), high temperatures leap around. Measure before choosing.
+
+# %% slideshow={"slide_type": "fragment"}
+sweep = {}
+for temperature in (0.5, 1.0, 1.5):
+    generator = torch.Generator().manual_seed(2)
+    group = [continue_melody(model, tok, first_phrase(m["notes"]), 40, temperature=temperature,
+                             generator=generator)[len(first_phrase(m["notes"])):]
+             for m in split.validation[:10]]
+    report = melody_report(group, split.train, key=False)
+    copying = ngram_copying(group, split.train, n=8)
+    sweep[f"T = {temperature}"] = {"interval_distance": report["interval_distance"],
+                                   "step_share": report["step_share"],
+                                   "longest_copy": copying["longest_copied"],
+                                   "copied_8grams": copying["copied_fraction"]}
+print(format_table(sweep))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Export: MIDI and MusicXML
+#
+# music21 writes standard files itself: **MIDI** (notes and timing, for any sequencer or
+# digital audio workstation) and **MusicXML** (a score, with bars, key, ties and fermatas, for
+# MuseScore, Finale, Sibelius, Dorico). We write them to a temporary folder and read the
+# MIDI back to check it.
+
+# %% slideshow={"slide_type": "fragment"}
+out_dir = Path(tempfile.mkdtemp(prefix="genai-course-06-"))
+midi_path = write_midi(generated, out_dir / "generated.mid", bpm=90, title="GRU chorale melody")
+xml_path = write_musicxml(generated, out_dir / "generated.musicxml", key=unseen["key"],
+                          time_signature=unseen["time_signature"], title="GRU chorale melody")
+print(f"{midi_path} ({midi_path.stat().st_size} bytes)\n{xml_path} ({xml_path.stat().st_size} bytes)")
+assert read_midi(midi_path) == [(p, d, 0) for p, d, _ in generated]
+print("the MIDI file reads back to the same", len(generated), "notes; the MusicXML file too,"
+      " fermatas included")
+assert from_stream(converter.parse(str(xml_path))) == generated
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 8. Play with it: the melody player
+#
+# Pick a seed phrase (first phrases of unseen chorales), a temperature and a length, press
+# **Generate**: you see the piano roll, hear the melody and can download the MIDI file.
+
+# %% slideshow={"slide_type": "fragment"}
+seeds = {f"{m['id']} ({m['key']})": first_phrase(m["notes"]) for m in split.validation[:8]}
+player = melody_player(model, tok, seeds, length=32)
+display(player.widget)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 9. Where commercial music generators fit in
+#
+# Our model writes one melody line, learned from 300 hymn tunes with 71 thousand parameters.
+# Commercial systems generate full arrangements (several instruments, produced audio) and
+# publish little about how they work, so we state only what they say publicly:
+#
+# - **AIVA** (Luxembourg, founded 2016): composes soundtrack-style pieces in chosen styles,
+#   which users can edit and export (MIDI among the formats); its founders said in 2017 that it
+#   learned from about 15,000 classical scores. It was announced as the first AI "recognised as a
+#   composer" by an authors' society (SACEM); SACEM Luxembourg replied that copyright belongs to
+#   people, a member of the company declaring the works under the pseudonym AIVA.
+# - **Amper Music** (New York): generated royalty-free music for video creators from a chosen
+#   style, mood and length; acquired by Shutterstock in 2020.
+# - **Ecrett Music**, **Soundraw** (both from Japan) and **Soundful** (USA): services that
+#   generate royalty-free background music for videos, streams and podcasts from a genre, mood
+#   or template, and let users adjust length and structure. Their licences differ (for example,
+#   Soundraw keeps the copyright and grants users a licence).
+#
+# The ideas of this lesson are the same at any scale: a representation of music as tokens
+# (or audio), a model trained to predict what comes next, sampling with controls such as
+# temperature, and evaluation against real music, including checks that the output is not
+# copied from the training data.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Recap
+#
+# - Music has **melody, harmony, rhythm and structure**; music21 reads scores, names chords,
+#   analyses keys and writes MIDI and MusicXML.
+# - A melody becomes **tokens** (pitch, duration, phrase end); transposition gives the model
+#   the same tune in many keys.
+# - A Markov chain learns local patterns by counting; the GRU beats it on unseen tunes
+#   (validation NLL per token measured above).
+# - Generation is the autoregressive loop with a temperature and a grammar mask.
+# - Evaluation compares statistics with the corpus, next to real and random melodies, checks
+#   copying, and **listens**.
+#
+# **Check your understanding**
+# 1. Why must all harmonisations of one hymn tune fall on the same side of the
+#    train/validation split? What would the validation NLL measure otherwise?
+# 2. Transposing a melody changes every pitch token. Why is it still valid augmentation,
+#    and why do we keep the transposed melodies inside a pitch range?
+# 3. The random melodies have a worse interval distance than the Markov chain's. Which
+#    column of the table would you look at to catch a model that memorised the corpus?
+# 4. What happens to the step share and to copying as the temperature goes down? Why?
+#
+# **Exercise:** `exercises/06_music.ipynb`.
