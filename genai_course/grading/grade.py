@@ -86,7 +86,8 @@ def grade_submission(path, exercises: dict[str, Exercise], **limits) -> dict:
     start = time.monotonic()
     name = identify(path, exercises)
     result = {"file": str(path), "student": name.student, "exercise": name.exercise,
-              "sha256": file_digest(path), "notes": [], "rows": [], "tracebacks": {}}
+              "sha256": file_digest(path), "notes": [], "rows": [], "tracebacks": {},
+              "seconds": 0.0}
     if name.exercise is None:
         result["exercise"] = path.stem
         result["rows"] = [_row(result, "", 0, 0, "invalid", (
