@@ -189,6 +189,10 @@ def test_report_writes_valid_json_and_markdown(tmp_path):
     assert "2 torch thread(s)" in text and "wall times are inflated" in text  # load 5 on 2 threads
     assert "size^None" not in text  # one point per axis: no exponent line
     assert "| median lesson | <= 60 s wall | 40.0 s | met |" in text
+    summary = (tmp_path / "out" / "summary.md").read_text()  # the README's compact version
+    assert "| lessons/00_a | 40 | 20 | 500 | ok |" in summary
+    assert "| char-gru | validation loss (nats/char) | 1.2 | best n-gram | 1.5 | - | 0.8 | yes |" in summary
+    assert "class coverage" not in summary  # secondary measures stay in bench.md
 
 
 def test_markdown_table_escapes_pipes():

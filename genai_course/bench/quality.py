@@ -320,6 +320,16 @@ EVALUATIONS: list[tuple[str, Callable[[bool], list[QualityRow]], str, str]] = [
 ]
 
 
+def _why(error: Exception) -> str:
+    """A short reason for a row that could not be evaluated."""
+    from genai_course.pretrained.store import CheckpointError
+
+    if isinstance(error, CheckpointError) and "Missing checkpoint" in str(error):
+        return f"not shipped yet ({str(error).split('genai-course train ')[-1].rstrip('.`')} missing)"
+    text = f"{type(error).__name__}: {error}"
+    return ("not available: " if _missing(error) else "failed: ") + text[:200]
+
+
 def _missing(error: Exception) -> bool:
     from genai_course.pretrained.store import CheckpointError
 
@@ -342,8 +352,7 @@ def run_quality(*, quick: bool = False, threads: int = 1, log=print) -> tuple[li
                 rows.extend(function(quick))
             except Exception as error:
                 text = f"{type(error).__name__}: {error}"
-                rows.append(QualityRow(name, measure, baseline, False,
-                                       error=("not available: " if _missing(error) else "failed: ") + text[:200]))
+                rows.append(QualityRow(name, measure, baseline, False, error=_why(error)))
                 if not _missing(error):
                     errors.append(f"quality {name}: {text}")
     finally:

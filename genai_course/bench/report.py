@@ -125,6 +125,50 @@ def to_markdown(report: dict) -> str:
     return "\n".join(parts) + "\n"
 
 
+def machine_line(m: dict) -> str:
+    busy = _busy(m)
+    return (f"Measured {m['date_utc']} on {m['cpu']}, {m['logical_cores']} logical cores, "
+            f"{m['memory_gb']} GB RAM, Python {m['python']}, torch {m['torch']}, "
+            f"{m['torch_threads']} torch thread(s) per kernel; load average at the start "
+            f"{(m.get('load_average_start') or ['?'])[0]}, at the end "
+            f"{(m.get('load_average_end') or ['?'])[0]}"
+            + (" — **a busy machine: wall times are inflated, read the CPU times**." if busy else
+               " (a quiet machine)."))
+
+
+def summary_markdown(report: dict) -> str:
+    """A compact version for the README's "How fast is it": targets, one line per notebook,
+    the primary quality measure per model, and the scaling exponents."""
+    parts = [machine_line(report["machine"])]
+    if report.get("targets"):
+        parts += ["", markdown_table(["target", "limit", "measured", "verdict"],
+                                     target_rows(report["targets"]))]
+    if report.get("notebooks"):
+        parts += ["", markdown_table(["notebook", "wall s", "CPU s", "peak MB", "status"],
+                                     [[r["name"], round(r["wall_s"], 1), round(r["cpu_s"], 1),
+                                       round(r["peak_rss_mb"]), "ok" if not r["error"] else "ERROR"]
+                                      for r in report["notebooks"]])]
+    primary = [r for r in report.get("quality") or [] if r["primary"]]
+    if primary:
+        rows = [[r["model"], r["measure"], r["value"], r["baseline"], r["baseline_value"],
+                 r["floor"], r["ratio"],
+                 r["beats"] if not r.get("error") else f"not evaluated: {r['error'][:60]}"]
+                for r in primary]
+        parts += ["", markdown_table(["model", "measure", "value", "baseline", "baseline value",
+                                      "real vs real", "ratio", "beats baseline"], rows)]
+    fits = [f for f in report.get("scaling_fits") or []
+            if f["train_exponent"] is not None or f["sample_exponent"] is not None]
+    if fits:
+        sizes = {}
+        for p in report.get("scaling") or []:
+            sizes.setdefault((p["model"], p["axis"]), []).append(p["size"])
+        parts += ["", markdown_table(
+            ["model", "grows with", "sizes", "train step ~ size^k", "sampling ~ size^k"],
+            [[f["model"], f["axis"], ", ".join(map(str, sizes.get((f["model"], f["axis"]), []))),
+              f["train_exponent"], f["sample_exponent"]] for f in fits])]
+    return "\n".join(parts) + "\n"
+
+
 def _busy(machine: dict) -> bool:
     loads = [x for key in ("load_average_start", "load_average_end")
              for x in (machine.get(key) or [])[:1]]
@@ -132,13 +176,14 @@ def _busy(machine: dict) -> bool:
 
 
 def write(report: dict, out_dir) -> tuple[Path, Path]:
-    """Write ``bench.json`` and ``bench.md`` into ``out_dir`` (created if needed)."""
+    """Write ``bench.json``, ``bench.md`` and ``summary.md`` (for the README) into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     json_path, md_path = out / "bench.json", out / "bench.md"
     plain = json.loads(json.dumps(report, default=_json_default), parse_constant=lambda _: None)
     json_path.write_text(json.dumps(_finite(plain), indent=2, allow_nan=False) + "\n")
     md_path.write_text(to_markdown(report))
+    (out / "summary.md").write_text(summary_markdown(report))
     return json_path, md_path
 
 
