@@ -233,3 +233,24 @@ def test_grade_command_line(tmp_path, capsys):
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     assert {r["student"] for r in rows} == {"zoe"} and all(r["points"] == 0 for r in rows)
     assert main(["grade", str(tmp_path / "nobody.ipynb"), "--out", str(tmp_path / "o")]) == 2
+
+
+def test_a_grader_failure_is_recorded_and_the_batch_goes_on(tmp_path, monkeypatch):
+    for student in ("ann", "ben"):
+        (tmp_path / "sub" / student).mkdir(parents=True)
+        (tmp_path / "sub" / student / f"{NAME}.ipynb").write_text("")
+    real = grade_module._grade_job
+
+    def fails_for_ann(path, source_dir, limits):
+        if "ann" in str(path):
+            raise RuntimeError("boom")
+        return real(path, source_dir, limits)
+
+    monkeypatch.setattr(grade_module, "_grade_job", fails_for_ann)
+    grade_batch([tmp_path / "sub"], tmp_path / "out", source_dir=ROOT / "solutions",
+                progress=False)
+    rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
+    ann = [r for r in rows if r["student"] == "ann"]
+    assert len(ann) == 2 and all(r["status"] == "error" and "RuntimeError: boom" in r["reason"]
+                                 for r in ann)
+    assert {r["status"] for r in rows if r["student"] == "ben"} == {"invalid"}

@@ -191,6 +191,18 @@ def _grade_job(path, source_dir, limits):
     return grade_submission(path, find_exercises(source_dir), **limits)
 
 
+def _failed_job(path, exercises, error) -> dict:
+    """The result for a submission whose grading itself failed (a bug, a killed worker)."""
+    name = identify(path, exercises)
+    result = {"file": str(path), "student": name.student, "exercise": name.exercise or Path(path).stem,
+              "sha256": file_digest(path), "notes": [], "tracebacks": {}, "seconds": 0.0}
+    reason = f"the grader failed on this notebook ({type(error).__name__}: {_short(error, 200)})"
+    parts = exercises[name.exercise].parts if name.exercise in exercises else []
+    result["rows"] = [_row(result, p.grade_id, 0, p.points, "error", reason) for p in parts] \
+        or [_row(result, "", 0, 0, "error", reason)]
+    return result
+
+
 def grade_batch(inputs, out, *, source_dir=None, jobs: int = 1, resume: bool = False,
                 progress: bool = True, **limits) -> list[dict]:
     """Grade every submission in ``inputs`` into ``out``; the results, one per submission."""
@@ -227,14 +239,23 @@ def grade_batch(inputs, out, *, source_dir=None, jobs: int = 1, resume: bool = F
     try:
         if jobs <= 1:
             for path in todo:
-                finish(path, _grade_job(path, source_dir, limits))
+                try:
+                    result = _grade_job(path, source_dir, limits)
+                except Exception as error:  # record it, grade the others
+                    result = _failed_job(path, exercises, error)
+                finish(path, result)
                 bar.update()
         else:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 futures = {pool.submit(_grade_job, p, source_dir, limits): p for p in todo}
                 try:
                     for future in as_completed(futures):
-                        finish(futures[future], future.result())
+                        path = futures[future]
+                        try:
+                            result = future.result()
+                        except Exception as error:  # e.g. a worker killed for memory
+                            result = _failed_job(path, exercises, error)
+                        finish(path, result)
                         bar.update()
                 except BaseException:
                     pool.shutdown(wait=False, cancel_futures=True)
