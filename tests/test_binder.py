@@ -1,0 +1,39 @@
+"""Binder/JupyterHub set-up: environment.yml pins Python and installs the package; postBuild
+hides nbgrader's instructor pieces from learners (run here against a throw-away config dir)."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_environment_yml_pins_python_and_installs_the_course():
+    text = (ROOT / "environment.yml").read_text()
+    assert re.search(r"^\s*- python=3\.11\s*$", text, re.M)
+    assert re.search(r"^\s*- pip:\s*$", text, re.M)
+    assert re.search(r"^\s*- -e \.\[[a-z,]*lab[a-z,]*\]\s*$", text, re.M)
+    pinned = re.search(r"torch==([\d.]+)", (ROOT / "constraints.txt").read_text())
+    assert pinned and f"torch=={pinned.group(1)}" in text, "environment.yml and constraints.txt disagree on torch"
+    assert not (ROOT / "binder").exists(), "a binder/ folder would hide the root-level environment.yml"
+
+
+@pytest.mark.skipif(not (Path(sys.prefix) / "share/jupyter/labextensions/@jupyter/nbgrader").is_dir(),
+                    reason="nbgrader's JupyterLab extension is not installed (instructor extra)")
+def test_postbuild_disables_instructor_pieces_for_learners(tmp_path):
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path),
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    subprocess.run(["bash", str(ROOT / "postBuild")], env=env, check=True, capture_output=True, cwd=tmp_path)
+    # JupyterLab reads the disabled (and locked) plugins from labconfig/page_config.json
+    page_config = json.loads((tmp_path / "labconfig" / "page_config.json").read_text())
+    instructor = {f"@jupyter/nbgrader:{p}": True for p in ("create-assignment", "formgrader", "course-list")}
+    assert page_config["disabledExtensions"] == instructor == page_config["lockedExtensions"]
+    server = subprocess.run(["jupyter", "server", "extension", "list"], env=env, capture_output=True, text=True)
+    user_section = (server.stdout + server.stderr).split(str(tmp_path))[1].split("Config dir:")[0]
+    assert re.search(r"formgrader\S*\s+\S*disabled", user_section)
+    assert re.search(r"course_list\S*\s+\S*disabled", user_section)
