@@ -8,7 +8,6 @@ clear outputs -- the same steps as ``nbgrader generate_assignment``.
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
@@ -35,12 +34,12 @@ def student_version(exercise: Exercise) -> nbformat.NotebookNode:
     resources: dict = {}
     for preprocessor in PIPELINE:
         notebook, resources = preprocessor().preprocess(notebook, resources)
-    # nbgrader keeps the notebook-level metadata; keep only what jupytext and Jupyter need.
-    metadata = {key: copy.deepcopy(notebook.metadata[key])
-                for key in ("jupytext", "kernelspec") if key in notebook.metadata}
-    metadata.setdefault("kernelspec", {"display_name": "Python 3", "language": "python",
-                                       "name": "python3"})
-    notebook.metadata = nbformat.from_dict(metadata)
+    # Exactly the metadata `jupytext --set-kernel python3 --to ipynb --update` (`make sync`)
+    # writes, so syncing the pair changes nothing.
+    notebook.metadata = nbformat.from_dict({
+        "jupytext": {"formats": "ipynb,py:percent"},
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                       "name": "python3"}})
     for i, cell in enumerate(notebook.cells):  # stable ids, so a re-release changes nothing
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         cell.id = re.sub(r"[^A-Za-z0-9_-]", "-", grade_id)[:64] or f"cell-{i}"
