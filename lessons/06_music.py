@@ -105,7 +105,7 @@ ax = plot_piano_roll(voices, title="BWV 269, four voices: melody on top, harmony
 # %% slideshow={"slide_type": "fragment"}
 chords = score.chordify().flatten().notes
 for chord in list(chords)[:6]:
-    print(f"beat {float(chord.offset):4.1f}: {chord.pitchedCommonName}")
+    print(f"at quarter note {float(chord.offset):4.1f}: {chord.pitchedCommonName}")
 key = score.analyze("key")
 print(f"\nkey: {key}  (correlation {key.correlationCoefficient:.2f}); runners-up:",
       ", ".join(f"{k} ({k.correlationCoefficient:.2f})" for k in key.alternateInterpretations[:2]))
@@ -132,15 +132,17 @@ print("notes per phrase (ends at each fermata):", phrase_lengths)
 # **Listen.** The package renders audio itself (no MuseScore, no internet): each note is a sum
 # of sine waves at its frequency $f = 440\,\text{Hz} \cdot 2^{(m-69)/12}$ for MIDI pitch $m$
 # and at multiples of it (harmonics), shaped by an attack–decay–release envelope. First the
-# melody alone, then all four voices mixed.
+# melody alone, then the first two phrases with all four voices mixed.
 
 # %% slideshow={"slide_type": "fragment"}
-display(play(soprano, bpm=80))
-tracks = [synthesize(notes, bpm=80) for notes in voices.values()]
+rate = 16000  # samples per second: enough for these pitches and their first harmonics
+display(play(soprano, bpm=90, sample_rate=rate))
+tracks = [synthesize(notes, bpm=90, sample_rate=rate) for notes in voices.values()]
 mix = np.zeros(max(len(t) for t in tracks), dtype=np.float32)
 for track in tracks:
     mix[:len(track)] += track / len(tracks)   # each voice peaks at 0.5: the mix stays below 1
-display(Audio(data=wav_bytes(mix, 22050), rate=22050))
+first_two_phrases = mix[:int(20 * 60 / 90 * rate)]  # 20 quarter notes at 90 beats per minute
+display(Audio(data=wav_bytes(first_two_phrases, rate), rate=rate))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Training on existing music: melodies as tokens
@@ -317,7 +319,7 @@ new_notes = generated[len(seed_notes):]
 print(" ".join(tok.tokens[t] for t in tokens[len(prompt):len(prompt) + 24]), "...")
 plot_piano_roll({"seed (Bach)": seed_notes, "generated": [(None, sum(n[1] for n in seed_notes), 0)] + new_notes},
                 title=f"Seed phrase of {unseen['id']} continued by the GRU (T = {temperature})")
-display(play(generated, bpm=90))
+display(play(generated, bpm=90, sample_rate=rate))
 
 # %% [markdown]
 # The package's `continue_melody` runs the same loop (through `genai_course.sampling.generate`)
@@ -379,12 +381,12 @@ print(format_table(rows))
 #   (cadences), so a few copied 8-note patterns are normal; a generated melody that copies
 #   long stretches would be memorisation, not composition (lesson 07 returns to this).
 #
-# And listen: one melody of each kind.
+# And listen: the first 24 notes of one melody of each kind.
 
 # %% slideshow={"slide_type": "fragment"}
 for name in sets:
     print(name)
-    display(play(sets[name][0], bpm=100))
+    display(play(sets[name][0][:24], bpm=100, sample_rate=rate))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Refinement: the temperature.** Low temperatures repeat the safest patterns (and copy

@@ -30,11 +30,12 @@ def plot_piano_roll(melody, *, title: str = "Piano roll", ax=None, label: str = 
         _, ax = plt.subplots(figsize=(10, 3.2))
     pitches, end = [], 0.0
     for (name, notes), colour in zip(parts.items(), COLOURS * 4, strict=False):
-        time = 0.0
-        for i, (pitch, length, *rest) in enumerate(notes):
+        time, labelled = 0.0, False
+        for pitch, length, *rest in notes:
             if pitch is not None:
                 ax.add_patch(Rectangle((time, pitch - 0.4), float(length) * 0.97, 0.8, color=colour,
-                                       label=name if i == 0 else None))
+                                       label=None if labelled else name))
+                labelled = True
                 pitches.append(pitch)
                 if fermatas and rest and rest[0]:
                     ax.plot(time + float(length) / 2, pitch + 1.3, marker="$\u2322$", color="black",
@@ -43,7 +44,7 @@ def plot_piano_roll(melody, *, title: str = "Piano roll", ax=None, label: str = 
         end = max(end, time)
     low, high = min(pitches) - 2, max(pitches) + 2
     ax.set_xlim(0, end)
-    ax.set_ylim(low, high + 1)
+    ax.set_ylim(low, high + (5 if len(parts) > 1 else 1))  # room for the legend on top
     ticks = [p for p in range(low, high + 1) if p % 12 in (0, 7)]  # every C and G
     ax.set_yticks(ticks, [pitch_name(p) for p in ticks])
     ax.set_xlabel("time (quarter notes)")
