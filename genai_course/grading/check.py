@@ -11,7 +11,7 @@ from pathlib import Path
 
 from genai_course.grading.execute import run_notebook
 from genai_course.grading.exercise import default_source_dir, find_exercises
-from genai_course.grading.grade import _part_result
+from genai_course.grading.grade import part_status
 from genai_course.grading.restore import rebuild
 from genai_course.grading.submission import read_notebook
 
@@ -39,7 +39,7 @@ def check_notebook(path, *, exercise: str | None = None, source_dir=None,
                   for c, r in zip(rebuilt.notebook.cells, runs, strict=True)}
     report = []
     for part in chosen.parts:
-        status, reason, traceback = _part_result(part, runs_by_id, rebuilt)
+        status, reason, traceback = part_status(part, runs_by_id, rebuilt)
         report.append({"part": part.grade_id, "points": part.points, "status": status,
                        "reason": reason, "traceback": traceback})
     return report

@@ -42,7 +42,7 @@ def _short(text: str, n: int = 300) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 
 
-def _part_result(part, runs_by_id, rebuilt) -> tuple[str, str, str]:
+def part_status(part, runs_by_id, rebuilt) -> tuple[str, str, str]:
     """(status, reason, visible traceback) for one part."""
     missing = [a for a in part.answers if a in rebuilt.missing]
     if missing:
@@ -112,7 +112,7 @@ def grade_submission(path, exercises: dict[str, Exercise], **limits) -> dict:
             result["notes"].append(f"output of {meta['role']} cell '{meta['grade_id']}' was "
                                    f"cut after {limits['output_limit']:,} characters")
     for part in exercise.parts:
-        status, reason, traceback = _part_result(part, runs_by_id, rebuilt)
+        status, reason, traceback = part_status(part, runs_by_id, rebuilt)
         points = part.points if status == "passed" else 0.0
         result["rows"].append(_row(result, part.grade_id, points, part.points, status, reason))
         if traceback:
