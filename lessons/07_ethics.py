@@ -126,7 +126,7 @@ print(f"{len(train_text):,} training characters, {len(heldout_text):,} held out;
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # We train the same character model, an 8-gram counted from the text (lesson 03), on
 # training sets of four sizes, and generate ten 300-character texts from each. With
-# little data, most 7-character contexts were seen only once, so the model can only
+# little data, many 7-character contexts were seen only once, so the model can only
 # continue them the way the training text did: it copies.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -399,6 +399,8 @@ for p in blocked[:3]:
     word = naive.matches(p)[0]
     at = p.lower().index(word)
     print(f"blocked for {word!r}: ...{p[max(0, at - 30): at + 30]!r}...")
+print("normalised filter on \"Let's go shopping\":",
+      filters["normalised, substring"].matches("Let's go shopping"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # No setting wins both ways: matching inside words blocks innocent documentation about
