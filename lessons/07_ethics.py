@@ -446,6 +446,7 @@ print("green after 's':", "".join(sorted(tokenizer.decode(green))))
 # %% slideshow={"slide_type": "subslide"}
 N_TEXTS, LENGTH = 40, 400
 start = tokenizer.encode("\n\nThe ")[None].repeat(N_TEXTS, 1)   # the n-gram needs >= n-1 tokens
+# [:, 5:] keeps the prompt's last character: the first generated token is scored against it
 with_mark = text_model.generate(start, LENGTH, logits_hook=watermark,
                                 generator=torch.Generator().manual_seed(4))[:, 5:]
 without = text_model.generate(start, LENGTH, generator=torch.Generator().manual_seed(5))[:, 5:]
