@@ -21,6 +21,7 @@ SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+    "jupyterlab-rise/plugin": {"theme": "white"},    # "simple", the default, imports web fonts
 }
 
 

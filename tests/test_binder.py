@@ -26,13 +26,15 @@ def test_environment_yml_pins_python_and_installs_the_course():
 @pytest.mark.skipif(not (Path(sys.prefix) / "share/jupyter/labextensions/@jupyter/nbgrader").is_dir(),
                     reason="nbgrader's JupyterLab extension is not installed (instructor extra)")
 def test_postbuild_disables_instructor_pieces_for_learners(tmp_path):
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path),
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path), GENAI_COURSE_LAB_SETTINGS=str(tmp_path / "lab"),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     subprocess.run(["bash", str(ROOT / "postBuild")], env=env, check=True, capture_output=True, cwd=tmp_path)
     # JupyterLab reads the disabled (and locked) plugins from labconfig/page_config.json
     page_config = json.loads((tmp_path / "labconfig" / "page_config.json").read_text())
     instructor = {f"@jupyter/nbgrader:{p}": True for p in ("create-assignment", "formgrader", "course-list")}
     assert page_config["disabledExtensions"] == instructor == page_config["lockedExtensions"]
+    rise = json.loads((tmp_path / "lab/overrides.d/genai-course.json").read_text())
+    assert rise == {"jupyterlab-rise:plugin": {"theme": "white"}}   # a theme with no web fonts
     server = subprocess.run(["jupyter", "server", "extension", "list"], env=env, capture_output=True, text=True)
     user_section = (server.stdout + server.stderr).split(str(tmp_path))[1].split("Config dir:")[0]
     assert re.search(r"formgrader\S*\s+\S*disabled", user_section)

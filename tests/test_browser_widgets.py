@@ -184,6 +184,31 @@ def test_harness_widget_updates_in_the_browser(tabs):
     tab.check_offline()
 
 
+def test_rise_presents_a_lesson_offline(lab, browser):
+    """Live presenting: jupyterlab-rise shows lesson 00 as reveal.js slides, nothing from the web."""
+    from genai_course.site.structure import split_slides
+
+    lesson = "00_mechanism.ipynb"
+    expected = split_slides(nbformat.read(LESSONS_DIR / lesson, as_version=4))
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    blocked, failed = [], []
+    block_external(page, blocked, failed)
+    page.goto(f"{lab.base}/rise/lessons/{lesson}?token={lab.token}")
+    page.locator(".reveal .slides section").first.wait_for(timeout=120_000)
+    page.wait_for_function(f"document.querySelectorAll('.reveal .slides section').length >= {len(expected)}")
+    sections = page.evaluate("document.querySelectorAll('.reveal .slides section').length")
+    assert sections == len(expected) + len({s.h for s in expected})
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(1000)
+    assert "Step 1" in page.locator(".reveal .slides section.present").last.inner_text()
+    screenshot(page, "rise_lesson_00")
+    page.close()
+    assert not blocked, f"RISE loaded from the network: {blocked}"
+    # RISE looks for optional style sheets (rise.css, <notebook>.css) next to the notebook
+    optional = ("/files/lessons/rise.css", f"/files/lessons/{Path(lesson).stem}.css")
+    assert not [f for f in failed if not f.split(" ")[0].endswith(optional)], failed
+
+
 def test_latent_explorer_renders_and_responds(tabs):
     tab = lesson_tab(tabs, "02_vaes.ipynb")
     seconds = tab.wait_finished()
