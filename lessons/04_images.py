@@ -1,0 +1,609 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Lesson 04 — Image generation: three families, one set of digits
+#
+# Lessons 01–03 built three kinds of generator: a **GAN** (a generator trained against a
+# discriminator), a **VAE** (a decoder trained with an encoder through a Gaussian latent
+# space) and a **pixel autoregressive model** (one pixel at a time, by the chain rule).
+# Here all three meet on the same 8×8 handwritten digits, and we *measure* them.
+#
+# **By the end of this lesson you will be able to**
+# - describe a training set by its statistics (class mix, mean images, pixel values);
+# - compare generators with four numbers: a classifier-feature **Fréchet distance**
+#   (the idea behind FID), **class coverage**, the **near-copy fraction** and
+#   **sampling speed** — and read each against its real-versus-real floor;
+# - use class-conditional generation ("draw a 7") and latent interpolation;
+# - measure three challenges: the cost of higher resolution, memorisation when data are
+#   few, and bias in the class mix of generated images;
+# - place DALL-E 2, Imagen, Midjourney, Craiyon, Artbreeder, NightCafe, Dream by WOMBO and
+#   VQGAN+CLIP on this map — and see where they use a family this course does not cover.
+
+# %% slideshow={"slide_type": "skip"}
+import time
+
+import matplotlib.pyplot as plt
+import torch
+from IPython.display import display
+
+from genai_course import fit, seed_everything
+from genai_course.data import load_digits
+from genai_course.metrics import (
+    class_coverage,
+    class_shares,
+    classify_digits,
+    digit_features,
+    frechet_digit_distance,
+    frechet_distance,
+    image_novelty,
+    nearest_neighbour_distances,
+    sampling_speed,
+    to_unit_scale,
+)
+from genai_course.models.gan import GAN, GANConfig
+from genai_course.models.pixel import PixelConfig, PixelMADE
+from genai_course.models.vae import VAE, VAEConfig
+from genai_course.plotting import image_grid
+from genai_course.pretrained import load_pretrained
+from genai_course.widgets.class_picker import ClassPicker
+
+seed_everything(0)  # one call fixes every random draw below: same numbers on every run
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. What the model sees
+#
+# Every model of this lesson learns from the same 1,437 training digits (scikit-learn's
+# handwritten digits, 8×8 pixels, 17 grey levels); 360 more are held out as the test set.
+# Each family reads them on its own scale: the GAN's `tanh` output wants $[-1, 1]$, the
+# VAE's Bernoulli decoder $[0, 1]$, and the pixel model pixels that are on or off (on
+# when above half intensity). Before training anything, look at the data the way a
+# model will: how many of each class, what an average digit looks like, which pixel
+# values occur.
+
+# %% slideshow={"slide_type": "subslide"}
+SCALES = {"GAN": "symmetric", "VAE": "unit", "pixel model": "binary"}
+digits = {scale: load_digits(scale) for scale in ("unit", "symmetric", "binary")}
+data = digits["unit"]
+train_counts = torch.bincount(data.y_train, minlength=10)
+test_counts = torch.bincount(data.y_test, minlength=10)
+print("class      ", " ".join(f"{k:>4}" for k in range(10)))
+print("train count", " ".join(f"{int(c):>4}" for c in train_counts))
+print("test count ", " ".join(f"{int(c):>4}" for c in test_counts))
+print(f"pixels exactly 0: {(data.x_train == 0).float().mean():.0%};  "
+      f"pixels on after binarising: {digits['binary'].x_train.mean():.0%}")
+
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.2), gridspec_kw={"width_ratios": [1.2, 1, 1.2]})
+axes[0].bar(torch.arange(10) - 0.2, train_counts, width=0.4, label="train (1,437)")
+axes[0].bar(torch.arange(10) + 0.2, test_counts, width=0.4, label="test (360)")
+axes[0].set_xticks(range(10))
+axes[0].set_xlabel("digit class")
+axes[0].set_ylabel("number of images")
+axes[0].set_title("Class counts: nearly balanced")
+axes[0].legend(fontsize=8)
+class_means = torch.stack([data.x_train[data.y_train == k].mean(0) for k in range(10)])
+image_grid(class_means, nrow=5, ax=axes[1], vmin=0, vmax=1,
+           title="Mean training image of each class\n(0-4 above, 5-9 below)")
+axes[2].hist(data.x_train.flatten().tolist(), bins=17, range=(0, 1), log=True)
+axes[2].axvline(0.5, color="tab:red", linestyle="--", label="binarising threshold")
+axes[2].set_xlabel("pixel intensity (unit scale)")
+axes[2].set_ylabel("number of pixels (log scale)")
+axes[2].set_title("Pixel values: mostly background")
+axes[2].legend(fontsize=8)
+fig.tight_layout()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The classes are balanced to within a few images, so a good generator should draw each
+# digit about 10% of the time. The class means are recognisable but blurred: a model that
+# only learned averages would draw these. Almost half the pixels are exactly 0 (the border
+# is nearly always empty), so most of the information sits in a few central pixels, and
+# binarising keeps the shapes while discarding the grey levels.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Three families side by side
+#
+# Training the three generators well takes minutes, not seconds, so they ship with the
+# course: each was trained by `genai-course train NAME` (the recipe, its step budget and
+# the measured figures are stored next to the weights) and is loaded here with
+# `load_pretrained`. All three are **class-conditional**: besides noise, they take the
+# digit to draw.
+
+# %% slideshow={"slide_type": "subslide"}
+models = {"GAN": load_pretrained("digits-gan"), "VAE": load_pretrained("digits-vae"),
+          "pixel model": load_pretrained("digits-pixel")}
+print(f"{'family':<12}{'checkpoint':<14}{'scale':<11}{'parameters':>11}{'train steps':>13}"
+      f"{'train time':>12}")
+for family, model in models.items():
+    meta = model.pretrained_metadata
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"{family:<12}{meta['name']:<14}{SCALES[family]:<11}{n_params:>11,}{meta['steps']:>13,}"
+          f"{meta['train_seconds']:>10.0f} s")
+print("(the GAN's count includes its discriminator, needed only for training: the generator alone has "
+      f"{sum(p.numel() for p in models['GAN'].generator.parameters()):,})")
+
+# %% slideshow={"slide_type": "subslide"}
+grid_labels = torch.arange(30) % 10   # ask each model for 0, 1, ..., 9, three times
+fig, axes = plt.subplots(1, 4, figsize=(14, 3.4))
+image_grid(data.x_test[:30], nrow=10, ax=axes[0], vmin=0, vmax=1, title="Real test digits")
+for ax, (family, model) in zip(axes[1:], models.items(), strict=True):
+    samples = model.sample(30, generator=torch.Generator().manual_seed(0), labels=grid_labels)
+    image_grid(to_unit_scale(samples, SCALES[family]), nrow=10, ax=ax, vmin=0, vmax=1,
+               title=f"{family}: digits 0-9, three times")
+fig.tight_layout()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Three looks: the GAN's digits are sharp, with grey levels like the real ones; the VAE's
+# are smooth (it draws the *mean* of its Bernoulli decoder: each pixel's probability of
+# being on, a soft average over plausible digits); the pixel model's are black and white
+# — it was trained on binarised digits — and a little noisy, because every pixel is a
+# coin toss given the pixels before it.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### The judge: a digits classifier
+#
+# Looking is not measuring. A small convolutional classifier, trained on the real training
+# digits (`genai-course train digits-classifier`; half of each training batch binarised so
+# that it reads the pixel model's black-and-white digits too), serves as the judge. It gives
+#
+# - a **label** for every image: which digit it sees, so we can count the class mix;
+# - **64 features** (its last hidden layer): a description of the image in terms the
+#   classifier found useful for telling digits apart.
+
+# %% slideshow={"slide_type": "fragment"}
+judge_meta = load_pretrained("digits-classifier").pretrained_metadata
+print(f"classifier test accuracy: {judge_meta['metrics']['test_accuracy']:.1%} on the real test "
+      f"digits, {judge_meta['metrics']['test_accuracy_binarised']:.1%} on the binarised ones")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The Fréchet distance
+#
+# Fit a Gaussian to the features of the real images (mean $\mu_r$, covariance $\Sigma_r$)
+# and one to the features of the generated images ($\mu_g$, $\Sigma_g$). The Fréchet
+# distance between the two Gaussians is
+#
+# $$d^2 = \lVert \mu_r - \mu_g \rVert^2 + \operatorname{Tr}\!\left(\Sigma_r + \Sigma_g - 2\,(\Sigma_r \Sigma_g)^{1/2}\right).$$
+#
+# The first term says "the samples look different on average", the second "they vary in
+# different ways" (too little variety shows up here). With the features of the Inception
+# image network this is the **Fréchet Inception Distance, FID** (Heusel et al., 2017).
+# Ours uses our little classifier, on 8×8 digits and a few hundred images, so **our numbers
+# cannot be compared with published FID values** — only with each other, at equal sample
+# sizes. Here it is written out and checked against the package:
+
+# %% slideshow={"slide_type": "fragment"}
+N_SAMPLES = len(data.x_train)  # as many samples as training images (see the table below)
+gan_samples = models["GAN"].sample(N_SAMPLES, generator=torch.Generator().manual_seed(1),
+                                   labels=data.y_train)
+f_gen = digit_features(gan_samples, "symmetric").double()
+f_real = digit_features(data.x_test, "unit").double()
+mu_g, mu_r = f_gen.mean(0), f_real.mean(0)
+cov_g, cov_r = torch.cov(f_gen.T), torch.cov(f_real.T)
+# Tr((S_r S_g)^(1/2)) = sum of square roots of the eigenvalues of S_r^(1/2) S_g S_r^(1/2),
+# a symmetric matrix: no complex numbers, unlike a general matrix square root
+w, V = torch.linalg.eigh(cov_r)
+root_r = V @ torch.diag(w.clamp(min=0).sqrt()) @ V.T
+trace_sqrt = torch.linalg.eigvalsh(root_r @ cov_g @ root_r).clamp(min=0).sqrt().sum()
+d2 = ((mu_r - mu_g) ** 2).sum() + cov_r.trace() + cov_g.trace() - 2 * trace_sqrt
+print(f"by hand: {d2.item():.4f}   frechet_distance: {frechet_distance(f_real, f_gen):.4f}")
+assert abs(d2.item() - frechet_distance(f_real, f_gen)) < 1e-6 * max(1.0, d2.item())
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### One table for the three families
+#
+# Each model draws 1,437 digits (as many as there are training digits) with the *labels of
+# the training digits*, so that the samples should follow the training class mix; three
+# times, with different seeds. Against the 360 test digits we measure:
+#
+# - **Fréchet distance** to the test digits (mean ± spread of the three draws). The
+#   **floor** is real versus real: the 1,437 *training* digits against the same test digits.
+#   Perfect samples would score about the floor, not 0 — the estimate is biased upwards for
+#   finite sets, and the bias depends on the set sizes, which is why every row uses the same
+#   sizes. The pixel model is judged against binarised real digits, with its own floor.
+# - **class coverage**: the class mix the classifier reads in the samples against the
+#   training mix (total-variation distance, 0 = same mix) and the rarest class's share;
+#   for a conditional model also how often it drew the digit it was asked for;
+# - **near-copies**: samples closer to their nearest training image than 95% of the test
+#   digits are (lesson 00's test); real unseen digits give 5% by construction
+#   (more for binary images, whose distances take few distinct values);
+# - **sampling speed**: images per second, the median of three timed calls of 256 images.
+
+# %% slideshow={"slide_type": "subslide"}
+floors = {scale: frechet_digit_distance(digits[scale].x_train, digits[scale].x_test, scale)
+          for scale in ("unit", "binary")}
+
+results = {}
+for family, model in models.items():
+    scale, d = SCALES[family], digits[SCALES[family]]
+    draws = [model.sample(N_SAMPLES, generator=torch.Generator().manual_seed(seed), labels=d.y_train)
+             for seed in (1, 2, 3)]
+    fds = torch.tensor([frechet_digit_distance(s, d.x_test, scale) for s in draws])
+    pooled, asked = torch.cat(draws), d.y_train.repeat(3)
+    read = classify_digits(pooled, scale)
+    results[family] = {
+        "fd": (fds.mean().item(), fds.std().item()),
+        "floor": floors["binary" if scale == "binary" else "unit"],
+        "coverage": class_coverage(read, d.y_train),
+        "asked_for": (read == asked).float().mean().item(),
+        "novelty": image_novelty(pooled, d.x_train, d.x_test, scale=scale),
+        "speed": sampling_speed(model, n=256, labels=torch.arange(256) % 10),
+    }
+
+print(f"{'family':<12}{'Fréchet distance':>17}{'real floor':>11}{'class TV':>10}{'rarest':>8}"
+      f"{'as asked':>10}{'near-copies':>13}{'(held-out)':>11}{'images/s':>11}")
+for family, r in results.items():
+    print(f"{family:<12}{r['fd'][0]:>10.1f} ± {r['fd'][1]:<4.1f}{r['floor']:>11.1f}"
+          f"{r['coverage'].total_variation:>10.3f}{r['coverage'].smallest_share:>8.1%}"
+          f"{r['asked_for']:>10.1%}{r['novelty'].near_copy_fraction:>13.1%}"
+          f"{r['novelty'].heldout_near_copy_fraction:>11.1%}{r['speed'].images_per_second:>11,.0f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# How to read it (the numbers are measured on your machine as you run this):
+#
+# - **Quality.** Compare each Fréchet distance with its own floor, not with 0 and not with
+#   another row's floor. A model at its floor would produce features the classifier cannot
+#   tell apart from real digits' in mean and spread. The pixel model comes close to its floor
+#   — in the easier, black-and-white world of binarised digits; the GAN is further above
+#   the grey-level floor, and the VAE furthest: its blurred digits have smoother features
+#   than any real digit.
+# - **Coverage.** All three draw every class and, asked for a digit, draw that digit most
+#   of the time. That is the conditioning at work: the *class mix* here is chosen by us.
+#   Section 4 removes the labels and lets a model choose its own mix.
+# - **Novelty.** The GAN and the pixel model have fewer near-copies than real unseen digits.
+#   The VAE shows *more*: but look at what it copies (next cell).
+# - **Speed.** The GAN and the VAE make an image in one pass of a network; the pixel model
+#   needs 64 passes, one per pixel, and is two orders of magnitude slower. Wall-clock speed
+#   depends on the machine and its load: compare rows of the same run.
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 3, figsize=(13, 2.6))
+for ax, family in zip(axes, models, strict=True):
+    scale, d = SCALES[family], digits[SCALES[family]]
+    samples = to_unit_scale(models[family].sample(200, generator=torch.Generator().manual_seed(4),
+                                                  labels=torch.arange(200) % 10), scale)
+    train = to_unit_scale(d.x_train, scale)
+    dist = torch.cdist(samples.flatten(1), train.flatten(1))
+    nearest_dist, nearest = dist.min(dim=1)
+    closest = nearest_dist.argsort()[:5]            # the five samples closest to training data
+    pairs = torch.stack([torch.stack([samples[i], train[nearest[i]]]) for i in closest]).transpose(0, 1)
+    image_grid(pairs.reshape(10, 8, 8), nrow=5, ax=ax, vmin=0, vmax=1,
+               labels=[f"{nearest_dist[i]:.2f}" for i in closest] + [""] * 5,
+               title=f"{family}: closest samples (top) and\ntheir nearest training digit (bottom)")
+fig.tight_layout()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The closest samples do look like their nearest training digits. Copies? Two checks with a
+# baseline **of the same kind**:
+#
+# - the VAE draws smooth images. Pass the 360 *test* digits, which it never trained on,
+#   through its encoder and decoder: these smooth versions of *unseen* digits are flagged
+#   as near-copies of the training set at least as often as its samples are. The flag measures
+#   smoothness here, not copying: smoothing removes the pixel noise that keeps two real
+#   digits apart;
+# - the pixel model draws black-and-white images, and some binarised *test* digits are
+#   already exact twins of a training digit: with so few pixel patterns, simple shapes
+#   coincide.
+
+# %% slideshow={"slide_type": "fragment"}
+smooth_unseen = models["VAE"].reconstruct(data.x_test, data.y_test)
+print("VAE reconstructions of unseen test digits:", image_novelty(smooth_unseen, data.x_train, data.x_test))
+twins = nearest_neighbour_distances(digits["binary"].x_test, digits["binary"].x_train) == 0
+print(f"binarised test digits with an exact twin in the training set: {twins.float().mean():.1%}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# A metric is a question asked in a particular way: **always look at what it flags**, and
+# compare it with real (or equally processed) data. Section 4 shows what real memorisation
+# looks like.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Creativity and novelty
+#
+# ### Interpolation: walking between two drawings
+#
+# Each family turns random numbers into a digit. For the GAN and the VAE those numbers are a
+# latent vector $z$, and nearby vectors give similar digits. Walking in a straight line from
+# $z_0$ to $z_1$ (with the label fixed) shows digits that morph smoothly: the model has
+# learned a continuous space of styles, not a lookup table of training images. Keeping $z$
+# fixed and changing the label shows the split of work: **the label picks the digit, the
+# latent vector picks the style** (thickness, slant, size).
+
+# %% slideshow={"slide_type": "subslide"}
+g = torch.Generator().manual_seed(5)
+gan, vae = models["GAN"], models["VAE"]
+t = torch.linspace(0, 1, 10)[:, None]
+with torch.no_grad():
+    z0, z1 = torch.randn(2, gan.config.latent_dim, generator=g)
+    gan_walk = gan.generate((1 - t) * z0 + t * z1, torch.full((10,), 3))      # a 3, changing style
+    gan_style = gan.generate(z0.expand(10, -1), torch.arange(10))              # one style, ten digits
+    v0, v1 = torch.randn(2, vae.config.latent_dim, generator=g)
+    vae_walk = vae.decode((1 - t) * v0 + t * v1, torch.full((10,), 3))
+    vae_style = vae.decode(v0.expand(10, -1), torch.arange(10))
+rows = torch.cat([to_unit_scale(gan_walk, "symmetric"), to_unit_scale(gan_style, "symmetric"),
+                  vae_walk, vae_style])
+ax = image_grid(rows, nrow=10, vmin=0, vmax=1,
+                title="Rows: GAN walk z0→z1 (label 3) · GAN one z, labels 0-9 · "
+                      "VAE walk (label 3) · VAE one z, labels 0-9")
+ax.figure.set_size_inches(9, 4)
+walk = torch.cat([to_unit_scale(gan_walk, "symmetric"), vae_walk])
+print(f"median distance of the in-between digits to their nearest training digit: "
+      f"{nearest_neighbour_distances(walk, data.x_train).median():.2f} "
+      f"(test digits: {nearest_neighbour_distances(data.x_test, data.x_train).median():.2f})")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### "Draw a 7": class-conditional generation
+#
+# A conditional model takes the digit as an input. How obediently does each family draw
+# what it is asked? The classifier reads back 100 drawings of each digit per family:
+
+# %% slideshow={"slide_type": "fragment"}
+asked = torch.arange(10).repeat_interleave(100)
+print(f"{'family':<12}" + "".join(f"{k:>6}" for k in range(10)) + "   (share read back as the digit asked for)")
+for family, model in models.items():
+    drawn = model.sample(len(asked), generator=torch.Generator().manual_seed(6), labels=asked)
+    hit = (classify_digits(drawn, SCALES[family]) == asked).float().reshape(10, 100).mean(1)
+    print(f"{family:<12}" + "".join(f"{h:>6.0%}" for h in hit))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Now ask yourself. Pick a digit and a family and press **Generate**; every press draws new
+# samples. The line under the grid says how many the classifier reads as the digit asked for.
+
+# %% slideshow={"slide_type": "fragment"}
+picker = ClassPicker({family: (model, SCALES[family]) for family, model in models.items()},
+                     n=16, digit=7)
+display(picker.widget)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Quality and challenges, measured
+#
+# ### The cost of higher resolution
+#
+# Our digits have 64 pixels; a 1024×1024 photograph has about 3 million, three colours each.
+# How does the cost grow with the image side $s$? Build the same architectures for
+# $s$ = 8, 16, 32, 64 and time them on random tensors (the *cost* does not depend on what
+# the pixels show). The GAN is lesson 01's MLP (generator and discriminator, 256 units per
+# layer); the pixel model is MADE with one hidden layer of 256 units. CPU time of this
+# process, median of five runs (a few milliseconds: expect jitter on a busy machine).
+
+# %% slideshow={"slide_type": "subslide"}
+def cpu_ms(step, *args, repeats: int = 5) -> float:
+    """Median CPU time of ``step(*args)`` in milliseconds, after one untimed warm-up call."""
+    step(*args)
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        step(*args)
+        times.append(time.process_time() - start)
+    return 1000 * sorted(times)[repeats // 2]
+
+
+sides = [8, 16, 32, 64]
+cost = {"gan_params": [], "gan_step_ms": [], "made_params": [], "made_sample_ms": []}
+for side in sides:
+    big_gan = GAN(GANConfig(data_shape=(side, side), latent_dim=32, hidden=256, output="tanh"))
+    optimizers = big_gan.make_optimizers(1e-4)
+    fake_batch = torch.rand(64, side, side) * 2 - 1
+    cost["gan_params"].append(sum(p.numel() for p in big_gan.parameters()))
+    cost["gan_step_ms"].append(cpu_ms(big_gan.train_step, fake_batch, optimizers))
+    made = PixelMADE(PixelConfig(hidden=256, num_layers=1, num_pixels=side * side))
+    pixels = torch.bernoulli(torch.full((16, side * side), 0.3))
+    with torch.no_grad():
+        one_pass = cpu_ms(made.logits, pixels)
+    cost["made_params"].append(sum(p.numel() for p in made.parameters()))
+    cost["made_sample_ms"].append(one_pass * side * side)   # sampling = one pass per pixel
+    del made
+
+print(f"{'side':>5}{'pixels':>8}{'GAN params':>13}{'GAN step (ms)':>15}{'MADE params':>14}"
+      f"{'MADE: 16 samples (s)':>22}")
+for i, side in enumerate(sides):
+    print(f"{side:>5}{side * side:>8,}{cost['gan_params'][i]:>13,}{cost['gan_step_ms'][i]:>15.1f}"
+          f"{cost['made_params'][i]:>14,}{cost['made_sample_ms'][i] / 1000:>22.3f}")
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+axes[0].loglog(sides, cost["gan_params"], "o-", label="GAN (MLP, both players)")
+axes[0].loglog(sides, cost["made_params"], "s-", label="pixel model (MADE)")
+axes[0].set_xlabel("image side s (pixels)")
+axes[0].set_ylabel("parameters")
+axes[0].set_title("Parameters against image side")
+axes[0].legend()
+axes[1].loglog(sides, cost["gan_step_ms"], "o-", label="GAN: one training step, batch 64")
+axes[1].loglog(sides, cost["made_sample_ms"], "s-", label="MADE: sampling 16 images (s² passes)")
+axes[1].set_xlabel("image side s (pixels)")
+axes[1].set_ylabel("CPU milliseconds")
+axes[1].set_title("Time against image side")
+axes[1].legend(fontsize=8)
+for ax in axes:
+    ax.minorticks_off()
+    ax.set_xticks(sides, [str(s) for s in sides])
+fig.tight_layout()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Doubling the side quadruples the pixels. A fully connected layer that reads or writes
+# every pixel grows with $s^2$, so the MLP GAN's size and step time grow towards fourfold
+# per doubling as those layers come to dominate (at $s$ = 8 the fixed 256×256 hidden layer
+# still does). MADE is worse twice over: its direct pixel-to-pixel connections grow with
+# $s^4$, and sampling needs one pass per pixel, $s^2$ passes, each dearer than the last
+# size's: from $s$ = 8 to 64 the time for 16 samples goes from milliseconds to minutes. This is why large image generators use
+# convolutions (weights shared across positions), generate a small image and then upsample
+# it in stages (Imagen: 64 → 256 → 1024), or work in a compressed latent space (VQGAN,
+# Stable Diffusion) — never a dense layer over every pixel.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### Overfitting and memorisation as the training set shrinks
+#
+# Train the same small pixel model (unconditional MADE) for the same 600 steps on 20, 100,
+# 400 and all 1,437 binarised training digits. Two symptoms to watch: **overfitting** — the
+# likelihood of the training digits keeps improving while that of the test digits does not
+# (bits per pixel: lower is better) — and **memorisation** — samples that are near-copies,
+# or exact copies, of training digits.
+
+# %% slideshow={"slide_type": "subslide"}
+binary = digits["binary"]
+order = torch.randperm(len(binary.x_train), generator=torch.Generator().manual_seed(7))
+sizes = [20, 100, 400, len(binary.x_train)]
+memo = {}
+for size in sizes:
+    subset = binary.x_train[order[:size]]
+    small = PixelMADE(PixelConfig(hidden=256, num_layers=1))
+    fit(small, subset, steps=600, batch_size=64, lr=2e-3, progress=False)
+    samples = small.sample(300, generator=torch.Generator().manual_seed(8))
+    report = image_novelty(samples, subset, binary.x_test, scale="binary")
+    memo[size] = {"model": small, "subset": subset, "samples": samples, "report": report,
+                  "train_bpp": small.bits_per_pixel(subset), "test_bpp": small.bits_per_pixel(binary.x_test),
+                  "exact": (nearest_neighbour_distances(samples, subset) == 0).float().mean().item()}
+
+print(f"{'training images':>16}{'train bits/px':>15}{'test bits/px':>14}{'near-copies':>13}"
+      f"{'(held-out)':>12}{'exact copies':>14}")
+for size, m in memo.items():
+    print(f"{size:>16,}{m['train_bpp']:>15.3f}{m['test_bpp']:>14.3f}"
+          f"{m['report'].near_copy_fraction:>13.1%}{m['report'].heldout_near_copy_fraction:>12.1%}"
+          f"{m['exact']:>14.1%}")
+
+fig, axes = plt.subplots(1, 3, figsize=(14, 3.3), gridspec_kw={"width_ratios": [1, 1.2, 1.2]})
+axes[0].semilogx(sizes, [memo[s]["report"].near_copy_fraction for s in sizes], "o-",
+                 label="samples: near-copies")
+axes[0].semilogx(sizes, [memo[s]["exact"] for s in sizes], "s-", label="samples: exact copies")
+axes[0].semilogx(sizes, [memo[s]["report"].heldout_near_copy_fraction for s in sizes], "k--",
+                 label="held-out real digits")
+axes[0].set_xlabel("training images (log scale)")
+axes[0].set_ylabel("fraction")
+axes[0].set_title("Memorisation falls as data grow")
+axes[0].legend(fontsize=8)
+image_grid(memo[20]["subset"], nrow=10, ax=axes[1], title="All 20 training digits")
+image_grid(memo[20]["samples"][:20], nrow=10, ax=axes[2], title="20 samples of the model trained on them")
+fig.tight_layout()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With 20 images the model reaches a far lower training loss than with all of them, while its
+# test loss is the worst of the four: it has learned *those 20 images*, and most of its
+# samples are near or exact copies of them. With more data the gap between training and test
+# closes and copying falls to (or below) the level of real unseen digits. (The held-out
+# line is not exactly 5%: distances between black-and-white images take few distinct values,
+# and ties at the threshold count as near-copies.) Big image models
+# memorise too, above all images repeated many times in their training data — a legal and
+# privacy problem discussed in lesson 07.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### Bias in the generated class mix
+#
+# A generator learns the mix of its training data — and may distort it. Build a skewed
+# training set: only **15 zeros** and **all 145 ones**, so zeros are 9% of it. Train an
+# unconditional model of each family on it for 600 steps (small versions; the GAN three times
+# with different seeds, since GAN training varies from run to run), draw 2,000 samples and let
+# the classifier count.
+
+# %% slideshow={"slide_type": "subslide"}
+zeros = torch.nonzero(data.y_train == 0).flatten()[:15]
+ones = torch.nonzero(data.y_train == 1).flatten()
+skewed = torch.cat([zeros, ones])
+train_share = len(zeros) / len(skewed)
+
+
+def skew_report(model, scale: str) -> torch.Tensor:
+    samples = model.sample(2000, generator=torch.Generator().manual_seed(9))
+    return class_shares(classify_digits(samples, scale))
+
+
+bias = {}
+made = PixelMADE(PixelConfig(hidden=256, num_layers=1))
+fit(made, digits["binary"].x_train[skewed], steps=600, batch_size=64, lr=2e-3, progress=False)
+bias["pixel model"] = skew_report(made, "binary")
+small_vae = VAE(VAEConfig(data_shape=(8, 8), latent_dim=8, hidden=256))
+fit(small_vae, data.x_train[skewed], steps=600, batch_size=64, lr=1e-3, progress=False)
+bias["VAE"] = skew_report(small_vae, "unit")
+for seed in (0, 1, 2):
+    small_gan = GAN(GANConfig(data_shape=(8, 8), latent_dim=16, hidden=128, output="tanh", dropout=0.3))
+    fit(small_gan, digits["symmetric"].x_train[skewed], steps=600, batch_size=64, lr=5e-4,
+        seed=seed, progress=False)
+    bias[f"GAN (seed {seed})"] = skew_report(small_gan, "symmetric")
+
+print(f"training data: zeros {train_share:.1%}, ones {1 - train_share:.1%}")
+print(f"{'model':<16}{'zeros':>8}{'ones':>8}{'other':>8}{'zeros vs training':>20}")
+for name, shares in bias.items():
+    other = 1 - shares[0] - shares[1]
+    print(f"{name:<16}{shares[0]:>8.1%}{shares[1]:>8.1%}{other:>8.1%}{shares[0] / train_share:>19.2f}x")
+
+fig, ax = plt.subplots(figsize=(7.5, 3.2))
+names = ["training data"] + list(bias)
+zero_shares = [train_share] + [float(s[0]) for s in bias.values()]
+ax.bar(names, zero_shares, color=["tab:gray"] + ["tab:blue"] * len(bias))
+ax.axhline(train_share, color="tab:gray", linestyle="--", label="training share of zeros")
+ax.set_xlabel("data, or model trained on it (2,000 samples each)")
+ax.set_ylabel("share of zeros")
+ax.set_title("The minority class in the samples, read by the classifier")
+ax.tick_params(axis="x", labelsize=8)
+ax.legend(fontsize=8)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Every model draws fewer zeros than it saw: the skew of the data is not only reproduced but
+# **amplified**. The pixel model, trained by maximum likelihood (which punishes giving any
+# training image a low probability), stays closest to the training share. The GAN's share
+# of zeros depends on the run, from too few to almost none: a GAN is not penalised for
+# *missing* part of the data (the mode dropping of lesson 01), so a rare class is the first
+# to go. Rare groups in web-scale training data (people, places, styles) meet the same fate
+# in large generators: bias is **measured**, as here, not assumed away. Lesson 07 audits it.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Where the famous image generators fit
+#
+# Most of today's famous systems are built on a fourth family that this course does not
+# cover: **diffusion models**, which learn to remove noise step by step and generate by
+# denoising pure noise over many steps (so, like our pixel model, they are slow to sample).
+# Around the generator they add **conditioning** on text, through a text encoder (CLIP's
+# or a language model's). Only what the makers have published is stated here.
+#
+# | system | family it builds on | conditioning | scale (as published) |
+# |---|---|---|---|
+# | **DALL-E 2** (OpenAI, 2022) | diffusion: a *prior* maps a CLIP text embedding to a CLIP image embedding, a diffusion *decoder* draws the image, diffusion upsamplers reach 1024×1024 | text, through CLIP embeddings | decoder 3.5B parameters (Ramesh et al., 2022) |
+# | **Imagen** (Google, 2022) | cascaded diffusion: 64×64, then super-resolution to 256 and 1024 | text, through a frozen T5-XXL language model | 2B base model, 600M and 400M super-resolution models, 4.6B-parameter text encoder (Saharia et al., 2022) |
+# | **Midjourney** | not disclosed | text prompts (and image prompts) | not disclosed: architecture, data and size are unpublished |
+# | **Craiyon** (formerly DALL-E mini) | **autoregressive** (our family 3): a BART transformer writes the image as a sequence of VQGAN tokens; a VQGAN decoder (an autoencoder trained with a GAN loss: families 1 and 2) turns them into pixels; CLIP ranks the results | text, read by the BART encoder | open weights for DALL-E mini/Mega; later Craiyon versions are not fully documented |
+# | **Artbreeder** (originally Ganbreeder) | **GAN** (our family 1): BigGAN and StyleGAN | no text in its original tools: users mix latent vectors and class "genes" (crossbreeding = interpolation, as in section 3) | pretrained research GANs |
+# | **VQGAN+CLIP** (Crowson et al., 2021–22) | **GAN**-trained VQGAN decoder, steered by CLIP | text: the VQGAN latent is *optimised at generation time* until CLIP says the image matches the prompt; no training of its own | two pretrained networks; minutes of optimisation per image |
+# | **NightCafe Creator** | a platform offering several public models: VQGAN+CLIP ("Artistic"), CLIP-guided diffusion ("Coherent"), Stable Diffusion, DALL-E 2 | text prompts, styles, image prompts | that of the model chosen |
+# | **Dream by WOMBO** | described at its 2021 launch as CLIP-guided generation from a random starting vector; its current models are not disclosed | text prompt + a chosen style | not disclosed |
+#
+# What carries over from our digits: conditioning is how "draw a 7" becomes "draw a cat in
+# the style of Ukiyo-e"; a classifier's features (Inception's, CLIP's) are how quality is
+# measured (FID); resolution is bought with cascades and compressed latents; and every one
+# of them faces the memorisation and bias questions of section 4, at a far larger scale.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Recap
+#
+# - Before training, describe the data: its class mix and pixel statistics are what the
+#   model will reproduce, biases included.
+# - Compare generators with several numbers, each against a real-versus-real floor: a
+#   classifier-feature Fréchet distance (quality and variety), class coverage, the near-copy
+#   fraction (novelty) and sampling speed. Look at what a metric flags before trusting it.
+# - GANs are sharp and fast; VAEs are fast but blurred; pixel autoregressive models give
+#   exact likelihoods but sample one pixel at a time. Conditioning on a label (or a text)
+#   lets you ask for what you want.
+# - Resolution costs grow fast with the image side; memorisation grows as data shrink; the
+#   class mix of samples can drift away from the training mix.
+#
+# ## Check your understanding
+#
+# 1. Why does real versus real not give a Fréchet distance of 0? Would the floor rise or
+#    fall if we compared 360 training digits, instead of all 1,437, with the test digits?
+# 2. The VAE has the most "near-copies" but the worst Fréchet distance. Explain both with
+#    one property of its samples.
+# 3. A conditional model's class coverage is nearly perfect. Does that show it is free of
+#    class bias? What does section 4's experiment measure that the table does not?
+# 4. By how much does the number of MADE parameters grow from 8×8 to 64×64 images? Which
+#    part of the model causes it?
+# 5. Which of the systems in the table use a family from this course, and which part of
+#    them does?
+#
+# **Exercise:** `exercises/04_images.ipynb` asks you to write the nearest-training-image
+# distance, a Fréchet distance and class coverage yourself.
