@@ -77,7 +77,7 @@ def test_soprano_is_found_by_name_and_errors_are_clear(tmp_path):
     assert find_soprano(score) is score.parts[1]
     with pytest.raises(ValueError, match=r"No soprano part found among \['Horn 2'\]"):
         find_soprano(stream.Score([stream.Part(id="Horn 2")]))
-    with pytest.raises(FileNotFoundError, match="--rebuild"):
+    with pytest.raises(FileNotFoundError, match="build_chorales"):
         load_chorale_melodies(tmp_path / "missing.json")
     with pytest.raises(ValueError, match="validation_fraction must lie in"):
         split_chorales([], validation_fraction=0)

@@ -4,7 +4,7 @@ Parsing the 371 chorale files of music21's corpus takes ~40 s, so the melodies w
 extracted once and shipped as ``genai_course/datasets/chorale_melodies.json``. Rebuild that
 file (and see exactly how it is made) with::
 
-    python -m genai_course.data.chorales --rebuild
+    python -m genai_course.data.build_chorales
 
 How a melody is extracted, and why:
 
@@ -215,7 +215,7 @@ def rebuild(path=DATA_FILE, progress: bool = True) -> Path:
     melodies = build_melodies(progress=progress)
     payload = {
         "source": f"music21 {music21.__version__} corpus, corpus.chorales.Iterator(), soprano parts",
-        "rebuild": "python -m genai_course.data.chorales --rebuild",
+        "rebuild": "python -m genai_course.data.build_chorales",
         "melodies": melodies,
     }
     path = Path(path)
@@ -231,7 +231,7 @@ def load_chorale_melodies(path=None) -> list[dict]:
     path = Path(path or DATA_FILE)
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing. Rebuild it with "
-                                "`python -m genai_course.data.chorales --rebuild`.")
+                                "`python -m genai_course.data.build_chorales`.")
     return json.loads(path.read_text())["melodies"]
 
 
@@ -254,17 +254,3 @@ def split_chorales(melodies=None, validation_fraction: float = 0.2) -> MelodySpl
         bucket = int(hashlib.sha1(founder[family].encode()).hexdigest()[:8], 16) / 16**8
         (validation if bucket < validation_fraction else train).append(melody)
     return MelodySplit(train, validation)
-
-
-if __name__ == "__main__":
-    import argparse
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rebuild", action="store_true", help="re-parse the corpus (~40 s)")
-    args = parser.parse_args()
-    if args.rebuild:
-        print("wrote", rebuild())
-    else:
-        melodies = load_chorale_melodies()
-        split = split_chorales(melodies)
-        print(f"{len(melodies)} melodies: {len(split.train)} train, {len(split.validation)} validation")
