@@ -3,7 +3,8 @@
 It shows two things for the current settings:
 
 - a bar chart of the **next-character distribution** after temperature, top-k and top-p
-  (what the model would draw from right after the prompt);
+  (blue: what the model would draw from right after the prompt), over the model's own
+  distribution (grey);
 - a **continuation** of the prompt sampled under those settings, with a fixed seed so
   that the same settings always give the same text (move a slider and back: same text).
 
@@ -75,10 +76,17 @@ class PromptWidget:
         return self.tokenizer.encode(text, errors="replace")[None]
 
     @torch.no_grad()
+    def _last_logits(self) -> torch.Tensor:
+        logits, _ = self.model(self.prompt_ids())
+        return logits[0, -1]
+
+    def model_distribution(self) -> torch.Tensor:
+        """The model's own next-character probabilities (vocab,): temperature 1, no filter."""
+        return self._last_logits().softmax(dim=-1)
+
     def next_distribution(self) -> torch.Tensor:
         """Probabilities (vocab,) of the next character after the prompt, after the decoding rules."""
-        logits, _ = self.model(self.prompt_ids())
-        return next_token_probabilities(logits[0, -1], **self.settings())
+        return next_token_probabilities(self._last_logits(), **self.settings())
 
     def top_candidates(self, n: int | None = None) -> list[tuple[str, float]]:
         """The ``n`` most likely next characters and their probabilities."""
@@ -97,12 +105,14 @@ class PromptWidget:
         """The bar chart of :meth:`top_candidates` as PNG bytes."""
         from matplotlib.figure import Figure
 
-        candidates = self.top_candidates()
+        raw, ruled = self.model_distribution(), self.next_distribution()
+        shown = raw.topk(min(self.bars, len(raw))).indices  # the model's most likely characters
         figure = Figure(figsize=(6.4, 2.6), dpi=80)
         ax = figure.subplots()
-        ax.bar(range(len(candidates)), [p for _, p in candidates], color="tab:blue",
-               label="after the decoding rules")
-        ax.set_xticks(range(len(candidates)), [_label(c) for c, _ in candidates])
+        positions = range(len(shown))
+        ax.bar(positions, raw[shown], color="lightgrey", label="model (T=1, no filter)")
+        ax.bar(positions, ruled[shown], width=0.5, color="tab:blue", label="after the decoding rules")
+        ax.set_xticks(positions, [_label(self.tokenizer.chars[i]) for i in shown])
         ax.set_ylim(0, 1)
         ax.set_xlabel("next character (␣ space, ⏎ newline)")
         ax.set_ylabel("probability")
