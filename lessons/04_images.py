@@ -568,10 +568,10 @@ ax.legend(fontsize=8)
 # | **Imagen** (Google, 2022) | cascaded diffusion: 64×64, then super-resolution to 256 and 1024 | text, through a frozen T5-XXL language model | 2B base model, 600M and 400M super-resolution models, 4.6B-parameter text encoder (Saharia et al., 2022) |
 # | **Midjourney** | not disclosed | text prompts (and image prompts) | not disclosed: architecture, data and size are unpublished |
 # | **Craiyon** (formerly DALL-E mini) | **autoregressive** (our family 3): a BART transformer writes the image as a sequence of VQGAN tokens; a VQGAN decoder (an autoencoder trained with a GAN loss: families 1 and 2) turns them into pixels; CLIP ranks the results | text, read by the BART encoder | open weights for DALL-E mini/Mega; later Craiyon versions are not fully documented |
-# | **Artbreeder** (originally Ganbreeder) | **GAN** (our family 1): BigGAN and StyleGAN | no text in its original tools: users mix latent vectors and class "genes" (crossbreeding = interpolation, as in section 3) | pretrained research GANs |
+# | **Artbreeder** (originally Ganbreeder) | **GAN** (our family 1): BigGAN and StyleGAN | no text in its original tools: users mix latent vectors and class "genes" (crossbreeding = interpolation, as in section 3) | BigGAN (trained on ImageNet's classes) and StyleGAN models; Artbreeder does not publish its own models' sizes |
 # | **VQGAN+CLIP** (Crowson et al., 2021–22) | **GAN**-trained VQGAN decoder, steered by CLIP | text: the VQGAN latent is *optimised at generation time* until CLIP says the image matches the prompt; no training of its own | two pretrained networks; minutes of optimisation per image |
 # | **NightCafe Creator** | a platform offering several public models: VQGAN+CLIP ("Artistic"), CLIP-guided diffusion ("Coherent"), Stable Diffusion, DALL-E 2 | text prompts, styles, image prompts | that of the model chosen |
-# | **Dream by WOMBO** | described at its 2021 launch as CLIP-guided generation from a random starting vector; its current models are not disclosed | text prompt + a chosen style | not disclosed |
+# | **Dream by WOMBO** | described by a WOMBO engineer, after its 2021 launch, as CLIP-guided generation from a random starting vector; its current models are not disclosed | text prompt + a chosen style | not disclosed |
 #
 # What carries over from our digits: conditioning is how "draw a 7" becomes "draw a cat in
 # the style of Ukiyo-e"; a classifier's features (Inception's, CLIP's) are how quality is
