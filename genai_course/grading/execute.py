@@ -74,9 +74,14 @@ def _read_outputs(cell, run: CellRun) -> None:
 
 
 def run_notebook(notebook: nbformat.NotebookNode, *, cell_timeout: float = 60,
-                 timeout: float = 300, output_limit: int = 100_000,
+                 timeout: float = 300, output_limit: int = 100_000, setup_timeout: float = 120,
                  workdir=None) -> list[CellRun]:
-    """Execute every code cell of ``notebook`` (not modified); one :class:`CellRun` per cell."""
+    """Execute every code cell of ``notebook`` (not modified); one :class:`CellRun` per cell.
+
+    Cells marked ``{"grading": {"role": "setup"}}`` hold the course's own code (imports,
+    data): they get ``max(cell_timeout, setup_timeout)``, so a busy machine that makes
+    ``import torch`` slow does not cost a student points.
+    """
     cells = notebook.cells
     runs = [CellRun() for _ in cells]
     skipped: set[int] = set()
@@ -84,14 +89,16 @@ def run_notebook(notebook: nbformat.NotebookNode, *, cell_timeout: float = 60,
     with tempfile.TemporaryDirectory(prefix="genai-grade-") as scratch:
         cwd = str(workdir or scratch)
         while True:
-            restart = _attempt(notebook, runs, skipped, deadline, cell_timeout, output_limit, cwd)
+            restart = _attempt(notebook, runs, skipped, deadline, cell_timeout, output_limit, cwd,
+                               max(cell_timeout, setup_timeout))
             if restart is None:
                 break
             skipped.add(restart)
     return runs
 
 
-def _attempt(notebook, runs, skipped, deadline, cell_timeout, output_limit, cwd) -> int | None:
+def _attempt(notebook, runs, skipped, deadline, cell_timeout, output_limit, cwd,
+             setup_timeout) -> int | None:
     """Run the cells not in ``skipped``; the index of a cell that must be skipped, or None."""
     work = nbformat.from_dict(notebook)
     for i in range(len(work.cells)):
@@ -111,15 +118,17 @@ def _attempt(notebook, runs, skipped, deadline, cell_timeout, output_limit, cwd)
                         if j not in skipped:
                             runs[j].reason = "not run: the notebook used up its whole time limit"
                     return None
-                client.timeout = int(max(1, min(cell_timeout, remaining)))
+                is_setup = cell.metadata.get("grading", {}).get("role") == "setup"
+                limit = setup_timeout if is_setup else cell_timeout
+                client.timeout = int(max(1, min(limit, remaining)))
                 try:
                     client.execute_cell(cell, i)
                 except CellTimeoutError:
-                    limited_by_notebook = client.timeout < cell_timeout
+                    limited_by_notebook = client.timeout < limit
                     runs[i] = CellRun(TIMEOUT, reason=(
                         f"stopped after {client.timeout} s: "
                         + ("the notebook's time limit was reached" if limited_by_notebook
-                           else f"the time limit is {int(cell_timeout)} s per cell")
+                           else f"the time limit is {int(limit)} s per cell")
                         + " (an infinite loop?)"))
                     return i
                 except DeadKernelError:

@@ -27,14 +27,14 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from genai_course.grading.execute import CRASHED, ERROR, NOT_RUN, TIMEOUT, run_notebook
+from genai_course.grading.execute import CRASHED, ERROR, NOT_RUN, OK, TIMEOUT, run_notebook
 from genai_course.grading.exercise import Exercise, find_exercises
 from genai_course.grading.restore import rebuild
 from genai_course.grading.submission import Unreadable, file_digest, identify, read_notebook
 
 COLUMNS = ["student", "exercise", "part", "points", "max_points", "status", "reason"]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-LIMITS = {"cell_timeout": 60.0, "timeout": 300.0, "output_limit": 100_000}
+LIMITS = {"cell_timeout": 60.0, "timeout": 300.0, "output_limit": 100_000, "setup_timeout": 120.0}
 
 
 def _short(text: str, n: int = 300) -> str:
@@ -108,6 +108,12 @@ def grade_submission(path, exercises: dict[str, Exercise], **limits) -> dict:
     for cell, run in zip(rebuilt.notebook.cells, runs, strict=True):
         meta = cell.metadata["grading"]
         runs_by_id[(meta["role"], meta["grade_id"])] = run
+        if meta["role"] == "setup" and run.status not in (OK, ERROR):
+            result["notes"].append(f"the exercise's own cell '{meta['grade_id']}' did not run "
+                                   f"({run.reason}); later parts may fail because of it")
+        elif meta["role"] == "setup" and run.status == ERROR:
+            result["notes"].append(f"the exercise's own cell '{meta['grade_id']}' raised "
+                                   f"{_short(run.ename + ': ' + run.evalue, 200)}")
         if run.truncated:
             result["notes"].append(f"output of {meta['role']} cell '{meta['grade_id']}' was "
                                    f"cut after {limits['output_limit']:,} characters")

@@ -66,7 +66,11 @@ def rebuild(exercise: Exercise, submission, *, hidden: bool = True) -> Rebuilt:
                 cells.append(_code(hidden_code, "hidden", grade_id))
         else:
             cells.append(_code(cell.source, "setup", grade_id))
-    notebook = nbformat.v4.new_notebook(cells=cells)
+    # cells after the last test (a demo) earn nothing: not running them saves time, and a
+    # demo that calls a looping answer cannot eat the notebook's time limit
+    last_test = max((i for i, c in enumerate(cells) if c.metadata["grading"]["role"] in
+                     ("test", "hidden")), default=len(cells) - 1)
+    notebook = nbformat.v4.new_notebook(cells=cells[: last_test + 1])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
     return Rebuilt(notebook, missing, notes)
