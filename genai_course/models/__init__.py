@@ -2,6 +2,7 @@
 its ``loss(batch)`` (what ``fit`` minimises) and how to ``sample`` or ``generate``.
 """
 
+from genai_course.models.classifier import ClassifierConfig, DigitClassifier
 from genai_course.models.gan import GAN, GANConfig
 from genai_course.models.mixture import GaussianMixture, MixtureConfig
 from genai_course.models.mlp_lm import MLPLM, MLPConfig
@@ -12,4 +13,4 @@ from genai_course.models.vae import VAE, Autoencoder, VAEConfig
 
 __all__ = ["GAN", "GANConfig", "GaussianMixture", "MixtureConfig", "VAE", "Autoencoder", "VAEConfig",
            "MLPLM", "MLPConfig", "NGramConfig", "NGramLM", "best_ngram", "IndependentPixels",
-           "PixelConfig", "PixelMADE", "RecurrentLM", "RNNConfig"]
+           "PixelConfig", "PixelMADE", "RecurrentLM", "RNNConfig", "ClassifierConfig", "DigitClassifier"]
