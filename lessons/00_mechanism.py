@@ -234,6 +234,55 @@ scatter_compare(spiral.train, spiral_model.sample(1000, generator=torch.Generato
                 title="Eight bumps cannot follow a spiral");
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## A first look at every model family of the course
+#
+# The same three steps, with neural networks. These models ship with the course, trained
+# by `genai-course train NAME` (a few CPU-minutes each); later lessons build each one
+# from scratch. Each turns random numbers into something new:
+#
+# - a **GAN** and a **VAE** turn a random vector into a whole digit at once;
+# - an **autoregressive** model draws one pixel, one character or one note at a time,
+#   each a weighted coin flip that depends on what came before.
+
+# %% slideshow={"slide_type": "subslide"}
+from genai_course.music.generate import continue_melody
+from genai_course.music.pianoroll import plot_piano_roll
+from genai_course.music.tokens import MelodyTokenizer
+from genai_course.plotting import image_grid
+from genai_course.pretrained import load_pretrained
+from genai_course.tokenizer import CharTokenizer
+
+g = torch.Generator().manual_seed(0)
+digits_wanted = torch.arange(10).repeat(2)  # these models can be asked for a given digit
+fig, axes = plt.subplots(1, 3, figsize=(12, 2.2), layout="constrained")
+families = {"digits-gan": "GAN: noise vector -> image",
+            "digits-vae": "VAE: latent vector -> image",
+            "digits-pixel": "autoregressive: pixel by pixel"}
+for ax, (name, title) in zip(axes, families.items()):
+    image_grid(load_pretrained(name).sample(20, generator=g, labels=digits_wanted),
+               nrow=10, ax=ax, title=title)
+fig.suptitle("Digits 0-9, twice, from three families of generative model")
+plt.show()
+
+# %% slideshow={"slide_type": "subslide"}
+text_model = load_pretrained("char-gru")
+chars = CharTokenizer.from_dict(text_model.pretrained_metadata["config"]["tokenizer"])
+prompt = chars.encode("A function ")[None]
+continuation = text_model.generate(prompt, 160, temperature=0.8, generator=g)[0]
+print("Text, one character at a time (a model of Python's documentation):\n")
+print(chars.decode(continuation))
+
+music_model = load_pretrained("chorale-gru")
+notes = MelodyTokenizer.from_dict(music_model.pretrained_metadata["tokenizer"])
+seed_phrase = [(67, 1.0), (67, 1.0), (69, 1.0), (71, 1.0)]  # G G A B, one beat each
+melody = continue_melody(music_model, notes, seed_phrase, n_notes=20, temperature=0.8,
+                         generator=g)
+seed_length = sum(duration for _, duration in seed_phrase)
+plot_piano_roll({"seed phrase (given)": seed_phrase,
+                 "generated": [(None, seed_length)] + melody[len(seed_phrase):]},  # None: a rest
+                title="A melody, one note at a time (a model of Bach chorale melodies)");
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where the course goes
 #
 # | lesson | family | the random starting point | what turns it into data |
