@@ -606,4 +606,5 @@ ax.legend(fontsize=8)
 #    them does?
 #
 # **Exercise:** `exercises/04_images.ipynb` asks you to write the nearest-training-image
-# distance, a Fréchet distance and class coverage yourself.
+# distance, the Fréchet distance between Gaussians with diagonal covariances, and class
+# coverage yourself.
