@@ -120,8 +120,9 @@ _CARDS = {
                 "or licensed in the United States; some encodings restrict commercial use and "
                 "they 'may or may not be free in your jurisdiction'. Bach's compositions "
                 "themselves are centuries old; the digital encodings are someone's work.",
-        contents="Soprano lines of the 371 chorales of music21's chorale iterator, duplicates "
-                 "removed; each note a MIDI pitch (or rest), a duration in quarter notes and a "
+        contents="Soprano lines of the Bach chorales in music21's chorale iterator (371 "
+                 "entries, 350 distinct files, 340 melodies once exact duplicates are "
+                 "removed); each note a MIDI pitch (or rest), a duration in quarter notes and a "
                  "fermata flag, with key and time signature.",
         collection="Bach harmonised Lutheran hymn tunes, many of them not his own melodies; "
                    "editors encoded the scores (MusicXML, Humdrum); this package extracts the "
