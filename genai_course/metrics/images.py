@@ -95,7 +95,7 @@ def default_classifier() -> torch.nn.Module:
 @torch.no_grad()
 def classify_digits(images, scale: str = "unit", *, classifier=None) -> torch.Tensor:
     """The digit (0-9) the classifier sees in each image, as a LongTensor of shape (N,)."""
-    classifier = classifier or default_classifier()
+    classifier = default_classifier() if classifier is None else classifier
     classifier.eval()
     return classifier(_digit_images(images, scale)).argmax(dim=1)
 
@@ -103,7 +103,7 @@ def classify_digits(images, scale: str = "unit", *, classifier=None) -> torch.Te
 @torch.no_grad()
 def digit_features(images, scale: str = "unit", *, classifier=None) -> torch.Tensor:
     """The classifier's 64 features of each image (its last hidden layer), shape (N, 64)."""
-    classifier = classifier or default_classifier()
+    classifier = default_classifier() if classifier is None else classifier
     classifier.eval()
     return classifier.features(_digit_images(images, scale))
 
