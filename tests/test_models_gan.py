@@ -79,6 +79,8 @@ def test_conditional_gan():
         gan.sample(2, labels=[1, 2, 3])
     with pytest.raises(ValueError, match="unconditional"):
         GAN().sample(2, labels=1)
+    with pytest.raises(TypeError, match="pass class labels by keyword"):
+        gan.sample(2, 7)
 
 
 def test_bad_input_gets_clear_errors():

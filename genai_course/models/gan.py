@@ -172,6 +172,9 @@ class GAN(nn.Module):
     def latent(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """n noise vectors z ~ N(0, I), shape (n, latent_dim)."""
         n = check_positive_int("n", n)
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise TypeError(f"generator must be a torch.Generator or None, got {generator!r}; "
+                            "pass class labels by keyword: sample(n, labels=7).")
         return torch.randn(n, self.config.latent_dim, generator=generator)
 
     @torch.no_grad()

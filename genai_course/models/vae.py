@@ -165,6 +165,9 @@ class Autoencoder(nn.Module):
         A conditional model given no labels cycles through the classes 0, 1, 2, ...
         """
         n = check_positive_int("n", n)
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise TypeError(f"generator must be a torch.Generator or None, got {generator!r}; "
+                            "pass class labels by keyword: sample(n, labels=7).")
         if self.config.num_classes and labels is None:
             labels = torch.arange(n) % self.config.num_classes
         return self.decode(torch.randn(n, self.config.latent_dim, generator=generator), labels)
