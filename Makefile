@@ -34,6 +34,10 @@ test: install
 sync: install
 	$(BIN)/jupytext --set-kernel python3 --to ipynb --update $(wildcard lessons/*.py solutions/*.py exercises/*.py)
 
+# Re-generate the student exercises/ from solutions/ (never edit exercises/ by hand).
+release: install
+	$(BIN)/genai-course release
+
 lint: install
 	$(BIN)/ruff check genai_course tests
 
