@@ -173,6 +173,19 @@ def wait_change(root, read, before, what: str, timeout: float = 30) -> None:
         root.page.wait_for_timeout(250)
 
 
+def wait_settled(root, read, quiet: float = 2.0, timeout: float = 60) -> None:
+    """Wait until ``read()`` has not changed for ``quiet`` seconds (updates may come in bursts)."""
+    deadline = time.monotonic() + timeout
+    last, since = read(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the widget kept changing for {timeout} s")
+        root.page.wait_for_timeout(250)
+        now = read()
+        if now != last:
+            last, since = now, time.monotonic()
+
+
 def test_harness_widget_updates_in_the_browser(tabs):
     """The set-up itself: a slider that redraws an image, run in JupyterLab, seen in Chromium."""
     tab = tabs[HARNESS]
@@ -200,7 +213,7 @@ def test_rise_presents_a_lesson_offline(lab, browser):
     assert sections == len(expected) + len({s.h for s in expected})
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(1000)
-    assert "Step 1" in page.locator(".reveal .slides section.present").last.inner_text()
+    assert "step 1" in page.locator(".reveal .slides section.present").last.inner_text().lower()
     screenshot(page, "rise_lesson_00")
     page.close()
     assert not blocked, f"RISE loaded from the network: {blocked}"
@@ -218,6 +231,7 @@ def test_latent_explorer_renders_and_responds(tabs):
     assert before, "the decoded image has no source"
     nudge_slider(root)
     wait_change(root, lambda: image_src(root), before, "the decoded image")
+    wait_settled(root, lambda: image_src(root))
     screenshot(root, "latent_explorer")
     print(f"02_vaes ran in {seconds:.0f} s in the browser")
     tab.check_offline()
@@ -229,6 +243,7 @@ def test_prompt_widget_renders_and_responds(tabs):
     root = widget_root(tab, WIDGET_LESSONS["05_text.ipynb"])
     assert root.locator(".widget-slider").count() >= 3, "expected temperature, top-k and top-p sliders"
     state = lambda: (image_src(root), root.inner_text())  # noqa: E731
+    wait_settled(root, state)
     before = state()
     box = root.locator("input[type=text], textarea").first
     box.click()
@@ -236,9 +251,11 @@ def test_prompt_widget_renders_and_responds(tabs):
     box.type(" the", delay=50)
     box.press("Enter")
     wait_change(root, state, before, "the bar chart or the continuation after typing")
+    wait_settled(root, state)
     after_typing = image_src(root)
     nudge_slider(root, index=0, presses=5)          # temperature
     wait_change(root, lambda: image_src(root), after_typing, "the bar chart after moving the temperature")
+    wait_settled(root, state)
     screenshot(root, "prompt_widget")
     print(f"05_text ran in {seconds:.0f} s in the browser")
     tab.check_offline()
