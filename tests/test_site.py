@@ -83,13 +83,19 @@ def test_no_page_loads_anything_from_another_host(site):
     assert (out / "_static/mathjax/MathJax.js").is_file()
 
 
-def test_widget_views_become_a_note():
-    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}}, cells=[nbformat.v4.new_code_cell(
-        "w", outputs=[nbformat.v4.new_output("display_data", data={WIDGET_MIME: {"model_id": "1"},
-                                                                  "text/plain": "VBox()"})])])
+def test_widget_views_become_a_note_and_progress_bars_go():
+    def widget(text):
+        return nbformat.v4.new_output("display_data", data={WIDGET_MIME: {"model_id": "1"}, "text/plain": text})
+
+    bar = "training GaussianMixture:   0%|          | 0/600 [00:00<?, ?it/s]"
+    stream = nbformat.v4.new_output("stream", name="stdout", text="done\n")
+    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}}, cells=[
+        nbformat.v4.new_code_cell("w", outputs=[widget("VBox()")]),
+        nbformat.v4.new_code_cell("fit()", outputs=[widget(bar), stream])])
     cleaned, _ = WidgetNotes().preprocess(nb, {})
     assert "widgets" not in cleaned.metadata
     assert cleaned.cells[0].outputs[0].data == {"text/html": WIDGET_NOTE}
+    assert cleaned.cells[1].outputs == [stream]
     assert WIDGET_MIME in nb.cells[0].outputs[0].data   # the input notebook is left alone
 
 

@@ -9,6 +9,7 @@ by a short note: a static page can show a widget's controls but not make them co
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import nbformat
@@ -21,16 +22,30 @@ WIDGET_NOTE = ('<p class="genai-widget-note">An interactive widget is shown here
                'this lesson in JupyterLab.</p>')
 
 
+# tqdm's notebook progress bar is a widget whose text fallback is its first state ("0%|...| 0/600")
+PROGRESS_BAR = re.compile(r"\d+%\|.*\|\s*\d+/\d+")
+
+
 class WidgetNotes(Preprocessor):
-    """Replace widget views by a note and drop the saved widget state (it needs a renderer)."""
+    """Replace widget views by a note and drop the saved widget state (it needs a renderer).
+
+    Progress bars are dropped instead: on a page that does not run, they mean nothing.
+    """
 
     def preprocess(self, nb, resources):
         nb = copy.deepcopy(nb)
         nb.metadata.pop("widgets", None)
         for cell in nb.cells:
+            kept = []
             for output in cell.get("outputs", []):
-                if WIDGET_MIME in output.get("data", {}):
+                data = output.get("data", {})
+                if WIDGET_MIME in data:
+                    if PROGRESS_BAR.search(str(data.get("text/plain", ""))):
+                        continue
                     output["data"] = {"text/html": WIDGET_NOTE}
+                kept.append(output)
+            if "outputs" in cell:
+                cell["outputs"] = kept
         return nb, resources
 
 
