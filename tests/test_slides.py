@@ -46,7 +46,7 @@ def test_limits_report_empty_and_overlong_slides_with_their_cells():
     problems = slide_problems(nb, SlideLimits(max_lines=30, min_slides=2), name="99_test")
     assert problems == [
         "99_test, slide 2.1 (cells 1-1): empty (its cells have no text); merge it or remove the mark",
-        "99_test, slide 3.1 (cells 2-2): 40 lines, more than 30; split it with a 'subslide' mark",
+        "99_test, slide 3.1 (cells 2-2): 40 lines, more than 30; split the cell in two and mark the second 'subslide'",
     ]
     assert "1 slides" in slide_problems(_nb(("md", "slide", "# only")), name="x")[0]
 
@@ -81,4 +81,7 @@ def test_cli_slides_writes_a_deck_per_lesson(tmp_path, capsys):
     assert main(["slides", LESSONS[0].stem[:2], "--out", str(tmp_path)]) == 0
     assert (tmp_path / f"{LESSONS[0].stem}.slides.html").is_file()
     assert main(["slides", "no-such-lesson", "--out", str(tmp_path)]) == 2
+    capsys.readouterr()
+    assert main(["slides", "--check", str(LESSONS[0])]) == 0
+    assert f"{LESSONS[0].stem}: " in capsys.readouterr().out
     assert "no single lesson matches" in capsys.readouterr().err

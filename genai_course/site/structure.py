@@ -85,6 +85,7 @@ def slide_problems(nb: nbformat.NotebookNode, limits: SlideLimits = SlideLimits(
         if slide.lines == 0:
             problems.append(f"{where}: empty (its cells have no text); merge it or remove the mark")
         elif slide.lines > limits.max_lines:
-            problems.append(f"{where}: {slide.lines} lines, more than {limits.max_lines}; "
-                            "split it with a 'subslide' mark")
+            fix = ("mark a later cell 'subslide'" if len(slide.cells) > 1 else
+                   "split the cell in two and mark the second 'subslide'")
+            problems.append(f"{where}: {slide.lines} lines, more than {limits.max_lines}; {fix}")
     return problems
