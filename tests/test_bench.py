@@ -197,7 +197,7 @@ def test_report_writes_valid_json_and_markdown(tmp_path):
 
 def test_markdown_table_escapes_pipes():
     table = report.markdown_table(["a", "b"], [["x|y", 1.23456]])
-    assert table.splitlines()[2] == "| x\\|y | 1.23 |"
+    assert table.splitlines()[2] == "| x\\|y | 1.235 |"
 
 
 def test_gmm_baseline_samples_stay_in_the_pixel_range():

@@ -15,7 +15,7 @@ SCALING_COLUMNS = ["model", "axis", "size", "train step ms (wall)", "train step 
 TARGET_COLUMNS = ["target", "limit", "measured", "verdict"]
 
 
-def _fmt(value, digits: int = 3) -> str:
+def _fmt(value, digits: int = 4) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
