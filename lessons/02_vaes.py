@@ -322,8 +322,8 @@ image_grid(interpolator.path(), nrow=9, vmin=0, vmax=1, title="From a 1 to a 0 t
 # squared difference, pixels in [0, 1]).
 #
 # Beside our 2-latent VAE we load **`digits-vae`**, shipped with the course: a
-# class-conditional VAE with 8 latent dimensions, trained for 6,000 steps (about a minute
-# of CPU, too long for a lesson; `genai-course train digits-vae` re-creates it). The label
+# class-conditional VAE with 8 latent dimensions, trained for 6,000 steps (about 20 s of
+# CPU, more than this lesson can spare; `genai-course train digits-vae` re-creates it). The label
 # goes into encoder and decoder, so the code only has to store *how* the digit is
 # written, not *which* digit it is.
 
