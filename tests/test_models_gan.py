@@ -89,8 +89,7 @@ def test_bad_input_gets_clear_errors():
     with pytest.raises(ValueError, match="Unknown loss 'wasserstein'"):
         GAN(loss="wasserstein")
     with pytest.raises(ValueError, match="Unknown output"):
-        GANConfig()  # the dataclass alone does not check; the model does
-        GAN(output="sigmoid")
+        GAN(GANConfig(output="sigmoid"))  # the model checks its config
     with pytest.raises(ValueError, match=r"z0 and z1 must each hold 8 numbers"):
         GAN().interpolate(torch.zeros(3), torch.zeros(8))
     with pytest.raises(ValueError, match=r"x must have shape \(n, 8, 8\)"):
