@@ -12,7 +12,7 @@ from genai_course.site.structure import SlideLimits, slide_problems, split_slide
 def add_arguments(parser) -> None:
     parser.add_argument("lessons", nargs="*", metavar="LESSON",
                         help="lesson number, name or .ipynb path (default: every lesson)")
-    parser.add_argument("--out", default="slides", help="output folder (default: ./slides)")
+    parser.add_argument("--out", default="_site/slides", help="output folder (default: ./_site/slides)")
     parser.add_argument("--execute", action="store_true",
                         help="run each lesson first so the slides show outputs and figures")
     parser.add_argument("--lessons-dir", default=None, help="folder of the lessons (default: ./lessons)")
