@@ -23,8 +23,9 @@ LOCAL_PREFIXES = ("file:", "data:", "blob:", "about:", "http://127.0.0.1", "ws:/
 
 
 def chromium_binary() -> Path | None:
-    candidates = [os.environ.get("GENAI_COURSE_CHROMIUM", ""), "/usr/lib/chromium/chromium",
-                  shutil.which("chromium") or ""]
+    """GENAI_COURSE_CHROMIUM if set (``none`` turns the browser tests off), else Debian's."""
+    chosen = os.environ.get("GENAI_COURSE_CHROMIUM")
+    candidates = [chosen] if chosen else ["/usr/lib/chromium/chromium", shutil.which("chromium") or ""]
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return Path(candidate)
