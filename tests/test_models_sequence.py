@@ -6,6 +6,7 @@ import torch
 from genai_course.models.mlp_lm import MLPLM, MLPConfig
 from genai_course.models.ngram import NGramConfig, NGramLM, best_ngram, sequence_loss
 from genai_course.models.recurrent import RecurrentLM, RNNConfig
+from genai_course.models.transformer import TransformerConfig, TransformerLM
 from genai_course.pretrained import CheckpointError, load_pretrained, save_checkpoint
 from genai_course.seeding import seed_everything
 from genai_course.tokenizer import CharTokenizer
@@ -19,10 +20,11 @@ def models():
     ids = torch.randint(V, (500,))
     return [NGramLM(NGramConfig(V, n=3, k=0.5)).fit_counts(ids),
             MLPLM(MLPConfig(V, block_size=4, embed_dim=4, hidden=16)),
-            RecurrentLM(RNNConfig(V, embed_dim=4, hidden_size=16))]
+            RecurrentLM(RNNConfig(V, embed_dim=4, hidden_size=16)),
+            TransformerLM(TransformerConfig(V, block_size=16, n_layer=1, n_head=2, n_embd=16))]
 
 
-@pytest.mark.parametrize("index", [0, 1, 2])
+@pytest.mark.parametrize("index", [0, 1, 2, 3])
 def test_shapes_loss_and_causality(index):
     model = models()[index]
     idx = torch.randint(V, (3, 12))
@@ -82,6 +84,14 @@ def test_mlp_and_gru_learn_a_pattern():
     for model in models()[1:]:
         fit(model, text_batches(ids, 8), steps=150, lr=1e-2, progress=False)
         assert sequence_loss(model, ids, block_size=8) < 0.2  # a deterministic cycle
+
+
+def test_transformer_context_is_limited_to_block_size():
+    model = models()[3]
+    with pytest.raises(ValueError, match="at most block_size=16"):
+        model(torch.zeros(1, 17, dtype=torch.long))
+    out = model.generate(torch.zeros(1, 10, dtype=torch.long), 20, greedy=True)  # crops itself
+    assert out.shape == (1, 30)
 
 
 def test_recurrent_step_matches_forward():
