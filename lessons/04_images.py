@@ -104,7 +104,7 @@ axes[2].set_title("Pixel values: mostly background")
 axes[2].legend(fontsize=8)
 fig.tight_layout()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The classes are balanced to within a few images, so a good generator should draw each
 # digit about 10% of the time. The class means are recognisable but blurred: a model that
 # only learned averages would draw these. Almost half the pixels are exactly 0 (the border
@@ -282,7 +282,7 @@ for ax, family in zip(axes, models, strict=True):
                title=f"{family}: closest samples (top) and\ntheir nearest training digit (bottom)")
 fig.tight_layout()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The closest samples do look like their nearest training digits. Copies? Two checks with a
 # baseline **of the same kind**:
 #
@@ -387,6 +387,7 @@ def cpu_ms(step, *args, repeats: int = 5) -> float:
     return 1000 * sorted(times)[repeats // 2]
 
 
+# %% slideshow={"slide_type": "subslide"}
 sides = [8, 16, 32, 64]
 cost = {"gan_params": [], "gan_step_ms": [], "made_params": [], "made_sample_ms": []}
 for side in sides:
@@ -409,6 +410,7 @@ for i, side in enumerate(sides):
     print(f"{side:>5}{side * side:>8,}{cost['gan_params'][i]:>13,}{cost['gan_step_ms'][i]:>15.1f}"
           f"{cost['made_params'][i]:>14,}{cost['made_sample_ms'][i] / 1000:>22.3f}")
 
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
 axes[0].loglog(sides, cost["gan_params"], "o-", label="GAN (MLP, both players)")
 axes[0].loglog(sides, cost["made_params"], "s-", label="pixel model (MADE)")
@@ -469,6 +471,7 @@ for size, m in memo.items():
           f"{m['report'].near_copy_fraction:>13.1%}{m['report'].heldout_near_copy_fraction:>12.1%}"
           f"{m['exact']:>14.1%}")
 
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3), gridspec_kw={"width_ratios": [1, 1.2, 1.2]})
 axes[0].semilogx(sizes, [memo[s]["report"].near_copy_fraction for s in sizes], "o-",
                  label="samples: near-copies")
@@ -533,6 +536,7 @@ for name, shares in bias.items():
     other = 1 - shares[0] - shares[1]
     print(f"{name:<16}{shares[0]:>8.1%}{shares[1]:>8.1%}{other:>8.1%}{shares[0] / train_share:>19.2f}x")
 
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7.5, 3.2))
 names = ["training data"] + list(bias)
 zero_shares = [train_share] + [float(s[0]) for s in bias.values()]
@@ -561,7 +565,8 @@ ax.legend(fontsize=8)
 # denoising pure noise over many steps (so, like our pixel model, they are slow to sample).
 # Around the generator they add **conditioning** on text, through a text encoder (CLIP's
 # or a language model's). Only what the makers have published is stated here.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # | system | family it builds on | conditioning | scale (as published) |
 # |---|---|---|---|
 # | **DALL-E 2** (OpenAI, 2022) | diffusion: a *prior* maps a CLIP text embedding to a CLIP image embedding, a diffusion *decoder* draws the image, diffusion upsamplers reach 1024×1024 | text, through CLIP embeddings | decoder 3.5B parameters (Ramesh et al., 2022) |
@@ -572,7 +577,8 @@ ax.legend(fontsize=8)
 # | **VQGAN+CLIP** (Crowson et al., 2021–22) | **GAN**-trained VQGAN decoder, steered by CLIP | text: the VQGAN latent is *optimised at generation time* until CLIP says the image matches the prompt; no training of its own | two pretrained networks; hundreds of optimisation steps per image |
 # | **NightCafe Creator** | a platform offering several public models: VQGAN+CLIP ("Artistic"), CLIP-guided diffusion ("Coherent"), Stable Diffusion, DALL-E 2 | text prompts, styles, image prompts | that of the model chosen |
 # | **Dream by WOMBO** | described by a WOMBO engineer, after its 2021 launch, as CLIP-guided generation from a random starting vector; its current models are not disclosed | text prompt + a chosen style | not disclosed |
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # What carries over from our digits: conditioning is how "draw a 7" becomes "draw a cat in
 # the style of Ukiyo-e"; a classifier's features (Inception's, CLIP's) are how quality is
 # measured (FID); resolution is bought with cascades and compressed latents; and every one

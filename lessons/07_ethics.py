@@ -129,7 +129,7 @@ print(f"{len(train_text):,} training characters, {len(heldout_text):,} held out;
 # little data, many 7-character contexts were seen only once, so the model can only
 # continue them the way the training text did: it copies.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 PROMPT, N_CHARS = "Python ", 300
 
 
@@ -193,7 +193,7 @@ assert train_text[overlap.corpus_start:overlap.corpus_start + overlap.length] ==
 # validation tunes the model never saw. The generators: n-gram models of (pitch, duration)
 # tokens of three orders.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 chorales = split_chorales()
 vocabulary = {}  # (pitch, duration) -> token id; id 0 marks the end of a melody
 for melody in chorales.train:
@@ -220,7 +220,7 @@ for name, row in copying_rows.items():
 copied = {name: row["copied_fraction"] for name, row in copying_rows.items()}
 assert copied["9-gram model samples"] > copied["6-gram model samples"] > copied["real validation tunes"]
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Real, unseen chorale tunes share a few 8-note stretches with the training tunes (hymn
 # melodies move by steps and end phrases with stock formulas), so "copied" needs a
 # yardstick before it means "plagiarised". A low-order model wanders too freely to
@@ -256,6 +256,7 @@ def mixture_on(images: torch.Tensor, n_components: int, steps: int = 300) -> Gau
     return model
 
 
+# %% slideshow={"slide_type": "subslide"}
 small_set = dequantise(digits.x_train[:20])
 image_models = {"20 training images, 20 components": (mixture_on(small_set, 20), digits.x_train[:20]),
                 "1,437 training images, 20 components": (mixture_on(dequantise(digits.x_train), 20),
@@ -313,7 +314,7 @@ print(f"skewed training set: {len(skewed_y)} images")
 # the weights, $\pi_k^{1/T} / \sum_j \pi_j^{1/T}$: at $T = 1$ we sample the model as trained;
 # at $T = 0.5$ the heavy components get heavier.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 def sample_mixture(model: GaussianMixture, n: int, temperature: float = 1.0) -> torch.Tensor:
     g = torch.Generator().manual_seed(3)
     with torch.no_grad():
@@ -340,7 +341,7 @@ ax.set_ylabel("share")
 ax.set_title("Class mix: skewed training data and the generator's samples")
 ax.legend();
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The **imbalance ratio** is the share of digits 0–4 divided by the share of 5–9; the
 # **amplification factor** is the samples' ratio over the training data's. Read the two
 # lines. Sampled as trained, this maximum-likelihood model does not amplify the skew of
@@ -468,7 +469,7 @@ for name, group in texts.items():
     print(f"{name:<24}{f'mean z {sum(plain) / len(plain):5.2f}, flagged {flagged(plain):4.0%}':>28}"
           f"{f'mean z {sum(z[name]) / len(z[name]):5.2f}, flagged {flagged(z[name]):4.0%}':>30}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Watermarked text stands out clearly. But look at the false alarms of the plain test:
 # at $z > 4$ the normal approximation promises about 3 in 100,000, yet text can be
 # flagged that was never watermarked. The z-test assumes independent tokens, and text
@@ -602,7 +603,7 @@ for name, (config, training_snippets) in privacy_models.items():
     attacks[name] = (loss_threshold_attack(member_loss, other_loss), member_loss, other_loss)
     print(f"{name:<32} {attacks[name][0]}")
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), layout="constrained")
 for ax, (name, (report, member_loss, other_loss)) in zip(axes, attacks.items(), strict=True):
     bins = torch.linspace(0, float(torch.cat([member_loss, other_loss]).max()), 30).tolist()
