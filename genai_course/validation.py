@@ -77,3 +77,27 @@ def check_tensor(name: str, value, *, ndim: int | Sequence[int] | None = None,
     if value.is_floating_point() and not torch.isfinite(value).all():
         raise ValueError(f"{name} contains NaN or infinite values.")
     return value
+
+
+def check_labels(name: str, labels, num_classes: int, *, n: int | None = None) -> torch.Tensor:
+    """Return class labels as a 1-D long tensor of whole numbers in 0..num_classes-1.
+
+    With ``n`` (the number of examples), a single integer stands for ``n`` copies of
+    itself and anything else must hold exactly ``n`` labels.
+    """
+    labels = torch.as_tensor(labels)
+    if labels.dtype == torch.bool or (labels.is_floating_point()
+                                      and not torch.equal(labels, labels.round())):
+        raise ValueError(f"{name} must be whole class numbers, got {labels.dtype} values.")
+    labels = labels.long()
+    if n is not None and labels.ndim == 0:
+        labels = labels.expand(n)
+    if labels.ndim != 1 or len(labels) == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of class labels, "
+                         f"got shape {tuple(labels.shape)}.")
+    if n is not None and len(labels) != n:
+        raise ValueError(f"{name} must be one integer or {n} of them, got {len(labels)}.")
+    if int(labels.min()) < 0 or int(labels.max()) >= num_classes:
+        raise ValueError(f"{name} must lie in 0..{num_classes - 1}, got values from "
+                         f"{int(labels.min())} to {int(labels.max())}.")
+    return labels

@@ -22,27 +22,13 @@ from dataclasses import dataclass
 
 import torch
 
-from genai_course.validation import check_number, check_positive_int
-
-
-def _labels(name: str, labels, n_classes: int) -> torch.Tensor:
-    labels = torch.as_tensor(labels)
-    if labels.ndim != 1 or labels.is_floating_point() or labels.dtype == torch.bool:
-        raise ValueError(f"{name} must be a 1-D tensor of integer class labels, got "
-                         f"{labels.dtype} of shape {tuple(labels.shape)}.")
-    if len(labels) == 0:
-        raise ValueError(f"{name} is empty: there is no mix to measure.")
-    if labels.min() < 0 or labels.max() >= n_classes:
-        raise ValueError(f"{name} must lie in [0, {n_classes}), got [{int(labels.min())}, "
-                         f"{int(labels.max())}]. Is n_classes right?")
-    return labels.long()
+from genai_course.metrics.images import class_shares
+from genai_course.validation import check_number
 
 
 def class_mix(labels, n_classes: int = 10) -> torch.Tensor:
     """Fraction of each class among ``labels``: a tensor of ``n_classes`` shares summing to 1."""
-    n_classes = check_positive_int("n_classes", n_classes)
-    labels = _labels("labels", labels, n_classes)
-    return torch.bincount(labels, minlength=n_classes).double() / len(labels)
+    return class_shares(labels, n_classes)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ import torch
 
 from genai_course.data.digits import SCALES
 from genai_course.metrics.novelty import NoveltyReport, novelty_report
-from genai_course.validation import check_choice, check_positive_int, check_tensor
+from genai_course.validation import check_choice, check_labels, check_positive_int, check_tensor
 
 CLASSIFIER_NAME = "digits-classifier"
 _TOLERANCE = 1e-4  # float round-off allowed at the edges of a scale
@@ -165,24 +165,10 @@ def frechet_digit_distance(images_a, images_b, scale_a: str = "unit", scale_b: s
 
 # --------------------------------------------------------------------------- class coverage
 
-def _labels(name: str, labels, num_classes: int) -> torch.Tensor:
-    labels = torch.as_tensor(labels)
-    if labels.ndim != 1 or len(labels) == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of class labels, "
-                         f"got shape {tuple(labels.shape)}.")
-    if labels.is_floating_point() and not torch.equal(labels, labels.round()):
-        raise ValueError(f"{name} must be whole class numbers, got fractional values.")
-    labels = labels.long()
-    if int(labels.min()) < 0 or int(labels.max()) >= num_classes:
-        raise ValueError(f"{name} must lie in 0..{num_classes - 1}, got values from "
-                         f"{int(labels.min())} to {int(labels.max())}.")
-    return labels
-
-
 def class_shares(labels, num_classes: int = 10) -> torch.Tensor:
     """Fraction of the labels that fall in each class, shape (num_classes,), summing to 1."""
     num_classes = check_positive_int("num_classes", num_classes)
-    labels = _labels("labels", labels, num_classes)
+    labels = check_labels("labels", labels, num_classes)
     return torch.bincount(labels, minlength=num_classes).double() / len(labels)
 
 

@@ -30,7 +30,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from genai_course.validation import check_choice, check_number, check_positive_int, check_tensor
+from genai_course.validation import (
+    check_choice,
+    check_labels,
+    check_number,
+    check_positive_int,
+    check_tensor,
+)
 
 
 @dataclass
@@ -94,14 +100,7 @@ class Autoencoder(nn.Module):
             return None
         if labels is None:
             raise ValueError(f"This model is class-conditional: pass labels in 0..{c - 1}.")
-        labels = torch.as_tensor(labels, dtype=torch.long)
-        if labels.ndim == 0:
-            labels = labels.expand(n)
-        if labels.shape != (n,):
-            raise ValueError(f"labels must be one integer or {n} of them, got shape {tuple(labels.shape)}.")
-        if labels.min() < 0 or labels.max() >= c:
-            raise ValueError(f"labels must lie in 0..{c - 1}, got {labels.tolist()[:10]}.")
-        return F.one_hot(labels, c).float()
+        return F.one_hot(check_labels("labels", labels, c, n=n), c).float()
 
     def _with_labels(self, h: torch.Tensor, labels) -> torch.Tensor:
         onehot = self._labels(labels, len(h))
