@@ -294,6 +294,7 @@ for step in range(1, 601):
     if step % 100 == 0:
         snapshots.append((step, eager.sample(1000, generator=torch.Generator().manual_seed(1))))
 
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 6, figsize=(16, 3))
 for ax, (step, points) in zip(axes, snapshots, strict=True):
     covered, _ = modes_covered(points)

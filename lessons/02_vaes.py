@@ -259,7 +259,7 @@ print("share of each digit (%)      " + "".join(f"{d:>5}" for d in range(10)))
 for name, share in class_mix.items():
     print(f"{name:<28} " + "".join(f"{100 * v:>5.0f}" for v in share.tolist()))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Why the autoencoder samples badly.** Nothing told the autoencoder where to put its
 # codes: in the map above they spread over a region many units wide, centred away from the
 # origin. Its decoder was only trained on those codes. Draws from $\mathcal{N}(0, I)$ fall in
