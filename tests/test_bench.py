@@ -145,7 +145,7 @@ def test_growth_exponent():
 def test_median_seconds_counts_calls():
     calls = []
     timing = scaling.median_seconds(lambda: calls.append(1), repeats=3, warmup=1, min_block_s=0)
-    assert len(calls) == 1 + 1 + 3  # warm-up, calibration, three timed blocks of one call
+    assert len(calls) == 1 + 3  # one warm-up, three timed blocks of one call
     assert timing.wall_s >= 0 and timing.cpu_s >= 0
 
 

@@ -49,20 +49,21 @@ class Timing:
     cpu_s: float
 
 
-def median_seconds(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 2,
+def median_seconds(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 1,
                    min_block_s: float = 0.02) -> Timing:
     """Median wall and CPU time of one ``fn()`` call over ``repeats`` timed blocks.
 
-    After ``warmup`` untimed calls, calls too quick to time alone are grouped into blocks
-    of at least ``min_block_s``; each block's time is divided by its number of calls.
+    The ``warmup`` calls (at least one; first calls pay for memory allocation) are not
+    counted; the last of them sizes the blocks: calls too quick to time alone are grouped
+    into blocks of at least ``min_block_s``, and each block's time is divided by its calls.
     """
     repeats = check_positive_int("repeats", repeats)
-    for _ in range(warmup):
+    once = 0.0
+    for _ in range(max(1, warmup)):
+        start = time.perf_counter()
         fn()
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-6)
-    inner = max(1, math.ceil(min_block_s / once))
+        once = time.perf_counter() - start
+    inner = max(1, math.ceil(min_block_s / max(once, 1e-6)))
     walls, cpus = [], []
     for _ in range(repeats):
         wall0, cpu0 = time.perf_counter(), time.process_time()
@@ -149,6 +150,26 @@ def gru_length(lengths, *, repeats: int = 5, width: int = 256, batch: int = 32) 
     return points
 
 
+def transformer_length(lengths, *, repeats: int = 5, batch: int = 16) -> list[ScalingPoint]:
+    """Small causal transformer: sequence length T. Attention compares every position with
+    every earlier one, a T x T matrix per head, so it grows faster than linearly in T once
+    it outweighs the per-position layers. Sampling is timed as 16 new tokens after a full
+    context of T tokens (each new token reads all T)."""
+    from genai_course.models.transformer import TransformerConfig, TransformerLM
+
+    points = []
+    for length in lengths:
+        torch.manual_seed(0)
+        model = TransformerLM(TransformerConfig(VOCAB, block_size=length))
+        x = torch.randint(VOCAB, (batch, length))
+        prompt = x[:1]
+        points.append(_point("transformer (2 layers, 128 wide)", "sequence length (characters)",
+                             length, model, (x, x),
+                             lambda m=model, p=prompt: m.generate(p, 16),
+                             "16 tokens after a full context", repeats))
+    return points
+
+
 def mlp_context(block_sizes, *, repeats: int = 5, seq_len: int = 128,
                 batch: int = 32) -> list[ScalingPoint]:
     """Fixed-context MLP language model (Bengio et al.): context length. Its input layer
@@ -216,10 +237,11 @@ def pixel_side(sides, *, repeats: int = 5, batch: int = 64) -> list[ScalingPoint
 
 GRIDS = {
     "full": {"gru_width": (64, 128, 256, 512), "gru_length": (32, 64, 128, 256),
-             "mlp_context": (4, 8, 16, 32),
+             "transformer_length": (32, 64, 128, 256), "mlp_context": (4, 8, 16, 32),
              "gan_width": (64, 128, 256, 512), "image_side": (8, 16, 32),
              "pixel_side": (8, 12, 16)},
-    "quick": {"gru_width": (64, 256), "gru_length": (32, 128), "mlp_context": (4, 16),
+    "quick": {"gru_width": (64, 256), "gru_length": (32, 128), "transformer_length": (32, 128),
+              "mlp_context": (4, 16),
               "gan_width": (64, 256), "image_side": (8, 16), "pixel_side": (8, 12)},
 }
 
@@ -231,7 +253,8 @@ def run_scaling(*, quick: bool = False, threads: int = 1, repeats: int | None = 
     repeats = repeats or (3 if quick else 5)
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
-    axes = [("gru_width", gru_width), ("gru_length", gru_length), ("mlp_context", mlp_context),
+    axes = [("gru_width", gru_width), ("gru_length", gru_length),
+            ("transformer_length", transformer_length), ("mlp_context", mlp_context),
             ("gan_width", gan_width),
             ("image_side", image_side), ("pixel_side", pixel_side)]
     points, errors = [], []
