@@ -354,5 +354,5 @@ image_grid(torch.cat([sevens, independent.sample(10, generator=torch.Generator()
 # 5. In the pixel model, why may the label be seen by every output while pixel 40 may
 #    only be seen by outputs 41-63?
 #
-# **Exercise:** `exercises/03_autoregressive.ipynb` asks you to build a trigram table and
-# compare it with the bigram and the MLP.
+# **Exercise:** `exercises/03_autoregressive.ipynb` asks you to count bigrams, turn the
+# counts into smoothed conditional probabilities, and sample with a temperature.

@@ -320,6 +320,7 @@ def watch(step, logs, m):
             best.update(loss=curve["Zen, held-out lines"][-1], step=step, model=copy.deepcopy(m))
         m.train()
 
+# %% slideshow={"slide_type": "subslide"}
 fit(tuned, text_batches(zen_train_ids, 32), steps=150, batch_size=8, lr=1e-3,
     callbacks=[watch], progress=False)
 fig, ax = plt.subplots(figsize=(6.5, 3.8))
@@ -398,5 +399,6 @@ print(f"parameters: GPT-3 / ours = {175e9 / n_params:,.0f}; "
 # 5. Our model and GPT-3 are trained on the same objective. Name three differences that
 #    matter more than the parameter count.
 #
-# **Exercise:** `exercises/05_text.ipynb` asks you to implement top-p sampling yourself and
-# to fine-tune the model on a text of your choice.
+# **Exercise:** `exercises/05_text.ipynb` asks you to write top-k and top-p filtering and
+# the perplexity of a model on a text. To go further, fine-tune the model on a text of your
+# own with `load_text(path)`.

@@ -509,4 +509,5 @@ display(player.widget)
 #    column of the table would you look at to catch a model that memorised the corpus?
 # 4. What happens to the step share and to copying as the temperature goes down? Why?
 #
-# **Exercise:** `exercises/06_music.ipynb`.
+# **Exercise:** `exercises/06_music.ipynb` asks you to transpose a melody with a range
+# check, compute its intervals, and augment a training set by transposition.
