@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
+from genai_course.models.language_model import LanguageModel
 from genai_course.validation import check_positive_int
 
 
@@ -29,7 +29,7 @@ class MLPConfig:
     hidden: int = 128
 
 
-class MLPLM(nn.Module):
+class MLPLM(LanguageModel):
     """Next-token model over a fixed window: ``forward(idx, targets) -> (logits, loss)``."""
 
     def __init__(self, config: MLPConfig | None = None, **overrides):
@@ -44,35 +44,12 @@ class MLPLM(nn.Module):
             nn.Linear(config.block_size * config.embed_dim, config.hidden), nn.Tanh(),
             nn.Linear(config.hidden, config.vocab_size))
 
-    def _check_idx(self, idx: torch.Tensor) -> torch.Tensor:
-        if not isinstance(idx, torch.Tensor) or idx.dtype != torch.long or idx.ndim != 2:
-            raise ValueError("idx must be a long tensor of shape (batch, T), got "
-                             f"{getattr(idx, 'dtype', type(idx).__name__)} {tuple(getattr(idx, 'shape', ()))}.")
-        if idx.numel() and (idx.min() < 0 or idx.max() >= self.config.vocab_size):
-            raise ValueError(f"token ids must lie in [0, {self.config.vocab_size}), got "
-                             f"[{int(idx.min())}, {int(idx.max())}].")
-        return idx
-
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
-        idx = self._check_idx(idx)
+        idx = self.check_idx(idx)
         B, T = idx.shape
         start = torch.full((B, self.block_size - 1), self.config.vocab_size, dtype=torch.long)
         padded = torch.cat([start, idx], dim=1)              # (B, block_size - 1 + T)
         windows = padded.unfold(1, self.block_size, 1)       # (B, T, block_size): tokens up to t
         x = self.embed(windows).flatten(2)                   # (B, T, block_size * embed_dim)
         logits = self.mlp(x)                                 # (B, T, vocab)
-        loss = None
-        if targets is not None:
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-        return logits, loss
-
-    def loss(self, batch) -> torch.Tensor:
-        """Mean cross-entropy of predicting each next token (nats per token)."""
-        idx, targets = batch
-        return self(idx, targets)[1]
-
-    def generate(self, idx: torch.Tensor, n: int, **decoding) -> torch.Tensor:
-        """Append ``n`` sampled tokens to ``idx``; see :func:`genai_course.sampling.generate`."""
-        from genai_course.sampling import generate
-
-        return generate(self, idx, n, **decoding)
+        return logits, self.next_token_loss(logits, targets)

@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genai_course.models.language_model import LanguageModel
 from genai_course.validation import check_number, check_positive_int
 
 
@@ -44,7 +45,7 @@ class NGramConfig:
     backoff: bool = True
 
 
-class NGramLM(nn.Module):
+class NGramLM(LanguageModel):
     """Counts of every context of length 0..n-1 and the token that followed it."""
 
     def __init__(self, config: NGramConfig | None = None, **overrides):
@@ -133,20 +134,7 @@ class NGramLM(nn.Module):
             available = positions >= m - 1
             prob = torch.where(available, new, prob)
         logits = prob.log()
-        loss = None
-        if targets is not None:
-            loss = F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))
-        return logits, loss
-
-    def loss(self, batch) -> torch.Tensor:
-        idx, targets = batch
-        return self(idx, targets)[1]
-
-    def generate(self, idx: torch.Tensor, n: int, **decoding) -> torch.Tensor:
-        """Append ``n`` sampled tokens to ``idx``; see :func:`genai_course.sampling.generate`."""
-        from genai_course.sampling import generate
-
-        return generate(self, idx, n, **decoding)
+        return logits, self.next_token_loss(logits, targets)
 
     def counts(self, context_length: int = 1) -> torch.Tensor:
         """The full count table for one context length: (V, V) for bigrams (row = previous token)."""

@@ -20,9 +20,9 @@ import math
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
+from genai_course.models.language_model import LanguageModel
 from genai_course.validation import check_positive_int
 
 
@@ -73,7 +73,7 @@ class Block(nn.Module):
         return x + self.mlp(self.ln2(x))
 
 
-class TransformerLM(nn.Module):
+class TransformerLM(LanguageModel):
     """Next-token model: ``forward(idx, targets) -> (logits, loss)``, makemore style."""
 
     def __init__(self, config: TransformerConfig | None = None, **overrides):
@@ -90,29 +90,10 @@ class TransformerLM(nn.Module):
         self.head = nn.Linear(config.n_embd, config.vocab_size)
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
-        if not isinstance(idx, torch.Tensor) or idx.dtype != torch.long or idx.ndim != 2:
-            raise ValueError("idx must be a long tensor of shape (batch, T), got "
-                             f"{getattr(idx, 'dtype', type(idx).__name__)} {tuple(getattr(idx, 'shape', ()))}.")
-        B, T = idx.shape
+        B, T = self.check_idx(idx).shape
         if T > self.block_size:
             raise ValueError(f"The context holds at most block_size={self.block_size} tokens, got {T}; "
                              "crop it (generate() does this for you).")
-        if idx.numel() and (idx.min() < 0 or idx.max() >= self.config.vocab_size):
-            raise ValueError(f"token ids must lie in [0, {self.config.vocab_size}), got "
-                             f"[{int(idx.min())}, {int(idx.max())}].")
         x = self.token(idx) + self.position(torch.arange(T, device=idx.device))
         logits = self.head(self.ln(self.blocks(x)))
-        loss = None
-        if targets is not None:
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-        return logits, loss
-
-    def loss(self, batch) -> torch.Tensor:
-        idx, targets = batch
-        return self(idx, targets)[1]
-
-    def generate(self, idx: torch.Tensor, n: int, **decoding) -> torch.Tensor:
-        """Append ``n`` sampled tokens to ``idx``; see :func:`genai_course.sampling.generate`."""
-        from genai_course.sampling import generate
-
-        return generate(self, idx, n, **decoding)
+        return logits, self.next_token_loss(logits, targets)
