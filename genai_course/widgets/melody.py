@@ -54,10 +54,13 @@ class MelodyPlayer:
         self.melody: list[tuple] = []
         self.midi: bytes = b""
 
-        self.seed_choice = widgets.Dropdown(options=list(self.seeds), description="seed phrase")
+        self.seed_choice = widgets.Dropdown(options=list(self.seeds), description="seed phrase",
+                                           style={"description_width": "initial"})
         self.temperature = widgets.FloatSlider(value=temperature, min=0.2, max=2.0, step=0.1,
-                                               description="temperature")
-        self.length = widgets.IntSlider(value=length, min=4, max=96, step=4, description="new notes")
+                                               description="temperature",
+                                               style={"description_width": "initial"})
+        self.length = widgets.IntSlider(value=length, min=4, max=96, step=4, description="new notes",
+                                      style={"description_width": "initial"})
         self.button = widgets.Button(description="Generate", button_style="primary", icon="music")
         self.button.on_click(lambda _: self.generate())
         self.status = widgets.Label()

@@ -49,7 +49,8 @@ class PromptWidget:
         self.prompt = w.Text(value=prompt, description="prompt", continuous_update=True,
                              layout=w.Layout(width="95%"))
         self.temperature = w.FloatSlider(value=1.0, min=0.05, max=2.0, step=0.05,
-                                         description="temperature", readout_format=".2f")
+                                         description="temperature", readout_format=".2f",
+                                         style={"description_width": "initial"})
         self.top_k = w.IntSlider(value=vocab, min=1, max=vocab, step=1,
                                  description="top-k")
         self.top_p = w.FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05,
