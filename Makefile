@@ -39,7 +39,7 @@ release: install
 	$(BIN)/genai-course release
 
 lint: install
-	$(BIN)/ruff check genai_course tests
+	$(BIN)/ruff check genai_course tests lessons solutions
 
 clean:
 	rm -rf $(VENV) .pytest_cache
