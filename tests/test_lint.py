@@ -1,0 +1,19 @@
+"""The package, the tests and the notebooks' .py sources pass ruff (configured in pyproject)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ruff_finds_nothing():
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed (pip install -e '.[test]')")
+    result = subprocess.run([ruff, "check", "genai_course", "tests", "lessons", "solutions"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, f"ruff found problems (fix them or run `ruff check --fix`):\n{result.stdout}"
