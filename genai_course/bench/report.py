@@ -87,8 +87,9 @@ def to_markdown(report: dict) -> str:
         f"{m['memory_gb']} GB RAM, {m['os']}, Python {m['python']}, torch {m['torch']}, "
         f"{m['torch_threads']} torch thread(s) per kernel. Load average (1/5/15 min) at the start "
         f"{m.get('load_average_start')}, at the end {m.get('load_average_end')}"
+        + (f"; notebook wall/CPU time {contention(report):.2f}" if contention(report) else "")
         + (" (other work was running: wall times are inflated; CPU times much less so)."
-           if _busy(m) else "."),
+           if _busy(report) else " (the kernels had the cores to themselves)."),
     ]
     if report.get("quick"):
         parts += ["", "**Quick run**: a subset of the notebooks and a small scaling grid."]
@@ -125,21 +126,24 @@ def to_markdown(report: dict) -> str:
     return "\n".join(parts) + "\n"
 
 
-def machine_line(m: dict) -> str:
-    busy = _busy(m)
+def machine_line(report: dict) -> str:
+    m = report["machine"]
+    busy = _busy(report)
+    ratio = contention(report)
     return (f"Measured {m['date_utc']} on {m['cpu']}, {m['logical_cores']} logical cores, "
             f"{m['memory_gb']} GB RAM, Python {m['python']}, torch {m['torch']}, "
             f"{m['torch_threads']} torch thread(s) per kernel; load average at the start "
             f"{(m.get('load_average_start') or ['?'])[0]}, at the end "
             f"{(m.get('load_average_end') or ['?'])[0]}"
+            + (f"; notebook wall/CPU time {ratio:.2f}" if ratio else "")
             + (" — **a busy machine: wall times are inflated, read the CPU times**." if busy else
-               " (a quiet machine)."))
+               " (the kernels had the cores to themselves)."))
 
 
 def summary_markdown(report: dict) -> str:
     """A compact version for the README's "How fast is it": targets, one line per notebook,
     the primary quality measure per model, and the scaling exponents."""
-    parts = [machine_line(report["machine"])]
+    parts = [machine_line(report)]
     if report.get("targets"):
         parts += ["", markdown_table(["target", "limit", "measured", "verdict"],
                                      target_rows(report["targets"]))]
@@ -169,10 +173,24 @@ def summary_markdown(report: dict) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _busy(machine: dict) -> bool:
+def contention(report: dict) -> float | None:
+    """Total wall time / total CPU time of the notebooks: about 1 (or below, with several
+    threads) when the kernel had the cores to itself, well above 1 when it had to wait."""
+    runs = report.get("notebooks") or []
+    cpu = sum(r["cpu_s"] for r in runs)
+    return sum(r["wall_s"] for r in runs) / cpu if cpu > 0 else None
+
+
+def _busy(report: dict) -> bool:
+    """Was other work competing for the cores? Judged by the notebooks' wall/CPU ratio when
+    they ran (the direct evidence), otherwise by the load average."""
+    ratio = contention(report)
+    if ratio is not None:
+        return ratio > 1.3
+    machine = report["machine"]
     loads = [x for key in ("load_average_start", "load_average_end")
              for x in (machine.get(key) or [])[:1]]
-    return bool(loads) and max(loads) > 1.5 * machine.get("torch_threads", 1)
+    return bool(loads) and max(loads) > 1.5 * max(machine.get("torch_threads", 1), 1)
 
 
 def write(report: dict, out_dir) -> tuple[Path, Path]:
