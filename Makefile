@@ -21,8 +21,11 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 install: $(BIN)/.installed
 
+# Jupyter refuses to run as root unless told to (containers, some course machines).
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: install
-	$(BIN)/jupyter lab lessons/
+	$(BIN)/jupyter lab $(LAB_FLAGS) lessons/
 
 test: install
 	GENAI_COURSE_THREADS=1 OMP_NUM_THREADS=1 MPLBACKEND=Agg \
