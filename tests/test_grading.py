@@ -272,3 +272,22 @@ def test_rebuild_takes_answers_from_the_student_and_everything_else_from_the_sou
     assert "right-hand bump" in rebuilt.notebook.cells[2].source  # the original visible test
     assert HIDDEN_LINE in rebuilt.notebook.cells[5].source
     assert rebuilt.missing == ["near_copy_fraction"]
+
+
+def test_every_solution_earns_full_marks_and_every_exercise_zero(tmp_path):
+    """All eight exercises, as shipped: solutions/ score everything, exercises/ nothing."""
+    sub = tmp_path / "submissions"
+    for name in EXERCISES:
+        for student, folder in (("teacher", "solutions"), ("newcomer", "exercises")):
+            (sub / student).mkdir(parents=True, exist_ok=True)
+            (sub / student / f"{name}.ipynb").write_bytes((ROOT / folder / f"{name}.ipynb").read_bytes())
+    out = tmp_path / "graded"
+    grade_batch([sub], out, source_dir=ROOT / "solutions", progress=False, jobs=2, **LIMITS)
+    rows = json.loads((out / "gradebook.json").read_text())
+    assert {r["exercise"] for r in rows} == set(EXERCISES) and len(EXERCISES) == 8
+    for row in rows:
+        if row["student"] == "teacher":
+            assert (row["points"], row["status"]) == (row["max_points"], "passed"), row
+        else:
+            assert (row["points"], row["status"]) == (0, "failed"), row
+            assert "NotImplementedError" in row["reason"], row
