@@ -40,10 +40,12 @@ def image_grid(images, *, nrow: int | None = None, title: str = "", labels=None,
     nrow = nrow or math.ceil(math.sqrt(n))
     ncol = math.ceil(n / nrow)
     pad = 1
-    canvas = np.full((ncol * (h + pad) + pad, nrow * (w + pad) + pad), np.nan)
+    gap = pad if labels is None else 3  # room above each row for its labels
+    canvas = np.full((ncol * (h + gap) + gap, nrow * (w + pad) + pad), np.nan)
     for i, image in enumerate(images):
         r, c = divmod(i, nrow)
-        canvas[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (w + pad): pad + c * (w + pad) + w] = image
+        top, left = gap + r * (h + gap), pad + c * (w + pad)
+        canvas[top: top + h, left: left + w] = image
     if ax is None:
         _, ax = plt.subplots(figsize=(min(1 + 0.6 * nrow, 10), min(1 + 0.6 * ncol, 10)))
     lo = np.nanmin(images) if vmin is None else vmin
@@ -54,7 +56,7 @@ def image_grid(images, *, nrow: int | None = None, title: str = "", labels=None,
     if labels is not None:
         for i, label in enumerate(list(labels)[:n]):
             r, c = divmod(i, nrow)
-            ax.text(pad + c * (w + pad) + w / 2 - 0.5, pad + r * (h + pad) - 0.7, str(label),
+            ax.text(pad + c * (w + pad) + w / 2 - 0.5, gap + r * (h + gap) - 0.7, str(label),
                     ha="center", va="bottom", fontsize=7)
     ax.set_title(title)
     ax.set_xticks([])

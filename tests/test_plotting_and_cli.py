@@ -11,7 +11,8 @@ def test_image_grid_lays_out_and_labels():
     ax = image_grid(torch.rand(10, 8, 8), nrow=5, title="ten", labels=range(10))
     assert ax.get_title() == "ten"
     image = ax.get_images()[0].get_array()
-    assert image.shape == (2 * 9 + 1, 5 * 9 + 1)
+    assert image.shape == (2 * 11 + 3, 5 * 9 + 1)  # labelled rows get a 3-pixel gap above
+    assert image_grid(torch.rand(10, 8, 8), nrow=5).get_images()[0].get_array().shape == (19, 46)
     assert len(ax.texts) == 10
     image_grid(torch.rand(4, 64))  # flat square images are accepted
     with pytest.raises(ValueError, match="not square"):
