@@ -3,6 +3,7 @@ import json
 import pytest
 import torch
 
+from genai_course.data import fingerprint, load_corpus
 from genai_course.models import GaussianMixture
 from genai_course.pretrained import CheckpointError, available, load_pretrained, save_checkpoint
 from genai_course.pretrained.store import load_checkpoint, load_state_into
@@ -17,6 +18,8 @@ def test_every_recipe_has_a_shipped_checkpoint():
 @pytest.mark.parametrize("name", available())
 def test_shipped_model_scores_what_its_metadata_says(name):
     model = load_pretrained(name)
+    if name == "char-gru" and fingerprint(load_corpus()) != model.pretrained_metadata["data_fingerprint"]:
+        pytest.skip("this Python ships other documentation than the corpus char-gru was measured on")
     recorded = model.pretrained_metadata["metrics"]
     measured = get_recipe(name).evaluate(model)
     for key, value in recorded.items():
