@@ -65,6 +65,7 @@ from genai_course.models import GaussianMixture
 from genai_course.models.ngram import NGramConfig, NGramLM
 from genai_course.music.evaluation import ngram_copying
 from genai_course.plotting import image_grid
+from genai_course.pretrained import load_pretrained
 from genai_course.tokenizer import CharTokenizer
 
 seed_everything(0)  # one call fixes every random draw below: same numbers on every run
@@ -428,75 +429,97 @@ print("normalised filter on \"Let's go shopping\":",
 #
 # is near 0 for ordinary text and large for watermarked text. We flag $z > 4$.
 #
-# The watermark is one `logits_hook` in the generation loop of lesson 05: here is the
-# whole rule, applied by `GreenListWatermark` to every row of a batch.
+# We watermark a real course model: the shipped character GRU of lesson 05, trained on
+# the same training split of Python's documentation (loaded, not trained here). The
+# watermark is one `logits_hook` in its generation loop: here is the whole rule, applied
+# by `GreenListWatermark` to every row of a batch.
 
 # %% slideshow={"slide_type": "subslide"}
-text_model = NGramLM(NGramConfig(tokenizer.vocab_size, n=5, k=0.1))
-text_model.fit_counts(tokenizer.encode(train_text))
-watermark = GreenListWatermark(tokenizer.vocab_size, gamma=0.25, delta=2.0, key=20230124)
+char_model = load_pretrained("char-gru")  # 1-layer GRU; its characters are in its metadata
+char_tokenizer = CharTokenizer.from_dict(char_model.pretrained_metadata["config"]["tokenizer"])
+assert char_tokenizer.to_dict() == tokenizer.to_dict()  # the same characters as above
+watermark = GreenListWatermark(char_tokenizer.vocab_size, gamma=0.25, delta=2.0, key=20230124)
 print(watermark)
 
-previous = tokenizer.encode("s")[0]
+previous = char_tokenizer.encode("s")[0]
 green = watermark.green_list(previous)            # the same key and token give the same list
-logits = torch.zeros(1, tokenizer.vocab_size)
-marked = logits + watermark.delta * torch.isin(torch.arange(tokenizer.vocab_size), green)
+logits = torch.zeros(1, char_tokenizer.vocab_size)
+marked = logits + watermark.delta * torch.isin(torch.arange(char_tokenizer.vocab_size), green)
 assert torch.equal(marked, watermark.logits_hook(logits, torch.tensor([[previous]])))
-print("green after 's':", "".join(sorted(tokenizer.decode(green))))
+print("green after 's':", "".join(sorted(char_tokenizer.decode(green))))
 
 # %% slideshow={"slide_type": "subslide"}
-N_TEXTS, LENGTH = 40, 400
-start = tokenizer.encode("\n\nThe ")[None].repeat(N_TEXTS, 1)   # the n-gram needs >= n-1 tokens
-# [:, 5:] keeps the prompt's last character: the first generated token is scored against it
-with_mark = text_model.generate(start, LENGTH, logits_hook=watermark,
-                                generator=torch.Generator().manual_seed(4))[:, 5:]
-without = text_model.generate(start, LENGTH, generator=torch.Generator().manual_seed(5))[:, 5:]
-human = [tokenizer.encode(heldout_text[i * 1000: i * 1000 + LENGTH]) for i in range(N_TEXTS)]
+N_TEXTS, LENGTH, WM_PROMPT = 40, 400, "\n\nThe "
+start = char_tokenizer.encode(WM_PROMPT)[None].repeat(N_TEXTS, 1)
+with torch.no_grad():  # sampling only: no gradients needed
+    marked_rows = char_model.generate(start, LENGTH, logits_hook=watermark,
+                                      generator=torch.Generator().manual_seed(4))
+    ordinary_rows = char_model.generate(start, LENGTH, generator=torch.Generator().manual_seed(5))
+# keep the prompt's last character: the first generated token is scored against it
+with_mark, without = marked_rows[:, len(WM_PROMPT) - 1:], ordinary_rows[:, len(WM_PROMPT) - 1:]
+human = [char_tokenizer.encode(heldout_text[i * 1000: i * 1000 + LENGTH]) for i in range(N_TEXTS)]
 
-print("watermarked sample:", repr(tokenizer.decode(with_mark[0])[:150]))
+print("watermarked sample:", repr(char_tokenizer.decode(with_mark[0])[:150]))
 print(watermark.detect(with_mark[0]))
-print("ordinary sample:   ", repr(tokenizer.decode(without[0])[:150]))
+print("ordinary sample:   ", repr(char_tokenizer.decode(without[0])[:150]))
 print(watermark.detect(without[0]))
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Now all 40 texts of each kind, and 40 stretches of held-out human text of the same
+# length, tested two ways:
+
+# %% slideshow={"slide_type": "fragment"}
 texts = {"watermarked model text": with_mark, "ordinary model text": without,
          "human text (held out)": human}
 flagged = lambda zs: sum(v > watermark.z_threshold for v in zs) / len(zs)  # noqa: E731
 print(f"{'':<24}{'every token scored':>28}{'repeated pairs scored once':>30}")
-z = {}
+z, z_plain = {}, {}
 for name, group in texts.items():
-    plain = [watermark.detect(t).z for t in group]
+    z_plain[name] = plain = [watermark.detect(t).z for t in group]
     z[name] = [watermark.detect(t, ignore_repeated=True).z for t in group]
     print(f"{name:<24}{f'mean z {sum(plain) / len(plain):5.2f}, flagged {flagged(plain):4.0%}':>28}"
           f"{f'mean z {sum(z[name]) / len(z[name]):5.2f}, flagged {flagged(z[name]):4.0%}':>30}")
+assert flagged(z_plain["human text (held out)"]) > 0  # the plain test's false alarms (below)
+assert flagged(z["watermarked model text"]) > 0.5 > 0.1 > flagged(z["human text (held out)"])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Watermarked text stands out clearly. But look at the false alarms of the plain test:
-# at $z > 4$ the normal approximation promises about 3 in 100,000, yet text can be
-# flagged that was never watermarked. The z-test assumes independent tokens, and text
-# repeats itself (indentation, "the", rows of a table): a repeated (previous, next) pair
-# is green every time or never. Scoring each distinct pair once, as the authors' code
-# can, restores the assumption at the cost of fewer scored tokens. We use it from here on.
-#
+# Watermarked text stands out: its mean z is far above that of any unwatermarked text.
+# But look at the false alarms of the plain test on human text: at $z > 4$ the normal
+# approximation promises about 3 in 100,000, yet text is flagged that was never
+# watermarked. The z-test assumes independent tokens, and text repeats itself
+# (indentation, "the", rows of a table): a repeated (previous, next) pair is green every
+# time or never. Scoring each distinct pair once, as the authors' code can, restores the
+# assumption at the cost of fewer scored tokens, so some watermarked texts are missed
+# (compare the two columns of the first row). We use it from here on.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **The watermark has a cost.** Pushing the choice towards green characters makes the
 # text less likely under the model itself. We measure the model's own loss (without the
-# watermark) on both kinds of generated text:
+# watermark) on both kinds of generated text, and recall its loss on real held-out text:
 
 # %% slideshow={"slide_type": "fragment"}
 def own_loss(rows: torch.Tensor) -> float:
     """Mean next-character loss of the unwatermarked model on generated text (nats/char)."""
     with torch.no_grad():
-        logits, _ = text_model(rows[:, :-1])
-    return float(F.cross_entropy(logits[:, 4:].transpose(1, 2), rows[:, 5:]))  # full contexts only
+        logits, _ = char_model(rows[:, :-1])  # the whole row, prompt included, as context
+    scored = len(WM_PROMPT) - 1  # score only the generated characters
+    return float(F.cross_entropy(logits[:, scored:].transpose(1, 2), rows[:, scored + 1:]))
 
 
-print(f"model's loss on its ordinary text:    {own_loss(without):.3f} nats/char")
-print(f"model's loss on its watermarked text: {own_loss(with_mark):.3f} nats/char")
+shipped_loss = char_model.pretrained_metadata["metrics"]["val_loss_nats_per_char"]
+ordinary_loss, marked_loss = own_loss(ordinary_rows), own_loss(marked_rows)
+print(f"model's loss on real held-out text:   {shipped_loss:.3f} nats/char (from its checkpoint)")
+print(f"model's loss on its ordinary text:    {ordinary_loss:.3f} nats/char")
+print(f"model's loss on its watermarked text: {marked_loss:.3f} nats/char")
+assert ordinary_loss < shipped_loss and marked_loss > ordinary_loss + 0.1
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# For a character model the cost shows as misspellings: the right next letter is often
-# red. Kirchenbauer et al. measure the same trade-off on large language models: a larger
-# $\delta$ makes detection easier and raises perplexity, and text with many good choices
-# per step (high entropy) carries the watermark at the least cost.
+# The model finds its own ordinary samples more predictable than real text: it scores
+# them with the very distribution it drew them from. The watermark pushes its text the
+# other way. For a character model the cost shows as misspellings: the right next letter
+# is often red. Kirchenbauer et al. measure the same trade-off on large language models:
+# a larger $\delta$ makes detection easier and raises perplexity, and text with many good
+# choices per step (high entropy) carries the watermark at the least cost.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Edits weaken the watermark.** Replacing a token also changes the green list of the
@@ -508,7 +531,7 @@ edit_fractions = [0.0, 0.05, 0.1, 0.2, 0.3, 0.5]
 g = torch.Generator().manual_seed(6)
 detection_rate, mean_z = [], []
 for fraction in edit_fractions:
-    zs = [watermark.detect(random_edits(t, fraction, tokenizer.vocab_size, generator=g),
+    zs = [watermark.detect(random_edits(t, fraction, char_tokenizer.vocab_size, generator=g),
                            ignore_repeated=True).z for t in with_mark]
     detection_rate.append(sum(v > watermark.z_threshold for v in zs) / len(zs))
     mean_z.append(sum(zs) / len(zs))
@@ -521,8 +544,9 @@ ax.plot(edit_fractions, [flagged(z["human text (held out)"])] * len(edit_fractio
         "--", label="human texts flagged (false positives)")
 ax.set_xlabel("fraction of characters replaced at random")
 ax.set_ylabel("fraction of texts")
-ax.set_title("Random edits wash the watermark out")
+ax.set_title("Random edits wash the watermark out (char-gru, 400 characters)")
 ax.legend();
+assert detection_rate[0] > 0.5 > 0.1 > detection_rate[-1]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The watermark is invisible to a reader, needs only the key to detect, and its false
@@ -536,24 +560,26 @@ ax.legend();
 #
 # A **model card** (Mitchell et al., 2019) ships with a model: what it is, what it is for
 # and not for, how it was evaluated, and its limits. `model_card` builds one from a
-# shipped checkpoint's metadata, or from metadata you assemble, as here, from numbers
-# measured above. Sections nobody has written say so: an honest card shows its gaps
-# (filling them in is part of the exercise).
+# shipped checkpoint's metadata: `model_card(char_model)` is the card of the GRU we just
+# watermarked. Watermarking changes what the model outputs, so the card should say so:
+# we start from the shipped card and add the watermark's settings and the rates measured
+# above. A card reports only what its writers measured and wrote; sections nobody wrote
+# say so (try `model_card(None, {"name": "mine"})`).
 
 # %% slideshow={"slide_type": "fragment"}
-valid_ids = tokenizer.encode(heldout_text[:20_000])
-with torch.no_grad():
-    logits, valid_loss = text_model(valid_ids[None, :-1], valid_ids[None, 1:])
+shipped_card, info = model_card(char_model), char_model.pretrained_metadata
 metadata = {
-    "name": "lesson07-char-5gram",
-    "description": (f"Character 5-gram (add-k {text_model.config.k}, backoff) counted from the "
-                    f"python-docs training split. Outputs are watermarked (green list, gamma "
+    **info,  # config, training steps and seed, data fingerprint, validation loss
+    "name": "char-gru, watermarked (lesson 07)",
+    "description": (f"{info['description']} Outputs are watermarked (green list, gamma "
                     f"{watermark.gamma}, delta {watermark.delta}; key held by the course)."),
-    "config": {"n": 5, "k": text_model.config.k, "vocab_size": tokenizer.vocab_size},
     "dataset": "python-docs",
-    "intended": "Teaching watermark detection in lesson 07. Not for any real use.",
-    "caveats": "Generates fluent-looking nonsense; may quote its training text verbatim.",
-    "metrics": {"validation_loss_nats_per_char": round(float(valid_loss), 3),
+    "intended": shipped_card.sections["Intended use"],
+    "factors": shipped_card.sections["Factors"],
+    "ethics": shipped_card.sections["Ethical considerations"],
+    "caveats": (shipped_card.sections["Caveats and recommendations"] + " The watermark needs "
+                "the key to detect, a few hundred characters to test, and edits weaken it."),
+    "metrics": {**info["metrics"],
                 "watermark_detection_rate": flagged(z["watermarked model text"]),
                 "watermark_false_positive_rate_on_human_text": flagged(z["human text (held out)"])},
 }
@@ -647,8 +673,8 @@ fig.suptitle("Members and non-members, by the model's loss on them");
 # 4. **Moderation.** Our filter blocked innocent technical text and missed disguised words
 #    (section 4). Who bears the cost of each kind of error, and in which languages and
 #    communities are such filters least accurate?
-# 5. **Trust.** A watermark survived light edits but not heavy ones (section 5). What should
-#    a teacher, a newsroom or a court conclude from "no watermark detected"?
+# 5. **Trust.** Light edits weakened a watermark and heavy ones erased it (section 5).
+#    What should a teacher, a newsroom or a court conclude from "no watermark detected"?
 # 6. **Privacy.** An over-fitted model revealed who was in its training set (section 6).
 #    Should people be able to opt out of training, or to have their data removed from a
 #    trained model?
