@@ -78,10 +78,6 @@ class Exercise:
         return parts
 
     @property
-    def answer_ids(self) -> list[str]:
-        return [nbgrader_meta(c)["grade_id"] for c in self.notebook.cells if is_answer(c)]
-
-    @property
     def max_points(self) -> float:
         return sum(part.points for part in self.parts)
 

@@ -83,17 +83,6 @@ def interval_histogram(melodies, *, max_interval: int = MAX_INTERVAL) -> np.ndar
     return counts / counts.sum()
 
 
-def duration_histogram(melodies, durations) -> np.ndarray:
-    """Share of notes (and rests) with each duration in ``durations`` (others are ignored)."""
-    index = {float(d): i for i, d in enumerate(durations)}
-    counts = np.zeros(len(index))
-    for melody in _check_melodies(melodies):
-        for _, length, *_ in _notes(melody):
-            if float(length) in index:
-                counts[index[float(length)]] += 1
-    return counts / max(counts.sum(), 1)
-
-
 def histogram_distance(p, q) -> float:
     """Total variation distance 0.5 * sum|p - q| between two histograms (each sums to 1)."""
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
@@ -132,11 +121,6 @@ def key_shift(name: str) -> int:
     except Exception as error:  # music21 raises its own exception types
         raise ValueError(f"Cannot read a key from {name!r}; write it like 'G major' or 'B- minor'.") from error
     return -(pitch_class + (3 if mode == "minor" else 0)) % 12
-
-
-def key_consistency(melodies) -> float:
-    """Mean key-analysis correlation over ``melodies`` (about 0.9 for chorale melodies)."""
-    return float(np.mean([key_analysis(m)["correlation"] for m in _check_melodies(melodies)]))
 
 
 # -- rhythm -------------------------------------------------------------------------------
