@@ -212,7 +212,7 @@ ax.legend();
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The mixture's samples are spread like held-out data: new points from the same
 # distribution. Almost every memoriser sample is a near-copy. The same test, on images,
-# text and melodies, returns in lessons 04, 05, 06 and in the ethics lesson, where copying
+# text and melodies, returns in lessons 05, 06, 08 and in the ethics lesson, where copying
 # training data has legal and privacy consequences.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -290,10 +290,12 @@ plot_piano_roll({"seed phrase (given)": seed_phrase,
 # | 01 | GANs | a noise vector $z$ | a generator network trained against a discriminator |
 # | 02 | VAEs | a latent vector $z \sim \mathcal{N}(0, I)$ | a decoder network trained with an encoder |
 # | 03 | autoregressive models | one random draw per step | a network predicting the next element from the previous ones |
-# | 04 | image generation | all three families on the same digits, compared | |
-# | 05 | text generation | a character at a time | a recurrent network trained on Python's documentation |
-# | 06 | music composition | a note at a time | the same kind of network, trained on Bach chorales |
-# | 07 | ethics | what the measurements of this lesson mean for people | |
+# | 04 | diffusion and flow matching | pure noise, the same shape as the data | a network that learns, step by step, how to remove the noise |
+# | 05 | image generation | all four families on the same digits, compared | |
+# | 06 | text generation | a character at a time | a recurrent network trained on Python's documentation |
+# | 07 | language models | a token at a time | a transformer: attention, sub-word tokens, scale, and tuning into an assistant |
+# | 08 | music composition | a note at a time | the same kind of network, trained on Bach chorales |
+# | 09 | ethics | what the measurements of this lesson mean for people | |
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap

@@ -390,7 +390,7 @@ display(interpolator.widget)
 # Give both players the label too (a one-hot vector appended to $z$ and to $x$) and the
 # generator learns $p(x \mid \text{label})$: we can ask for "a 7". Its 6,000 training steps
 # take about a minute of CPU, more than this lesson's budget, so we load the course's
-# shipped **`digits-gan`** (`genai-course train digits-gan` re-creates it); lesson 04
+# shipped **`digits-gan`** (`genai-course train digits-gan` re-creates it); lesson 05
 # compares it with the other families.
 
 # %% slideshow={"slide_type": "fragment"}

@@ -27,8 +27,8 @@ RUN_TIMEOUT = 300          # seconds for one lesson to run top to bottom in the 
 HARNESS = "harness.ipynb"  # a tiny widget notebook that proves the set-up itself works
 WIDGET_LESSONS = {         # notebook -> CSS class of the widget's root
     "02_vaes.ipynb": "genai-latent-explorer",
-    "05_text.ipynb": "genai-prompt-widget",
-    "06_music.ipynb": "genai-melody-player",
+    "06_text.ipynb": "genai-prompt-widget",
+    "08_music.ipynb": "genai-melody-player",
 }
 
 HARNESS_CODE = '''\
@@ -238,9 +238,9 @@ def test_latent_explorer_renders_and_responds(tabs):
 
 
 def test_prompt_widget_renders_and_responds(tabs):
-    tab = lesson_tab(tabs, "05_text.ipynb")
+    tab = lesson_tab(tabs, "06_text.ipynb")
     seconds = tab.wait_finished()
-    root = widget_root(tab, WIDGET_LESSONS["05_text.ipynb"])
+    root = widget_root(tab, WIDGET_LESSONS["06_text.ipynb"])
     assert root.locator(".widget-slider").count() >= 3, "expected temperature, top-k and top-p sliders"
     state = lambda: (image_src(root), root.inner_text())  # noqa: E731
     wait_settled(root, state)
@@ -257,14 +257,14 @@ def test_prompt_widget_renders_and_responds(tabs):
     wait_change(root, lambda: image_src(root), after_typing, "the bar chart after moving the temperature")
     wait_settled(root, state)
     screenshot(root, "prompt_widget")
-    print(f"05_text ran in {seconds:.0f} s in the browser")
+    print(f"06_text ran in {seconds:.0f} s in the browser")
     tab.check_offline()
 
 
 def test_melody_player_plays_after_generate(tabs):
-    tab = lesson_tab(tabs, "06_music.ipynb")
+    tab = lesson_tab(tabs, "08_music.ipynb")
     seconds = tab.wait_finished()
-    root = widget_root(tab, WIDGET_LESSONS["06_music.ipynb"])
+    root = widget_root(tab, WIDGET_LESSONS["08_music.ipynb"])
     audio = root.locator("audio")
     before = audio.first.get_attribute("src") if audio.count() else None
     root.locator("button", has_text=re.compile("generate", re.I)).first.click()
@@ -277,5 +277,5 @@ def test_melody_player_plays_after_generate(tabs):
              for i in range(links.count())]
     assert any(re.search(r"midi|\.mid", h, re.I) for h in hrefs), f"no MIDI download link in {hrefs}"
     screenshot(root, "melody_player")
-    print(f"06_music ran in {seconds:.0f} s in the browser")
+    print(f"08_music ran in {seconds:.0f} s in the browser")
     tab.check_offline()

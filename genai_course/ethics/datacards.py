@@ -80,8 +80,8 @@ _CARDS = {
                    "13 others for its test set, the part scikit-learn ships); NIST programs "
                    "extracted normalised 32x32 bitmaps, then on-pixels were counted in 4x4 "
                    "blocks to give 8x8 images.",
-        intended_use="Image generation with every model family (lessons 01-04), classifier "
-                     "features for quality metrics, bias and privacy measurements (lesson 07).",
+        intended_use="Image generation with every model family (lessons 01-05), classifier "
+                     "features for quality metrics, bias and privacy measurements (lesson 09).",
         known_gaps="Few writers (13 in the shipped part), so handwriting styles are narrow; "
                    "writer demographics are not documented; Western Arabic numerals only; "
                    "8x8 resolution discards most detail; classes are nearly balanced, so "
@@ -102,7 +102,7 @@ _CARDS = {
         collection="Written and edited by Python's contributors over decades; extracted by "
                    "CPython's build from its documentation sources.",
         intended_use="Training and evaluating character-level language models (lessons 03 "
-                     "and 05); memorisation, watermark and content-filter measurements (07).",
+                     "and 06); memorisation, watermark and content-filter measurements (09).",
         known_gaps="One register (technical English reference text) and one domain; formal, "
                    "no dialogue, no other languages; contains words like 'check' that trip "
                    "naive filters. A model trained on it knows nothing else about the world.",
@@ -127,8 +127,8 @@ _CARDS = {
         collection="Bach harmonised Lutheran hymn tunes, many of them not his own melodies; "
                    "editors encoded the scores (MusicXML, Humdrum); this package extracts the "
                    "soprano by part name and ships the result as JSON.",
-        intended_use="Melody modelling and generation (lesson 06); copied-n-gram measurements "
-                     "and the cultural-heritage discussion (lesson 07).",
+        intended_use="Melody modelling and generation (lesson 08); copied-n-gram measurements "
+                     "and the cultural-heritage discussion (lesson 09).",
         known_gaps="One composer, one genre, one tradition (18th-century German Lutheran "
                    "church music); only the melody, not the harmony or the words; many tunes "
                    "appear in several harmonisations, so 'new' and 'copied' need care.",
@@ -136,7 +136,7 @@ _CARDS = {
     "zen-of-python": DataCard(
         name="zen-of-python",
         title="The Zen of Python (the `this` module)",
-        loader="import this; codecs.decode(this.s, 'rot13') (lesson 05's fine-tuning text)",
+        loader="import this; codecs.decode(this.s, 'rot13') (lesson 06's fine-tuning text)",
         source="Tim Peters: 19 aphorisms on Python's design, first posted to the Python "
                "mailing list in a thread called 'The Way of Python', recorded as PEP 20 (2004) "
                "and shipped in every CPython as the `this` module (stored in ROT13).",
@@ -146,7 +146,7 @@ _CARDS = {
                  "('Beautiful is better than ugly.').",
         collection="Written by one person as a summary of a community's design values.",
         intended_use="Fine-tuning a pretrained character model on a small text of a new style "
-                     "(lesson 05): shows both style transfer and how fast a model memorises "
+                     "(lesson 06): shows both style transfer and how fast a model memorises "
                      "a tiny text.",
         known_gaps="Tiny, one author, one voice; a model fine-tuned on it can only rearrange "
                    "or repeat its lines. Far too small for any held-out estimate to be precise.",

@@ -30,19 +30,19 @@ _PURPOSE = {
     "char-gru": dict(
         dataset="python-docs",
         intended="Teaching: next-character prediction, decoding rules, watermarking and "
-                 "memorisation checks in lessons 05 and 07. Out of scope: any real use; "
+                 "memorisation checks in lessons 06 and 09. Out of scope: any real use; "
                  "its text is not reliable documentation and may quote its training data.",
         factors="Performance depends on how close a prompt is to the technical English and "
                 "code of the Python documentation; other languages, registers and topics "
                 "were never seen.",
         ethics="Trained on text written by Python's contributors (PSF licence); long verbatim "
-               "passages of its samples may reproduce that text (lesson 07 measures how "
+               "passages of its samples may reproduce that text (lesson 09 measures how "
                "long).",
         caveats="Character-level and small: fluent-looking but often meaningless text. Do "
                 "not present its output as documentation."),
     "digits-gan": dict(
         dataset="digits",
-        intended="Teaching: adversarial training and image generation (lessons 01 and 04).",
+        intended="Teaching: adversarial training and image generation (lessons 01 and 05).",
         factors="Only 8x8 digits in the handwriting styles of 13 writers.",
         ethics="No personal data beyond handwriting samples; samples should be checked for "
                "near-copies of training images.",
@@ -57,20 +57,20 @@ _PURPOSE = {
         caveats="High accuracy on the test set does not mean it labels blurry samples well."),
     "digits-vae": dict(
         dataset="digits",
-        intended="Teaching: autoencoders, the ELBO and latent spaces (lessons 02 and 04).",
+        intended="Teaching: autoencoders, the ELBO and latent spaces (lessons 02 and 05).",
         factors="Only 8x8 digits in the handwriting styles of 13 writers.",
         ethics="Check samples for near-copies of training images before calling them new.",
         caveats="Samples are blurry averages; likelihood bounds are not image quality."),
     "digits-pixel": dict(
         dataset="digits",
-        intended="Teaching: pixel-by-pixel autoregressive generation (lessons 03 and 04).",
+        intended="Teaching: pixel-by-pixel autoregressive generation (lessons 03 and 05).",
         factors="Binarised 8x8 digits only.",
         ethics="Check samples for near-copies of training images before calling them new.",
         caveats="Binarisation discards intensity; bits per pixel are not comparable with "
                 "models of grey-level images."),
     "chorale-gru": dict(
         dataset="chorales",
-        intended="Teaching: melody generation from a seed phrase (lesson 06).",
+        intended="Teaching: melody generation from a seed phrase (lesson 08).",
         factors="Soprano lines of one composer's chorales in one tradition; other styles, "
                 "harmony and rhythmic idioms were never seen.",
         ethics="Its samples can repeat phrases of the chorale tunes (measure with copied "

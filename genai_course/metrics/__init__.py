@@ -21,7 +21,7 @@ from genai_course.metrics.novelty import (
 )
 
 __all__ = ["NoveltyReport", "near_copy_fraction", "nearest_neighbour_distances", "novelty_report",
-           # images (lesson 04): quality, class mix, novelty and speed of generated digits
+           # images (lesson 05): quality, class mix, novelty and speed of generated digits
            "ClassCoverage", "SamplingSpeed", "class_coverage", "class_shares", "classify_digits",
            "digit_features", "frechet_digit_distance", "frechet_distance", "image_novelty",
            "sampling_speed", "to_unit_scale"]

@@ -1,6 +1,6 @@
 """How good, how varied, how new and how fast are generated digits?
 
-Lesson 04 compares the GAN, the VAE and the pixel autoregressive model on the same
+Lesson 05 compares the GAN, the VAE and the pixel autoregressive model on the same
 8x8 digits with five measurements:
 
 - :func:`classify_digits` / :func:`digit_features`: a small classifier, trained on real

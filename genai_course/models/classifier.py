@@ -1,4 +1,4 @@
-"""A small digits classifier: the judge and the feature extractor of lesson 04.
+"""A small digits classifier: the judge and the feature extractor of lesson 05.
 
 Generated images need a referee. A classifier trained on real digits answers two
 questions about them: *which digit is this?* (so we can count the class mix of the

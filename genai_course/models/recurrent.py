@@ -3,7 +3,7 @@
 The GRU reads tokens left to right and keeps a hidden state, a running summary of
 everything so far; from it the read-out predicts the next token. On a CPU budget a
 1-layer GRU of 256 units learned text better than a small transformer in equal time.
-Used for text (lesson 05) and melodies (lesson 06).
+Used for text (lesson 06) and melodies (lesson 08).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Melodies for lesson 06: tokens, music21 streams and files, audio, piano rolls, metrics.
+"""Melodies for lesson 08: tokens, music21 streams and files, audio, piano rolls, metrics.
 
 - :mod:`~genai_course.music.tokens`: a melody <-> token ids, transposition;
 - :mod:`~genai_course.music.convert`: music21 streams, MIDI and MusicXML files;

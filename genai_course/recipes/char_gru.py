@@ -1,6 +1,6 @@
 """The shipped character model: a 1-layer GRU trained on Python's documentation.
 
-Lesson 05 loads it instead of training for minutes; lessons 06 and 07 reuse it. The
+Lesson 06 loads it instead of training for minutes; lessons 08 and 09 reuse it. The
 tokenizer (its list of characters) is stored in the checkpoint's metadata, so
 ``load_pretrained("char-gru")`` comes back with ``model.tokenizer`` ready to use.
 

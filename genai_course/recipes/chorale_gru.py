@@ -1,4 +1,4 @@
-"""A GRU language model over melody tokens, trained on Bach chorale sopranos (lesson 06).
+"""A GRU language model over melody tokens, trained on Bach chorale sopranos (lesson 08).
 
 Training data: the training melodies of :func:`genai_course.data.split_chorales`, each
 batch transposed by a random key-aware shift (data augmentation: the same tune in another

@@ -1,4 +1,4 @@
-"""The digits classifier that judges generated images (lesson 04's metrics).
+"""The digits classifier that judges generated images (lesson 05's metrics).
 
 Half of every training batch is binarised (pixel on above half intensity) so that the
 classifier reads the {0, 1} samples of the pixel autoregressive model as fairly as the

@@ -1,4 +1,4 @@
-"""A class-conditional GAN on the digits (lesson 04's GAN, its "draw a 7").
+"""A class-conditional GAN on the digits (lesson 05's GAN, its "draw a 7").
 
 Judged by the shipped digits classifier (``genai_course.metrics.classify_digits``):
 asked for class k, how often does it draw a k, and how evenly are the ten classes covered? Plus the mean distance from each sample to its

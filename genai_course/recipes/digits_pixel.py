@@ -1,6 +1,6 @@
 """A class-conditional pixel autoregressive model (MADE) of the binarised 8x8 digits.
 
-Lessons 03 and 04 load it to draw digits pixel by pixel ("draw a 7"). Quality is the
+Lessons 03 and 05 load it to draw digits pixel by pixel ("draw a 7"). Quality is the
 test negative log-likelihood, per image in nats and per pixel in bits, next to the
 baseline that treats the 64 pixels as independent coins (fitted on the same training
 images).

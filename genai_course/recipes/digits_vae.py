@@ -1,4 +1,4 @@
-"""A class-conditional VAE on the digits (lesson 02's quality model, lesson 04's VAE).
+"""A class-conditional VAE on the digits (lesson 02's quality model, lesson 05's VAE).
 
 Latent size 8: enough for good images, while the label carries the digit's identity.
 """

@@ -1,7 +1,7 @@
 """"Draw a 7": class-conditional generation with a digit picker and a family selector.
 
 :class:`ClassPicker` takes class-conditional models of several families (the GAN, the
-VAE, the pixel model of lesson 04), each with the pixel scale it produces. Pick a digit
+VAE, the pixel model of lesson 05), each with the pixel scale it produces. Pick a digit
 (toggle buttons 0-9) and a family (dropdown), press **Generate**: the chosen model draws
 a grid of that digit, shown as a PNG in an ``ipywidgets.Image``, and the shipped digits
 classifier says how many of the drawings it reads as the digit asked for.

@@ -1,4 +1,4 @@
-"""The prompt widget of lesson 05: type a prompt, move the decoding sliders, watch the model.
+"""The prompt widget of lesson 06: type a prompt, move the decoding sliders, watch the model.
 
 It shows two things for the current settings:
 

@@ -14,10 +14,10 @@
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # Lesson 06 — Music composition
+# # Lesson 08 — Music composition
 #
 # A melody is a sequence, like a sentence: one note after another. So the autoregressive
-# recipe of lessons 03 and 05 applies unchanged: turn melodies into **tokens**, train a
+# recipe of lessons 03 and 06 applies unchanged: turn melodies into **tokens**, train a
 # model to predict the next token, and generate by sampling one token at a time. What is
 # new is the material (music has pitch, rhythm, harmony and phrases), how we **listen** to
 # the result, and how we **measure** whether it sounds like the music it learned from.
@@ -256,7 +256,7 @@ print(f"uniform guessing: {np.log(tok.vocab_size):.3f}; best Markov baseline: or
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. A recurrent network trained on the chorales
 #
-# The model is the GRU language model of lesson 05 (`RecurrentLM`): an embedding of each
+# The model is the GRU language model of lesson 06 (`RecurrentLM`): an embedding of each
 # token, a GRU of 128 units whose hidden state summarises the melody so far, and a linear
 # read-out giving logits for the next token. Its loss is the cross-entropy of every next
 # token, exactly the NLL we measured for the Markov chain. Each training batch holds 32
@@ -405,7 +405,7 @@ print(format_table(rows))
 #   correlation) and in rhythm (its notes are too long on average).
 # - **Copying** matters both ways: real unseen tunes share short formulas with the corpus
 #   (cadences), so a few copied 8-note patterns are normal; a generated melody that copies
-#   long stretches would be memorisation, not composition (lesson 07 returns to this).
+#   long stretches would be memorisation, not composition (lesson 09 returns to this).
 #
 # And listen: the first 24 notes of one melody of each kind.
 
@@ -509,5 +509,5 @@ display(player.widget)
 #    column of the table would you look at to catch a model that memorised the corpus?
 # 4. What happens to the step share and to copying as the temperature goes down? Why?
 #
-# **Exercise:** `exercises/06_music.ipynb` asks you to transpose a melody with a range
+# **Exercise:** `exercises/08_music.ipynb` asks you to transpose a melody with a range
 # check, compute its intervals, and augment a training set by transposition.

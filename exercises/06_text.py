@@ -13,10 +13,10 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "d0e4e8203d69cafb86e8abc319c0615c", "cell_type": "markdown"} deletable=false editable=false
-# # Exercise 05 — decoding rules and perplexity
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "81abdecea652adab5228489c1c9685d9", "cell_type": "markdown"} deletable=false editable=false
+# # Exercise 06 — decoding rules and perplexity
 #
-# This exercise goes with [lesson 05](../lessons/05_text.ipynb). A language model gives a
+# This exercise goes with [lesson 06](../lessons/06_text.ipynb). A language model gives a
 # score (logit) to every token of the vocabulary; a *decoding rule* decides which tokens
 # may be sampled. You write two of the rules the lesson uses, and the number that says
 # how good a language model is:

@@ -14,9 +14,9 @@
 # ---
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
-# # Exercise 06 — melodies as data: transposition, intervals, augmentation
+# # Exercise 08 — melodies as data: transposition, intervals, augmentation
 #
-# This exercise goes with [lesson 06](../lessons/06_music.ipynb). Here a melody is a list
+# This exercise goes with [lesson 08](../lessons/08_music.ipynb). Here a melody is a list
 # of `(pitch, duration)` pairs: `pitch` is a MIDI note number (60 is middle C, one step =
 # one semitone) or `None` for a rest, `duration` is in quarter notes. You write:
 #

@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # Lesson 05 — Text generation
+# # Lesson 06 — Text generation
 #
 # A language model reads text and predicts what comes next; generating text is asking
 # it, again and again, for the next token. This lesson builds a character-level model of
@@ -399,6 +399,6 @@ print(f"parameters: GPT-3 / ours = {175e9 / n_params:,.0f}; "
 # 5. Our model and GPT-3 are trained on the same objective. Name three differences that
 #    matter more than the parameter count.
 #
-# **Exercise:** `exercises/05_text.ipynb` asks you to write top-k and top-p filtering and
+# **Exercise:** `exercises/06_text.ipynb` asks you to write top-k and top-p filtering and
 # the perplexity of a model on a text. To go further, fine-tune the model on a text of your
 # own with `load_text(path)`.

@@ -13,10 +13,10 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "7354076e061fd6c20362ac73b08b116f", "cell_type": "markdown"} deletable=false editable=false
-# # Exercise 06 — melodies as data: transposition, intervals, augmentation
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "696415d314a418622f4b505d857f848d", "cell_type": "markdown"} deletable=false editable=false
+# # Exercise 08 — melodies as data: transposition, intervals, augmentation
 #
-# This exercise goes with [lesson 06](../lessons/06_music.ipynb). Here a melody is a list
+# This exercise goes with [lesson 08](../lessons/08_music.ipynb). Here a melody is a list
 # of `(pitch, duration)` pairs: `pitch` is a MIDI note number (60 is middle C, one step =
 # one semitone) or `None` for a rest, `duration` is in quarter notes. You write:
 #

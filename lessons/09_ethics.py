@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # Lesson 07 — Ethics of generative AI, measured
+# # Lesson 09 — Ethics of generative AI, measured
 #
 # Generative models raise questions about ownership, copying, fairness, harmful content,
 # transparency, privacy and their effect on society. Many of these questions are open,
@@ -187,7 +187,7 @@ assert train_text[overlap.corpus_start:overlap.corpus_start + overlap.length] ==
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Melodies: copied note n-grams
 #
-# A melody is a sequence too. Lesson 06's measure `ngram_copying` describes each note by
+# A melody is a sequence too. Lesson 08's measure `ngram_copying` describes each note by
 # its interval from the previous note and its duration (so a tune copied in another key
 # still counts as copied) and reports the fraction of 8-note stretches of a melody that
 # occur in some training melody, and the longest copied run. The yardstick: real
@@ -293,7 +293,7 @@ image_grid(pairs, nrow=8, ax=ax, vmin=0, vmax=1, labels=["sample", "nearest"] * 
 # We make a deliberately skewed training set: all training images of digits 0–4, but only
 # 20% of those of 5–9. A generator trained on it learns the skew. Does it reproduce the
 # skew, or make it worse? To label generated digits we use the course's shipped digit
-# classifier (lesson 04); its accuracy on real held-out digits is printed below.
+# classifier (lesson 05); its accuracy on real held-out digits is printed below.
 
 # %% slideshow={"slide_type": "subslide"}
 def label(images: torch.Tensor) -> torch.Tensor:
@@ -429,7 +429,7 @@ print("normalised filter on \"Let's go shopping\":",
 #
 # is near 0 for ordinary text and large for watermarked text. We flag $z > 4$.
 #
-# We watermark a real course model: the shipped character GRU of lesson 05, trained on
+# We watermark a real course model: the shipped character GRU of lesson 06, trained on
 # the same training split of Python's documentation (loaded, not trained here). The
 # watermark is one `logits_hook` in its generation loop: here is the whole rule, applied
 # by `GreenListWatermark` to every row of a batch.
@@ -570,7 +570,7 @@ assert detection_rate[0] > 0.5 > 0.1 > detection_rate[-1]
 shipped_card, info = model_card(char_model), char_model.pretrained_metadata
 metadata = {
     **info,  # config, training steps and seed, data fingerprint, validation loss
-    "name": "char-gru, watermarked (lesson 07)",
+    "name": "char-gru, watermarked (lesson 09)",
     "description": (f"{info['description']} Outputs are watermarked (green list, gamma "
                     f"{watermark.gamma}, delta {watermark.delta}; key held by the course)."),
     "dataset": "python-docs",
@@ -712,5 +712,5 @@ fig.suptitle("Members and non-members, by the model's loss on them");
 # 5. The model that saw neither set scores an AUC near 0.5. Why must it, whatever the model?
 # 6. Name one thing a data card cannot tell you about a dataset.
 #
-# **Exercise:** `exercises/07_ethics.ipynb` asks you to write the watermark detector
+# **Exercise:** `exercises/09_ethics.ipynb` asks you to write the watermark detector
 # yourself: count the green tokens, turn the count into a z-score, and decide.

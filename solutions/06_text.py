@@ -14,9 +14,9 @@
 # ---
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
-# # Exercise 05 — decoding rules and perplexity
+# # Exercise 06 — decoding rules and perplexity
 #
-# This exercise goes with [lesson 05](../lessons/05_text.ipynb). A language model gives a
+# This exercise goes with [lesson 06](../lessons/06_text.ipynb). A language model gives a
 # score (logit) to every token of the vocabulary; a *decoding rule* decides which tokens
 # may be sampled. You write two of the rules the lesson uses, and the number that says
 # how good a language model is:

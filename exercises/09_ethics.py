@@ -8,15 +8,15 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
-# # Exercise 07 — transparency: detect a text watermark statistically
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "c65ff18f28f623af3b39ec93d550d8f5", "cell_type": "markdown"} deletable=false editable=false
+# # Exercise 09 — transparency: detect a text watermark statistically
 #
-# This exercise goes with [lesson 07](../lessons/07_ethics.ipynb). A watermark lets a
+# This exercise goes with [lesson 09](../lessons/09_ethics.ipynb). A watermark lets a
 # model provider tell, later, whether a text came from its model, without storing the
 # text. The scheme of Kirchenbauer et al. (2023, "A Watermark for Large Language Models"):
 # before each token is sampled, the previous token seeds a random split of the vocabulary
@@ -32,7 +32,7 @@
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
 # original test cells, so make your functions right in general.
 
-# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false}
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "checksum": "c03b694fbfb05f3182c21f367e4fbc34", "cell_type": "code"} deletable=false editable=false
 import math
 
 import torch
@@ -51,7 +51,7 @@ def green_mask(previous_token, vocab_size, gamma=0.5, key=42):
     return mask
 
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "count_md", "locked": true, "schema_version": 3, "solution": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "count_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "28aa4d19481b3c71e412cca1cc061a9c", "cell_type": "markdown"} deletable=false editable=false
 # ## Part 1 — count the green tokens (3 points)
 #
 # Write `count_green(tokens, vocab_size, gamma=0.5, key=42)`: `tokens` is a list of token
@@ -59,18 +59,14 @@ def green_mask(previous_token, vocab_size, gamma=0.5, key=42):
 # `tokens[t]` is green when `green_mask(tokens[t - 1], vocab_size, gamma, key)[tokens[t]]`
 # is true. Return the pair `(n_green, n_scored)` as two Python `int`s.
 
-# %% nbgrader={"grade": false, "grade_id": "count_green", "locked": false, "schema_version": 3, "solution": true}
+# %% nbgrader={"grade": false, "grade_id": "count_green", "locked": false, "schema_version": 3, "solution": true, "checksum": "d53c29a9ca3055e07efef96880538d35", "cell_type": "code"} deletable=false
 def count_green(tokens, vocab_size, gamma=0.5, key=42):
     """(number of green tokens, number of tokens scored) for a list of token ids."""
-    ### BEGIN SOLUTION
-    n_green = 0
-    for previous, token in zip(tokens[:-1], tokens[1:], strict=True):
-        n_green += int(green_mask(previous, vocab_size, gamma, key)[token])
-    return n_green, max(len(tokens) - 1, 0)
-    ### END SOLUTION
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_count_green", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+# %% nbgrader={"grade": true, "grade_id": "test_count_green", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "9975e43f3138b9fc6e1508519bed15d5", "cell_type": "code"} deletable=false editable=false
 _tokens = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3]
 _expected = sum(bool(green_mask(a, 10)[b]) for a, b in zip(_tokens[:-1], _tokens[1:], strict=True))
 _counts = count_green(_tokens, 10)
@@ -80,20 +76,9 @@ assert all(type(c) is int for c in _counts), (
 assert _counts[1] == 9, f"10 tokens: the first is not scored, so 9 are; got n_scored = {_counts[1]}"
 assert _counts[0] == _expected, (
     f"expected {_expected} green tokens; is each token checked against the mask of the token before it?")
-### BEGIN HIDDEN TESTS
-assert count_green([7], 10) == (0, 0)
-_g = torch.Generator().manual_seed(8)
-_seq = torch.randint(0, 50, (40,), generator=_g).tolist()
-_ref = sum(bool(green_mask(a, 50, 0.25, 7)[b]) for a, b in zip(_seq[:-1], _seq[1:], strict=True))
-_got = count_green(_seq, 50, gamma=0.25, key=7)
-assert type(_got) is tuple and all(type(c) is int for c in _got) and _got == (_ref, 39)
-_all_green = [0]
-for _ in range(20):
-    _all_green.append(int(green_mask(_all_green[-1], 30).nonzero()[0]))
-assert count_green(_all_green, 30) == (20, 20)
-### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "z_md", "locked": true, "schema_version": 3, "solution": false}
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "z_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "47ceb4e0b86107743a1c64bf02b05f9c", "cell_type": "markdown"} deletable=false editable=false
 # ## Part 2 — the z-score (3 points)
 #
 # Without a watermark each scored token is green with probability $\gamma$, independently
@@ -106,17 +91,14 @@ assert count_green(_all_green, 30) == (20, 20)
 # Write `watermark_z_score(n_green, n_scored, gamma=0.5)` returning $z$ as a Python
 # `float`; raise a `ValueError` when `n_scored` is 0 (nothing to test).
 
-# %% nbgrader={"grade": false, "grade_id": "watermark_z_score", "locked": false, "schema_version": 3, "solution": true}
+# %% nbgrader={"grade": false, "grade_id": "watermark_z_score", "locked": false, "schema_version": 3, "solution": true, "checksum": "2e6bed5b274aa71007954f6a8ae07d84", "cell_type": "code"} deletable=false
 def watermark_z_score(n_green, n_scored, gamma=0.5):
     """(n_green - gamma T) / sqrt(T gamma (1 - gamma)) with T = n_scored."""
-    ### BEGIN SOLUTION
-    if n_scored <= 0:
-        raise ValueError("no tokens were scored: the text needs at least two tokens")
-    return float((n_green - gamma * n_scored) / math.sqrt(n_scored * gamma * (1 - gamma)))
-    ### END SOLUTION
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_watermark_z_score", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+# %% nbgrader={"grade": true, "grade_id": "test_watermark_z_score", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "9dfffc631191e910a02673d088c90125", "cell_type": "code"} deletable=false editable=false
 _z = watermark_z_score(50, 100, 0.5)
 assert type(_z) is float, f"return a Python float, got {type(_z).__name__}"
 assert math.isclose(_z, 0.0, abs_tol=1e-12), f"50 green of 100 at gamma 0.5 is exactly the mean: z = 0, got {_z}"
@@ -128,13 +110,9 @@ except ValueError:
     pass
 else:
     raise AssertionError("no scored tokens: raise ValueError")
-### BEGIN HIDDEN TESTS
-assert math.isclose(watermark_z_score(10, 200, 0.25), (10 - 50) / math.sqrt(200 * 0.25 * 0.75), rel_tol=1e-9)
-assert type(watermark_z_score(3, 4, 0.25)) is float
-assert math.isclose(watermark_z_score(3, 4, 0.25), 2 / math.sqrt(0.75), rel_tol=1e-9)
-### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "detect_md", "locked": true, "schema_version": 3, "solution": false}
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "detect_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "8a37759c2abbc22d7dcedb72185e3e10", "cell_type": "markdown"} deletable=false editable=false
 # ## Part 3 — the decision (2 points)
 #
 # Write `is_watermarked(tokens, vocab_size, gamma=0.5, key=42, threshold=4.0)`: `True`
@@ -142,18 +120,14 @@ assert math.isclose(watermark_z_score(3, 4, 0.25), 2 / math.sqrt(0.75), rel_tol=
 # threshold means few false accusations: with $z > 4$ the chance that ordinary text is
 # flagged is about $3 \times 10^{-5}$. Texts with fewer than two tokens are never flagged.
 
-# %% nbgrader={"grade": false, "grade_id": "is_watermarked", "locked": false, "schema_version": 3, "solution": true}
+# %% nbgrader={"grade": false, "grade_id": "is_watermarked", "locked": false, "schema_version": 3, "solution": true, "checksum": "a4d6ab18a57dc2bbd58938ee9f12ff48", "cell_type": "code"} deletable=false
 def is_watermarked(tokens, vocab_size, gamma=0.5, key=42, threshold=4.0):
     """True when the green-token z-score exceeds threshold."""
-    ### BEGIN SOLUTION
-    n_green, n_scored = count_green(tokens, vocab_size, gamma, key)
-    if n_scored == 0:
-        return False
-    return bool(watermark_z_score(n_green, n_scored, gamma) > threshold)
-    ### END SOLUTION
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_is_watermarked", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+# %% nbgrader={"grade": true, "grade_id": "test_is_watermarked", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "142deaf58e2e58cfdd772aa6e83b53a7", "cell_type": "code"} deletable=false editable=false
 _plain = torch.randint(0, 100, (200,), generator=torch.Generator().manual_seed(1)).tolist()
 _flag = is_watermarked(_plain, 100)
 assert type(_flag) is bool, f"return a Python bool, got {type(_flag).__name__}"
@@ -162,21 +136,15 @@ _marked = [5]
 for _ in range(60):
     _marked.append(int(green_mask(_marked[-1], 100).nonzero()[0]))
 assert is_watermarked(_marked, 100) is True, "60 green tokens in a row (z about 7.7) must be flagged"
-### BEGIN HIDDEN TESTS
-assert is_watermarked(_marked, 100, key=43) is False
-assert is_watermarked([1], 100) is False and is_watermarked([], 100) is False
-assert is_watermarked(_marked[:9], 100) is False  # 8 green of 8: z = 2.83
-assert is_watermarked(_marked[:9], 100, threshold=2.5) is True
-### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "b19d43e239df88daea892f636f6bdff8", "cell_type": "markdown"} deletable=false editable=false
 # ## A soft watermark on a toy "model"
 #
 # The cell below generates from a toy model (random next-token probabilities) twice:
 # plainly, and with the watermark's soft rule, which adds $\delta = 2$ to the logits of
 # the green tokens. Your detector tells them apart; the wrong key sees nothing.
 
-# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false}
+# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "e61ac3316204c7f9352ec61639661e90", "cell_type": "code"} deletable=false editable=false
 vocab_size, generator = 200, torch.Generator().manual_seed(0)
 toy_logits = torch.randn(vocab_size, vocab_size, generator=generator)  # next-token logits per token
 for delta in (0.0, 2.0):

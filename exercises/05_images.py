@@ -8,15 +8,15 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
-# # Exercise 04 — measuring generated images: novelty, quality, coverage
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "04605cb668f4aea03a7fffd16759fe3b", "cell_type": "markdown"} deletable=false editable=false
+# # Exercise 05 — measuring generated images: novelty, quality, coverage
 #
-# This exercise goes with [lesson 04](../lessons/04_images.ipynb), which compares image
+# This exercise goes with [lesson 05](../lessons/05_images.ipynb), which compares image
 # generators by three measurements. You write them:
 #
 # 1. **novelty**: the distance from each generated image to its nearest training image;
@@ -28,7 +28,7 @@
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
 # original test cells, so make your functions right in general.
 
-# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false}
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "checksum": "8e5ed745d1a98c9b8f18580cf88ae75b", "cell_type": "code"} deletable=false editable=false
 import math
 
 import torch
@@ -37,7 +37,7 @@ from genai_course import seed_everything
 
 seed_everything(0)
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md", "locked": true, "schema_version": 3, "solution": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "f21c08962ad2d86dcc67278b7a0737a3", "cell_type": "markdown"} deletable=false editable=false
 # ## Part 1 — distance to the nearest training image (3 points)
 #
 # Write `nearest_training_distance(samples, training)`: `samples` has shape `(N, H, W)`,
@@ -45,17 +45,14 @@ seed_everything(0)
 # return a float tensor of shape `(N,)`: the Euclidean distance from each sample to the
 # closest training image. A distance near 0 means a copy.
 
-# %% nbgrader={"grade": false, "grade_id": "nearest_training_distance", "locked": false, "schema_version": 3, "solution": true}
+# %% nbgrader={"grade": false, "grade_id": "nearest_training_distance", "locked": false, "schema_version": 3, "solution": true, "checksum": "9637aa067bc094878fbcf52c5ff1f638", "cell_type": "code"} deletable=false
 def nearest_training_distance(samples, training):
     """For each sample, the Euclidean distance to its nearest training image."""
-    ### BEGIN SOLUTION
-    a = samples.reshape(len(samples), -1).float()
-    b = training.reshape(len(training), -1).float()
-    return torch.cdist(a, b, compute_mode="donot_use_mm_for_euclid_dist").min(dim=1).values
-    ### END SOLUTION
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_nearest_training_distance", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+# %% nbgrader={"grade": true, "grade_id": "test_nearest_training_distance", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "eac5f257b17baf6e4cb9b9591454d19c", "cell_type": "code"} deletable=false editable=false
 _train = torch.zeros(3, 2, 2)
 _train[1] = 1.0
 _train[2, 0, 0] = 3.0
@@ -65,18 +62,9 @@ assert isinstance(_d, torch.Tensor), f"return a torch.Tensor, got {type(_d).__na
 assert _d.shape == (3,), f"expected one distance per sample, shape (3,), got {tuple(_d.shape)}"
 assert torch.allclose(_d, torch.tensor([0.0, 1.0, 4.0])), (
     f"expected [0, 1, 4]: a copy, halfway between two images, 4 away from the third; got {_d.tolist()}")
-### BEGIN HIDDEN TESTS
-_g = torch.Generator().manual_seed(0)
-_tr = torch.rand(50, 8, 8, generator=_g)
-_sm = torch.rand(7, 8, 8, generator=_g)
-_ref = torch.stack([((_tr - s).pow(2).sum(dim=(1, 2))).sqrt().min() for s in _sm])
-_got = nearest_training_distance(_sm, _tr)
-assert isinstance(_got, torch.Tensor) and _got.shape == (7,)
-assert torch.allclose(_got.float(), _ref, atol=1e-4)
-assert torch.allclose(nearest_training_distance(_tr[:5], _tr).float(), torch.zeros(5), atol=1e-5)
-### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "fd_md", "locked": true, "schema_version": 3, "solution": false}
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fd_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "293a03df9f41152ab5795f81e732e982", "cell_type": "markdown"} deletable=false editable=false
 # ## Part 2 — the Fréchet distance (3 points)
 #
 # FID fits a Gaussian to the features of real images and one to the features of
@@ -88,17 +76,14 @@ assert torch.allclose(nearest_training_distance(_tr[:5], _tr).float(), torch.zer
 # Write `frechet_distance_diag(mu1, var1, mu2, var2)` taking four 1-D tensors of the same
 # length and returning $d^2$ as a Python `float`.
 
-# %% nbgrader={"grade": false, "grade_id": "frechet_distance_diag", "locked": false, "schema_version": 3, "solution": true}
+# %% nbgrader={"grade": false, "grade_id": "frechet_distance_diag", "locked": false, "schema_version": 3, "solution": true, "checksum": "bb374e641454b450dc1790d79226eea9", "cell_type": "code"} deletable=false
 def frechet_distance_diag(mu1, var1, mu2, var2):
     """Squared Frechet distance between N(mu1, diag(var1)) and N(mu2, diag(var2))."""
-    ### BEGIN SOLUTION
-    mean_term = (mu1 - mu2).pow(2).sum()
-    cov_term = (var1 + var2 - 2 * (var1 * var2).sqrt()).sum()
-    return float(mean_term + cov_term)
-    ### END SOLUTION
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_frechet_distance_diag", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+# %% nbgrader={"grade": true, "grade_id": "test_frechet_distance_diag", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "8ca2080eadafb2c16d8ae8ffbc315a31", "cell_type": "code"} deletable=false editable=false
 _fd = frechet_distance_diag(torch.zeros(2), torch.ones(2), torch.zeros(2), torch.ones(2))
 assert type(_fd) is float, f"return a Python float (use float(...)), got {type(_fd).__name__}"
 assert math.isclose(_fd, 0.0, abs_tol=1e-9), f"identical Gaussians are at distance 0, got {_fd}"
@@ -107,18 +92,9 @@ assert math.isclose(_fd, 25.0, rel_tol=1e-6), f"means 5 apart with equal varianc
 _fd = frechet_distance_diag(torch.zeros(1), torch.tensor([1.0]), torch.zeros(1), torch.tensor([4.0]))
 assert math.isclose(_fd, 1.0, rel_tol=1e-6), (
     f"standard deviations 1 and 2: (2 - 1)^2 = 1, got {_fd}; did you take sqrt(v1 * v2)?")
-### BEGIN HIDDEN TESTS
-_g = torch.Generator().manual_seed(1)
-_m1, _m2 = torch.randn(6, generator=_g), torch.randn(6, generator=_g)
-_v1, _v2 = torch.rand(6, generator=_g) + 0.1, torch.rand(6, generator=_g) + 0.1
-_ref = ((_m1 - _m2) ** 2).sum() + ((_v1.sqrt() - _v2.sqrt()) ** 2).sum()
-_got = frechet_distance_diag(_m1, _v1, _m2, _v2)
-assert type(_got) is float and math.isclose(_got, _ref.item(), rel_tol=1e-5)
-assert math.isclose(frechet_distance_diag(_m1, _v1, _m2, _v2), frechet_distance_diag(_m2, _v2, _m1, _v1),
-                    rel_tol=1e-6)
-### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "cov_md", "locked": true, "schema_version": 3, "solution": false}
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "cov_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "c0a8307a747619c097583952a13232d4", "cell_type": "markdown"} deletable=false editable=false
 # ## Part 3 — class coverage (2 points)
 #
 # A classifier labels each generated digit. Write `class_coverage(labels, n_classes=10,
@@ -126,37 +102,27 @@ assert math.isclose(frechet_distance_diag(_m1, _v1, _m2, _v2), frechet_distance_
 # make up at least `min_fraction` of the generated samples. A model with mode collapse
 # scores low.
 
-# %% nbgrader={"grade": false, "grade_id": "class_coverage", "locked": false, "schema_version": 3, "solution": true}
+# %% nbgrader={"grade": false, "grade_id": "class_coverage", "locked": false, "schema_version": 3, "solution": true, "checksum": "855eb9cfe0688e9f40d9fb3f38b442ae", "cell_type": "code"} deletable=false
 def class_coverage(labels, n_classes=10, min_fraction=0.01):
     """Fraction of classes with at least min_fraction of the samples."""
-    ### BEGIN SOLUTION
-    shares = torch.bincount(labels, minlength=n_classes).float() / len(labels)
-    return float((shares >= min_fraction).float().mean())
-    ### END SOLUTION
+    # YOUR CODE HERE
+    raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_class_coverage", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+# %% nbgrader={"grade": true, "grade_id": "test_class_coverage", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "5b23b52f091a844995fe9abca3eaf529", "cell_type": "code"} deletable=false editable=false
 _cov = class_coverage(torch.arange(10).repeat(10))
 assert type(_cov) is float, f"return a Python float, got {type(_cov).__name__}"
 assert math.isclose(_cov, 1.0, rel_tol=1e-6), f"every class appears 10% of the time: coverage 1.0, got {_cov}"
 _collapsed = class_coverage(torch.tensor([7] * 95 + [1] * 5))
 assert math.isclose(_collapsed, 0.2, rel_tol=1e-6), f"only classes 1 and 7 appear: coverage 0.2, got {_collapsed}"
-### BEGIN HIDDEN TESTS
-_lab = torch.tensor([0] * 990 + [1] * 9 + [2] * 1)
-assert math.isclose(class_coverage(_lab), 0.1, rel_tol=1e-6)
-assert math.isclose(class_coverage(_lab, min_fraction=0.005), 0.2, rel_tol=1e-6)
-assert math.isclose(class_coverage(_lab, min_fraction=0.001), 0.3, rel_tol=1e-6)
-_c3 = class_coverage(torch.tensor([0, 1, 2, 2]), n_classes=4, min_fraction=0.25)
-assert type(_c3) is float and math.isclose(_c3, 0.75, rel_tol=1e-6)
-### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "1f0757f38f8fe310fd57f78c763736a0", "cell_type": "markdown"} deletable=false editable=false
 # ## A memoriser against real held-out digits
 #
 # The cell below plays a "generator" that returns training images with a little noise,
 # against held-out real digits: your novelty measure gives the memoriser away at once.
 
-# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false}
+# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "736676232ff668fd656e223dc2945a3a", "cell_type": "code"} deletable=false editable=false
 from genai_course.data import load_digits  # noqa: E402
 
 digits = load_digits("unit")

@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # Lesson 04 — Image generation: three families, one set of digits
+# # Lesson 05 — Image generation: three families, one set of digits
 #
 # Lessons 01–03 built three kinds of generator: a **GAN** (a generator trained against a
 # discriminator), a **VAE** (a decoder trained with an encoder through a Gaussian latent
@@ -494,7 +494,7 @@ fig.tight_layout()
 # line is not exactly 5%: distances between black-and-white images take few distinct values,
 # and ties at the threshold count as near-copies.) Big image models
 # memorise too, above all images repeated many times in their training data — a legal and
-# privacy problem discussed in lesson 07.
+# privacy problem discussed in lesson 09.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Bias in the generated class mix
@@ -555,7 +555,7 @@ ax.legend(fontsize=8)
 # of zeros depends on the run, from too few to almost none: a GAN is not penalised for
 # *missing* part of the data (the mode dropping of lesson 01), so a rare class is the first
 # to go. Rare groups in web-scale training data (people, places, styles) meet the same fate
-# in large generators: bias is **measured**, as here, not assumed away. Lesson 07 audits it.
+# in large generators: bias is **measured**, as here, not assumed away. Lesson 09 audits it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Where the famous image generators fit
@@ -611,6 +611,6 @@ ax.legend(fontsize=8)
 # 5. Which of the systems in the table use a family from this course, and which part of
 #    them does?
 #
-# **Exercise:** `exercises/04_images.ipynb` asks you to write the nearest-training-image
+# **Exercise:** `exercises/05_images.ipynb` asks you to write the nearest-training-image
 # distance, the Fréchet distance between Gaussians with diagonal covariances, and class
 # coverage yourself.
