@@ -28,7 +28,7 @@ lab: install
 	$(BIN)/jupyter lab $(LAB_FLAGS) lessons/
 
 test: install
-	GENAI_COURSE_THREADS=1 OMP_NUM_THREADS=1 MPLBACKEND=Agg \
+	GENAI_COURSE_STRICT=1 GENAI_COURSE_THREADS=1 OMP_NUM_THREADS=1 MPLBACKEND=Agg \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
 	  --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
 	  tests $(wildcard lessons solutions)
