@@ -31,6 +31,8 @@
 #   held-out likelihood and the distance from each sample to its nearest training example.
 
 # %% slideshow={"slide_type": "skip"}
+import math
+
 import matplotlib.pyplot as plt
 import torch
 
@@ -39,8 +41,9 @@ from genai_course.data import load_toy2d
 from genai_course.metrics import nearest_neighbour_distances, novelty_report
 from genai_course.models import GaussianMixture
 from genai_course.plotting import plot_history, scatter_compare
+from genai_course.teaching import expect
 
-seed_everything(0)  # one call fixes every random draw below: same numbers on every run
+seed_everything(0);  # one call fixes every random draw below: same numbers on every run
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 1 — the examples
@@ -84,11 +87,13 @@ x = data.train[:1]                                         # one point, shape (1
 weights = model.logits.softmax(dim=0)                      # pi_k: positive, summing to 1
 scales = model.log_scales.exp()                            # sigma_k: positive widths
 z = (x - model.means) / scales                             # how many widths from each centre
-log_bell = (-0.5 * z**2 - scales.log() - 0.5 * torch.log(torch.tensor(2 * torch.pi))).sum(dim=1)
+log_bell = (-0.5 * z**2 - scales.log() - 0.5 * math.log(2 * math.pi)).sum(dim=1)
 log_p = torch.logsumexp(weights.log() + log_bell, dim=0)   # log sum_k pi_k N(x; mu_k, sigma_k)
 
 print(f"by hand: {log_p.item():.4f}   model.log_prob: {model.log_prob(x).item():.4f}")
-assert torch.allclose(log_p, model.log_prob(x)[0])
+expect(torch.allclose(log_p, model.log_prob(x)[0]), "the hand-written log-density equals the model's",
+       observed=f"{log_p.item():.6f} by hand, {model.log_prob(x).item():.6f} from the model",
+       why="if you edited the formula above, compare it line by line with the density");
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # `fit` runs the training loop: draw a mini-batch of points, compute the NLL, take one
@@ -117,8 +122,63 @@ with torch.no_grad():
 
 # %% [markdown]
 # The data were made from three blobs with weights 0.5, 0.3 and 0.2, centres
-# (−1.2, −0.8), (1.2, −0.6) and (0, 1.2), and width 0.25: training found them (in some
-# order) from the points alone.
+# (−1.2, −0.8), (1.2, −0.6) and (0, 1.2), and width 0.25: training put its bumps near
+# them (in some order) from the points alone. *Near*, not *on*: did 600 gradient steps
+# find the best parameters, the **maximum-likelihood** solution for these 2,000 points?
+#
+# For a Gaussian mixture we can compute that solution another way, with the
+# **expectation–maximisation** (EM) algorithm (Dempster, Laird & Rubin 1977; Bishop,
+# *Pattern Recognition and Machine Learning*, 2006, §9.2.2). Each round, (E) compute how
+# much each bump is responsible for each point, $r_{ik} \propto \pi_k \mathcal{N}(x_i; \mu_k, \sigma_k^2)$,
+# then (M) set every bump's weight, centre and width to the responsibility-weighted
+# share, mean and spread of the points. No round lowers the likelihood; we start from the
+# trained parameters and stop when a round changes the NLL by less than $10^{-10}$.
+
+# %% slideshow={"slide_type": "subslide"}
+def em_to_convergence(x, weights, means, variances, tol=1e-10, max_rounds=1000):
+    """EM for a diagonal Gaussian mixture; returns (weights, means, variances, rounds, NLL)."""
+    previous = float("inf")
+    for rounds in range(1, max_rounds + 1):
+        log_joint = (-0.5 * (x[:, None, :] - means) ** 2 / variances
+                     - 0.5 * torch.log(2 * torch.pi * variances)).sum(-1) + weights.log()
+        log_px = torch.logsumexp(log_joint, dim=1)                  # log p(x_i), shape (N,)
+        r = (log_joint - log_px[:, None]).exp()                      # E: responsibilities (N, K)
+        n_k = r.sum(0)
+        weights, means = n_k / len(x), (r.T @ x) / n_k[:, None]       # M: shares and means
+        variances = (r.T @ x**2) / n_k[:, None] - means**2            # M: spreads
+        nll = -log_px.mean().item()                                   # NLL before this M step
+        if previous - nll < tol:
+            return weights, means, variances, rounds, nll
+        previous = nll
+    raise RuntimeError(f"EM did not converge in {max_rounds} rounds; raise max_rounds or tol.")
+
+
+with torch.no_grad():
+    fitted = (model.logits.softmax(0), model.means.clone(), model.log_scales.exp() ** 2)
+    ml_w, ml_mu, ml_var, rounds, ml_nll = em_to_convergence(data.train, *fitted)
+    gd_nll = model.loss(data.train).item()
+print(f"EM stopped after {rounds} rounds")
+print(f"{'bump':>4}{'weight: trained':>17}{'maximum likelihood':>20}{'centre gap':>12}{'width gap':>11}")
+for k in range(3):
+    print(f"{k:>4}{fitted[0][k].item():>17.3f}{ml_w[k].item():>20.3f}"
+          f"{(fitted[1][k] - ml_mu[k]).norm().item():>12.3f}"
+          f"{(fitted[2][k].sqrt() - ml_var[k].sqrt()).abs().max().item():>11.3f}")
+print(f"training NLL: trained {gd_nll:.4f}, maximum likelihood {ml_nll:.4f} nats per point "
+      f"(gap {gd_nll - ml_nll:.4f})")
+expect(gd_nll - ml_nll >= -1e-4, "EM's solution is at least as likely as the trained one",
+       observed=f"trained NLL {gd_nll:.4f}, EM NLL {ml_nll:.4f}",
+       why="EM started from the trained parameters and never lowers the likelihood");
+
+# %% [markdown]
+# Read the table: training got close to the maximum-likelihood solution but did not
+# reach it. Its weights are off by a few hundredths, and its NLL is a little above the
+# best possible one for this sample. Gradient descent with mini-batches and a fixed budget
+# of 600 steps keeps jittering around the optimum instead of settling on it; more steps
+# or a decaying learning rate would close most of the gap. Note also that even the
+# maximum-likelihood weights are not the recipe's 0.5/0.3/0.2: they match the *sample*
+# (its blobs hold about those shares of the 2,000 points, give or take sampling noise).
+# More data moves the sample, and so the best fit, closer to the recipe. That is the
+# next section.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 3 — generate from a random starting point
@@ -129,10 +189,11 @@ with torch.no_grad():
 # generator of the course does this, with a more elaborate function from noise to data.
 
 # %% slideshow={"slide_type": "fragment"}
-generator = torch.Generator().manual_seed(1)
+device = model.means.device                                 # new tensors follow the model
+generator = torch.Generator(device=device).manual_seed(1)
 with torch.no_grad():
     bump = torch.multinomial(model.logits.softmax(0), 1000, replacement=True, generator=generator)
-    noise = torch.randn(1000, 2, generator=generator)        # the random starting point
+    noise = torch.randn(1000, 2, generator=generator, device=device)  # the random starting point
     samples = model.means[bump] + model.log_scales.exp()[bump] * noise
 
 scatter_compare(data.train, samples, title="Training data and 1,000 generated points");
@@ -155,7 +216,7 @@ def memoriser(points: torch.Tensor, width: float = 0.001) -> GaussianMixture:
     with torch.no_grad():
         copycat.logits.zero_()
         copycat.means.copy_(points)
-        copycat.log_scales.fill_(torch.log(torch.tensor(width)))
+        copycat.log_scales.fill_(math.log(width))
     return copycat
 
 
@@ -214,6 +275,62 @@ ax.legend();
 # distribution. Almost every memoriser sample is a near-copy. The same test, on images,
 # text and melodies, returns in lessons 05, 06, 08 and in the ethics lesson, where copying
 # training data has legal and privacy consequences.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## How much data? Training on a small and a large dataset
+#
+# "Trained on a large dataset" is part of every description of generative AI. Here is
+# what the size of the dataset changes, on our three blobs: we train the same 3-bump
+# mixture on the first 10, 30, 100, 300, 1,000 and 2,000 training points, and measure
+# each on the same 500 held-out points: its held-out NLL, and the share of its samples
+# that are near-copies of its (small) training set, with the yardstick above recomputed
+# for each training set (about 5% for a model that does not copy).
+
+# %% slideshow={"slide_type": "subslide"}
+sizes = [10, 30, 100, 300, 1000, 2000]
+by_size = {"train NLL": [], "held-out NLL": [], "near-copies": []}
+for n in sizes:
+    small = GaussianMixture(n_components=3, dim=2)
+    fit(small, data.train[:n], steps=600, batch_size=256, lr=0.05, progress=False)
+    with torch.no_grad():
+        by_size["train NLL"].append(small.loss(data.train[:n]).item())
+        by_size["held-out NLL"].append(small.loss(data.test).item())
+        points = small.sample(500, generator=torch.Generator().manual_seed(2))
+    threshold = nearest_neighbour_distances(data.test, data.train[:n]).quantile(0.05)
+    by_size["near-copies"].append(
+        (nearest_neighbour_distances(points, data.train[:n]) <= threshold).float().mean().item())
+
+fig, (ax_nll, ax_copy) = plt.subplots(1, 2, figsize=(11, 3.8))
+for name in ("train NLL", "held-out NLL"):
+    ax_nll.plot(sizes, by_size[name], "o-", label=name)
+ax_nll.set(xscale="log", xlabel="training points", ylabel="NLL (nats per point)",
+           title="More data: train and held-out NLL meet")
+ax_nll.legend()
+share = torch.tensor(by_size["near-copies"])
+half_width = 1.96 * (share * (1 - share) / 500).sqrt()   # 95% interval, 500 samples each
+ax_copy.errorbar(sizes, 100 * share, yerr=100 * half_width, fmt="o-", capsize=3,
+                 label="samples (95% interval)")
+ax_copy.axhline(5, color="grey", ls="--", label="held-out data: 5% by definition")
+ax_copy.set(xscale="log", xlabel="training points", ylabel="% near-copies",
+            title="Less data: more samples copy a training point")
+ax_copy.legend()
+fig.tight_layout()
+for n, tr, te, c in zip(sizes, *by_size.values()):
+    print(f"{n:>5} points: train NLL {tr:6.3f}, held-out NLL {te:6.3f}, near-copies {c:.0%}")
+expect(by_size["held-out NLL"][0] > by_size["held-out NLL"][-1] + 0.5,
+       "the model trained on 10 points generalises much worse than the one trained on 2,000",
+       observed=f"held-out NLL {by_size['held-out NLL'][0]:.2f} (10 points) and "
+                f"{by_size['held-out NLL'][-1]:.2f} (2,000 points)");
+
+# %% [markdown]
+# With 10 points the model explains its training points *better* than the big model does
+# (a lower, even negative, training NLL: the bumps shrink around the few points), but it
+# gives unseen points a much worse NLL, and many of its samples land almost on top of a
+# training point. As the dataset grows the two NLLs meet, the held-out NLL approaches its
+# floor (the spread of the data itself), and samples are no closer to the training
+# points than fresh data is. A model with millions of parameters needs correspondingly
+# more data before the same happens, which is why large generative models are trained
+# on large datasets.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where a few bumps are not enough
@@ -305,6 +422,10 @@ plot_piano_roll({"seed phrase (given)": seed_phrase,
 # - Maximum-likelihood training minimises the negative log-likelihood of the training data.
 # - Held-out likelihood tells generalisation from memorisation; the distance from each
 #   sample to its nearest training example tells new samples from copies.
+# - Training with a fixed step budget gets *near* the maximum-likelihood solution, not
+#   onto it; check it against an exact method where one exists (EM, here).
+# - With little data a model fits its training points and copies them; more data closes
+#   the gap between training and held-out likelihood.
 #
 # ## Check your understanding
 #
@@ -315,6 +436,26 @@ plot_piano_roll({"seed phrase (given)": seed_phrase,
 #    of samples from a perfect model of the data would you expect below it?
 # 4. Which would you rather have for a spiral: more bumps, or a different kind of model?
 #    What would go wrong with 2,000 bumps?
+# 5. Gradient training stopped a little short of the maximum-likelihood solution. Name
+#    two changes to the `fit` call that would bring it closer.
+#
+# <details><summary>Answers</summary>
+#
+# 1. Each bump has 1 weight logit, 2 centre coordinates and 2 log-widths: 5 per bump,
+#    15 for 3 bumps (only 14 are free, since the weights must add up to 1). With 10
+#    bumps in 5 dimensions: 10 × (1 + 5 + 5) = 110.
+# 2. Every training point sits at the centre of its own very narrow bump, so it gets a
+#    huge density; an unseen point lies many widths away from every bump, so it gets
+#    almost none. The memoriser stores the points, not the distribution.
+# 3. About 5%: samples from a perfect model are distributed like held-out data, and 5% of
+#    held-out points fall below the threshold by construction.
+# 4. A different kind of model (a neural network that bends noise into the spiral's
+#    shape). More bumps help a little, but 2,000 bumps on 2,000 points is the memoriser:
+#    a perfect training NLL, a terrible held-out NLL, and copies instead of new points.
+# 5. More steps, a learning rate that decays towards 0 (so the steps stop jittering), or
+#    larger (full) batches; or run EM, which is exact for this model.
+#
+# </details>
 #
 # **Exercise:** `exercises/00_mechanism.ipynb` asks you to write the sampler and the
 # near-copy test yourself.
