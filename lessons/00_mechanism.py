@@ -354,8 +354,8 @@ scatter_compare(spiral.train, spiral_model.sample(1000, generator=torch.Generato
 # ## A first look at every model family of the course
 #
 # The same three steps, with neural networks. These models ship with the course, trained
-# by `genai-course train NAME` (a few CPU-minutes each); later lessons build each one
-# from scratch. Each turns random numbers into something new:
+# by `genai-course train NAME` (each one's metadata records how long that took; the cell
+# prints it); later lessons build each one from scratch. Each turns random numbers into something new:
 #
 # - a **GAN** and a **VAE** turn a random vector into a whole digit at once;
 # - an **autoregressive** model draws one pixel, one character or one note at a time,
@@ -376,8 +376,11 @@ families = {"digits-gan": "GAN: noise vector -> image",
             "digits-vae": "VAE: latent vector -> image",
             "digits-pixel": "autoregressive: pixel by pixel"}
 for ax, (name, title) in zip(axes, families.items()):
-    image_grid(load_pretrained(name).sample(20, generator=g, labels=digits_wanted),
-               nrow=10, ax=ax, title=title)
+    shipped = load_pretrained(name)
+    meta = shipped.pretrained_metadata                        # how it was trained, recorded
+    print(f"{name}: {meta['steps']:,} steps, {meta['train_seconds']:.0f} s of training "
+          "(as recorded when it was trained)")
+    image_grid(shipped.sample(20, generator=g, labels=digits_wanted), nrow=10, ax=ax, title=title)
 fig.suptitle("Digits 0-9, twice, from three families of generative model")
 plt.show()
 
