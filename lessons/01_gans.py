@@ -29,6 +29,7 @@
 # - train a GAN on digits with a live training monitor and interpolate in its latent space.
 
 # %% slideshow={"slide_type": "skip"}
+import copy
 import math
 
 import matplotlib.pyplot as plt
@@ -39,14 +40,15 @@ from IPython.display import display
 
 from genai_course import fit, seed_everything
 from genai_course.data import load_digits, load_toy2d
-from genai_course.metrics.images import classify_digits
+from genai_course.metrics.images import classify_digits, default_classifier, to_unit_scale
 from genai_course.models import GAN
 from genai_course.plotting import image_grid, plot_history, scatter_compare
 from genai_course.pretrained import load_pretrained
+from genai_course.teaching import expect
 from genai_course.widgets.latent import LatentInterpolator
 from genai_course.widgets.monitor import TrainingMonitor
 
-seed_everything(0)  # one call fixes every random draw below: same numbers on every run
+seed_everything(0);  # one call fixes every random draw below: same numbers on every run
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The two players
@@ -62,8 +64,9 @@ seed_everything(0)  # one call fixes every random draw below: same numbers on ev
 ring = load_toy2d("ring", n_train=2000, n_test=500)
 gan = GAN(latent_dim=8, hidden=128)
 print(gan)
+device = next(gan.parameters()).device     # every tensor we make follows the model's device
 with torch.no_grad():
-    untrained = gan.generator(torch.randn(500, 8))
+    untrained = gan.generator(torch.randn(500, 8, device=device))
 scatter_compare(ring.train, untrained, title="Ring data and an untrained generator's points",
                 generated_label="G(z), untrained");
 
@@ -117,27 +120,49 @@ for mu_g in (3.0, 1.5, 0.5, 0.0):
     m = (p_data + p_g) / 2
     jsd = 0.5 * kl(p_data, m) + 0.5 * kl(p_g, m)
     print(f"{mu_g:>5}{value:>10.4f}{-np.log(4) + 2 * jsd:>16.4f}")
-    assert abs(value - (-np.log(4) + 2 * jsd)) < 1e-6
+    expect(abs(value - (-np.log(4) + 2 * jsd)) < 1e-6, "V(D*, G) = -log 4 + 2 JSD",
+           observed=f"{value:.6f} against {-np.log(4) + 2 * jsd:.6f} at mu_g = {mu_g}",
+           why="the grid must be wide and fine enough for the integrals; did you change it?")
 print(f"-log 4 = {-np.log(4):.4f}: reached only when the generator matches the data")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Two generator losses
 #
-# As written, $G$ minimises $\log(1 - D(G(z)))$. Early in training $D$ spots fakes easily,
-# $D(G(z)) \approx 0$, where this curve is flat: tiny gradients, slow learning (the loss
-# **saturates**). The paper's fix, used almost everywhere: let $G$ *maximise*
-# $\log D(G(z))$ instead, the **non-saturating** loss. Same goal, steep where $G$ is bad.
+# As written, $G$ minimises $\log(1 - D(G(z)))$. The discriminator computes $D = \sigma(l)$
+# from a logit $l$, and the generator's gradient reaches its weights *through that logit*:
+# $\frac{\partial}{\partial l}\log(1 - \sigma(l)) = -\sigma(l)$. Early in training $D$ spots fakes
+# easily: $l$ is very negative, $\sigma(l) \approx 0$, and so is the gradient. The loss
+# **saturates** (as a function of $D$ it has slope −1 there; it is the sigmoid that flattens
+# it). The paper's fix, used almost everywhere: let $G$ *maximise* $\log D(G(z))$ instead,
+# the **non-saturating** loss, whose gradient $-(1 - \sigma(l))$ is about −1 exactly where
+# the generator is bad.
 
 # %% slideshow={"slide_type": "fragment"}
-d = np.linspace(0.001, 0.999, 500)
-fig, ax = plt.subplots(figsize=(6, 3.5))
-ax.plot(d, np.log(1 - d), label=r"minimax: minimise $\log(1 - D(G(z)))$")
-ax.plot(d, -np.log(d), label=r"non-saturating: minimise $-\log D(G(z))$")
-ax.axvspan(0, 0.1, color="grey", alpha=0.2, label="early training: D rejects fakes")
-ax.set_xlabel("D(G(z)): the discriminator's belief that a fake is real")
-ax.set_ylabel("generator loss")
-ax.set_title("The minimax loss is flat where the generator is bad")
-ax.legend(fontsize=8);
+logit = np.linspace(-8, 8, 500)
+sigmoid = 1 / (1 + np.exp(-logit))
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
+ax.plot(logit, sigmoid, label=r"minimax $\log(1 - D)$: $|\partial/\partial l| = \sigma(l)$")
+ax.plot(logit, 1 - sigmoid, label=r"non-saturating $-\log D$: $|\partial/\partial l| = 1 - \sigma(l)$")
+ax.axvspan(-8, np.log(0.1 / 0.9), color="grey", alpha=0.2, label="early training: D(G(z)) < 0.1")
+ax.set_xlabel("l: the discriminator's logit for a fake (D = σ(l))")
+ax.set_ylabel("|gradient of the generator loss wrt l|")
+ax.set_title("The minimax loss's gradient vanishes where D rejects the fakes")
+ax.legend(fontsize=8)
+print(f"at D(G(z)) = 0.01: minimax gradient {0.01:.2f}, non-saturating {0.99:.2f} (per unit of logit)")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Same fixed point, not the same goal.** Both losses push $D(G(z))$ up, and both are
+# stationary where $p_g = p_\text{data}$ and $D = \tfrac12$. But they are not the same
+# objective. Against the optimal discriminator, the minimax generator minimises the
+# Jensen–Shannon divergence (above); the non-saturating generator's expected gradient is
+# the gradient of $\mathrm{KL}(p_g \,\|\, p_\text{data}) - 2\,\mathrm{JSD}(p_g \,\|\, p_\text{data})$
+# (Arjovsky & Bottou 2017, Theorem 2.5). The **reverse KL**
+# $\mathrm{KL}(p_g \,\|\, p_\text{data}) = \mathbb{E}_{p_g}[\log p_g / p_\text{data}]$ is **mode-seeking**: it
+# punishes fakes where there is no data enormously, and barely punishes leaving a mode of the
+# data empty (where $p_g \approx 0$ the integrand vanishes). The $-2\,\mathrm{JSD}$ term even
+# rewards moving *away* from the data. A generator that puts all its samples on a few
+# modes is cheap under this objective: one reason why **mode collapse** (below) is so
+# common with the non-saturating loss.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The adversarial training loop, written out
@@ -155,8 +180,8 @@ batches = torch.Generator().manual_seed(0)
 log = {"d_loss": [], "g_loss": [], "D(real)": [], "D(fake)": []}
 
 for _ in range(2000):
-    real = ring.train[torch.randint(len(ring.train), (128,), generator=batches)]
-    fake = gan.generator(torch.randn(128, 8))
+    real = ring.train[torch.randint(len(ring.train), (128,), generator=batches)].to(device)
+    fake = gan.generator(torch.randn(128, 8, device=device))
 
     # 1. discriminator: maximise E[log D(x)] + E[log(1 - D(G(z)))]
     real_logit, fake_logit = gan.discriminator(real), gan.discriminator(fake.detach())
@@ -244,6 +269,98 @@ print(f"distance from the equilibrium after 150 steps: simultaneous "
 # why GAN losses oscillate and why small learning rates and Adam's momentum settings matter.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Is our ring GAN at the equilibrium? Measure it
+#
+# At a Nash equilibrium *no unilateral deviation pays*. We can test that for the
+# discriminator: freeze the generator trained above and let $D$ alone train 500 more
+# steps. If the pair were at the equilibrium ($p_g = p_\text{data}$), no $D$ could raise
+# $V$ above $-\log 4$. We estimate $V$ on the 500 **held-out** ring points (not the training
+# points, which $D$ may have memorised) and 2,000 fresh fakes. Since
+# $V(D, G) \le V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}$ for every $D$, any measured $V$ also gives a
+# lower bound on how far the generator is from the data: $\mathrm{JSD} \ge (V + \log 4)/2$.
+# (The bound on $V$ holds in expectation; our estimate from 2,500 points has some noise.)
+
+# %% slideshow={"slide_type": "subslide"}
+@torch.no_grad()
+def value_estimate(discriminator, generator, real, n_fake=2000, seed=0):
+    """V(D, G) = E[log D(x)] + E[log(1 - D(G(z)))], estimated on the given real points."""
+    g = torch.Generator(device=real.device).manual_seed(seed)
+    fake = generator(torch.randn(n_fake, 8, generator=g, device=real.device))
+    return (F.logsigmoid(discriminator(real)).mean() + F.logsigmoid(-discriminator(fake)).mean()).item()
+
+
+held_out, ring_train = ring.test.to(device), ring.train.to(device)
+challenger = copy.deepcopy(gan.discriminator)      # the same D, free to deviate alone
+opt_c = torch.optim.Adam(challenger.parameters(), lr=1e-3, betas=(0.5, 0.999))
+own_draws = torch.Generator(device=device).manual_seed(6)   # its own random numbers
+deviation = [value_estimate(challenger, gan.generator, held_out)]
+for step in range(1, 501):
+    real = ring_train[torch.randint(len(ring_train), (128,), generator=own_draws, device=device)]
+    with torch.no_grad():
+        fake = gan.generator(torch.randn(128, 8, generator=own_draws, device=device))  # G is frozen
+    loss = -(F.logsigmoid(challenger(real)).mean() + F.logsigmoid(-challenger(fake)).mean())
+    opt_c.zero_grad()
+    loss.backward()
+    opt_c.step()
+    if step % 100 == 0:
+        deviation.append(value_estimate(challenger, gan.generator, held_out))
+print("held-out V(D, G) every 100 steps of D alone:", [round(v, 3) for v in deviation],
+      f"(-log 4 = {-np.log(4):.3f})")
+print(f"gain from D's deviation: {deviation[-1] - deviation[0]:+.3f}; "
+      f"so JSD(p_data, p_g) >= {max(deviation[-1] + np.log(4), 0) / 2:.3f} nats (0 at the equilibrium)")
+expect(deviation[-1] > -np.log(4), "the discriminator can beat chance: our GAN is not at the equilibrium",
+       observed=f"held-out V = {deviation[-1]:.3f} against -log 4 = {-np.log(4):.3f}");
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# And where does $D$ disagree with chance? Beside the trained discriminator's $D(x)$ we draw
+# the best possible one, $D^*(x) = p_\text{data}(x) / (p_\text{data}(x) + p_g(x))$: $p_\text{data}$ is known
+# (8 Gaussians of width 0.05 on a circle of radius 1.5), and $p_g$ we estimate from 20,000
+# generator samples with a Gaussian kernel density of width 0.05. At the equilibrium both
+# maps would be 0.5 everywhere the data live.
+
+# %% slideshow={"slide_type": "fragment"}
+axis = torch.linspace(-2, 2, 81, device=device)
+grid = torch.stack(torch.meshgrid(axis, axis, indexing="xy"), dim=-1).reshape(-1, 2)
+ring_centres = 1.5 * torch.stack([torch.cos(torch.arange(8, device=device) * math.pi / 4),
+                                  torch.sin(torch.arange(8, device=device) * math.pi / 4)], dim=1)
+
+
+def gaussian_density(points, centres, width):
+    """The mean of isotropic 2D Gaussians of the given width at `centres`, at each point."""
+    parts = []
+    for chunk in points.split(512):                # 512 grid points at a time: little memory
+        sq = torch.cdist(chunk, centres) ** 2
+        parts.append(torch.exp(-0.5 * sq / width**2).mean(dim=1) / (2 * math.pi * width**2))
+    return torch.cat(parts)
+
+
+with torch.no_grad():
+    fakes = gan.generator(torch.randn(20_000, 8, device=device,
+                                      generator=torch.Generator(device=device).manual_seed(4)))
+    p_data_grid = gaussian_density(grid, ring_centres, 0.05)
+    p_g_grid = gaussian_density(grid, fakes, 0.05)
+    d_star = p_data_grid / (p_data_grid + p_g_grid + 1e-12)
+    d_trained = torch.sigmoid(gan.discriminator(grid)).squeeze(-1)
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), layout="constrained")
+for ax, values, name in [(axes[0], d_trained, "trained D(x)"), (axes[1], d_star, "best D*(x), estimated")]:
+    image = ax.imshow(values.reshape(81, 81).cpu(), origin="lower", extent=(-2, 2, -2, 2),
+                      vmin=0, vmax=1, cmap="coolwarm")
+    ax.scatter(*ring_centres.cpu().T, marker="x", color="black", label="data modes")
+    ax.set(xlabel="x₁", ylabel="x₂", title=f"{name}: 0.5 = cannot tell")
+    ax.legend(loc="upper right", fontsize=8)
+fig.colorbar(image, ax=axes, label="belief that x is real")
+near_data = p_data_grid > 0.1 * p_data_grid.max()
+print(f"where the data live: D* ranges {d_star[near_data].min():.2f}-{d_star[near_data].max():.2f}, "
+      f"trained D {d_trained[near_data].min():.2f}-{d_trained[near_data].max():.2f} (0.50 at the equilibrium)")
+
+# %% [markdown]
+# The generator is close to the data but not on it: a discriminator trained further finds
+# a real edge, and $D^*$ shows where. Values above 0.5 mark places the generator
+# under-fills (too few fakes), values below 0.5 places it over-fills or puts fakes between
+# the modes. The Nash equilibrium is the end point of the theory; a trained GAN sits
+# somewhere near it, and *how* near is something we can measure.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Mode collapse
 #
 # The ring has 8 modes. A generator can fool a discriminator with samples from just
@@ -279,15 +396,15 @@ eager = GAN(latent_dim=8, hidden=128)
 opt_d, opt_g = eager.make_optimizers(lr=1e-3)
 snapshots = []
 for step in range(1, 601):
-    real = ring.train[torch.randint(len(ring.train), (128,), generator=batches)]
-    fake = eager.generator(torch.randn(128, 8))
+    real = ring.train[torch.randint(len(ring.train), (128,), generator=batches)].to(device)
+    fake = eager.generator(torch.randn(128, 8, device=device))
     d_loss = -(F.logsigmoid(eager.discriminator(real)).mean()
                + F.logsigmoid(-eager.discriminator(fake.detach())).mean())
     opt_d.zero_grad()
     d_loss.backward()
     opt_d.step()
     for _ in range(5):                                  # the generator gets 5 turns
-        g_loss = -F.logsigmoid(eager.discriminator(eager.generator(torch.randn(128, 8)))).mean()
+        g_loss = -F.logsigmoid(eager.discriminator(eager.generator(torch.randn(128, 8, device=device)))).mean()
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
@@ -303,7 +420,10 @@ for ax, (step, points) in zip(axes, snapshots, strict=True):
 fig.suptitle("An over-eager generator collapses into one small region at a time, and hops", y=1.05)
 eager_modes = [modes_covered(points)[0] for _, points in snapshots]
 print("modes covered every 100 steps:", eager_modes)
-assert max(eager_modes) <= 2
+expect(max(eager_modes) <= 2, "the over-eager generator never covers more than 2 of the 8 modes",
+       observed=f"modes covered every 100 steps: {eager_modes}",
+       why="the generator-to-discriminator step ratio (5:1) is what makes it collapse; "
+           "with fewer generator turns it spreads out");
 
 # %% [markdown]
 # **Why it happens.** Against a *fixed* discriminator, the generator's best move is to send
@@ -349,20 +469,35 @@ image_grid(digit_gan.sample(40, generator=torch.Generator().manual_seed(1)), nro
 # ### Did it collapse? Class coverage
 #
 # An unconditional GAN is never told about classes. We ask the course's digits classifier
-# (`digits-classifier`, shipped with the package, 98% accuracy on real test digits)
-# which digit each of 1,000 samples shows. Mode collapse would leave some classes empty.
+# (`digits-classifier`, shipped with the package; its test accuracy is printed below from its
+# metadata) which digit each of 1,000 samples shows. A classifier names *some* digit for any
+# blob, so counting its guesses can hardly fail; we count a sample only when the classifier
+# gives its class a probability of at least 0.9, and report how many samples pass.
+# Mode collapse would leave some classes (nearly) empty.
 
 # %% slideshow={"slide_type": "fragment"}
 samples = digit_gan.sample(1000, generator=torch.Generator().manual_seed(2))
-gan_coverage = torch.bincount(classify_digits(samples, "symmetric"), minlength=10) / len(samples)
+classifier = default_classifier()
+print(f"digits-classifier: test accuracy {classifier.pretrained_metadata['metrics']['test_accuracy']:.1%} "
+      "on real digits (from its metadata)")
+with torch.no_grad():
+    probs = classifier(to_unit_scale(samples, "symmetric")).softmax(dim=1)
+confidence, seen = probs.max(dim=1)
+confident = confidence >= 0.9
+gan_coverage = torch.bincount(seen[confident], minlength=10) / len(samples)
 fig, ax = plt.subplots(figsize=(6.5, 3.2))
-ax.bar(range(10), 100 * gan_coverage.numpy(), label="GAN samples")
-ax.axhline(10, color="grey", ls="--", label="training data (10% each)")
+ax.bar(range(10), 100 * gan_coverage.numpy(), label="GAN samples, classified with p >= 0.9")
+ax.axhline(10 * confident.float().mean().item(), color="grey", ls="--",
+           label="an even mix of the confident samples")
 ax.set(xlabel="digit the classifier sees", ylabel="% of 1,000 samples", xticks=range(10),
-       title="Class coverage of the digits GAN")
+       title="Class coverage of the digits GAN (confident samples only)")
 ax.legend(fontsize=8)
-print("share of each class (%):", [round(100 * v, 1) for v in gan_coverage.tolist()])
-assert gan_coverage.min() > 0.04  # every digit is generated: no class has collapsed away
+print(f"{confident.float().mean().item():.0%} of samples classified with p >= 0.9; share of each "
+      "class among all samples (%):", [round(100 * v, 1) for v in gan_coverage.tolist()])
+expect(gan_coverage.min() > 0.03, "every digit appears in at least 3% of the samples, confidently "
+       "classified: no class has collapsed away",
+       observed=f"smallest class share {gan_coverage.min().item():.1%}",
+       why="a shorter run, a different step ratio or learning rate can make a GAN drop classes");
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Walking through the latent space
@@ -388,13 +523,16 @@ display(interpolator.widget)
 # ## Asking for a digit: a conditional GAN
 #
 # Give both players the label too (a one-hot vector appended to $z$ and to $x$) and the
-# generator learns $p(x \mid \text{label})$: we can ask for "a 7". Its 6,000 training steps
-# take about a minute of CPU, more than this lesson's budget, so we load the course's
-# shipped **`digits-gan`** (`genai-course train digits-gan` re-creates it); lesson 05
-# compares it with the other families.
+# generator learns $p(x \mid \text{label})$: we can ask for "a 7". Its training (steps and
+# time printed below, from the model's metadata) is more than this lesson's budget, so we
+# load the course's shipped **`digits-gan`** (`genai-course train digits-gan` re-creates
+# it); lesson 05 compares it with the other families.
 
 # %% slideshow={"slide_type": "fragment"}
 conditional = load_pretrained("digits-gan")
+meta = conditional.pretrained_metadata
+print(f"digits-gan: {meta['steps']:,} training steps, {meta['train_seconds']:.0f} s of training "
+      "(as recorded when it was trained)")
 asked = torch.arange(40) % 10
 drawn = conditional.sample(40, generator=torch.Generator().manual_seed(3), labels=asked)
 seen = classify_digits(drawn, "symmetric")
@@ -408,10 +546,14 @@ print(f"the classifier sees the requested digit in {(seen == asked).float().mean
 #   $V(D, G) = \mathbb{E}[\log D(x)] + \mathbb{E}[\log(1 - D(G(z)))]$.
 # - Against the best discriminator $D^* = p_\text{data}/(p_\text{data} + p_g)$, the generator
 #   minimises $-\log 4 + 2\,\mathrm{JSD}$; the optimum is $p_g = p_\text{data}$, $D = \tfrac12$.
-# - Training alternates one $D$ step and one $G$ step; the non-saturating loss gives $G$
-#   gradients early on. Gradient steps on a game can circle the equilibrium instead of
-#   converging, so GAN losses oscillate.
-# - **Mode collapse**: $G$ covers a few modes; measure coverage (modes, classes).
+# - Training alternates one $D$ step and one $G$ step. The minimax generator loss
+#   saturates in the logit; the non-saturating loss has the same fixed point but
+#   minimises a different, mode-seeking divergence ($\mathrm{KL}(p_g\|p_\text{data}) - 2\,\mathrm{JSD}$).
+# - Gradient steps on a game can circle the equilibrium instead of converging, so GAN
+#   losses oscillate; whether a trained GAN is *at* the equilibrium can be measured: let
+#   one player deviate alone and see whether it gains.
+# - **Mode collapse**: $G$ covers a few modes; measure coverage (modes, confidently
+#   classified classes).
 #
 # ## Check your understanding
 #
@@ -423,6 +565,33 @@ print(f"the classifier sees the requested digit in {(seen == asked).float().mean
 # 4. Why does a generator updated many times against a fixed discriminator collapse?
 # 5. The coverage bar chart uses a classifier. What could a classifier-based coverage
 #    measure miss?
+# 6. The discriminator, trained alone against the frozen generator, raised the held-out
+#    $V$ above $-\log 4$. What would it mean if it could not?
+#
+# <details><summary>Answers</summary>
+#
+# 1. $\log\tfrac12 + \log\tfrac12 = -\log 4$. When $p_g = p_\text{data}$ the best discriminator
+#    is $D^* = \tfrac12$ everywhere, so $-\log 4$ is $V(D^*, G)$ at the generator's optimum,
+#    the smallest value of $\max_D V$.
+# 2. In the $D$ step only $D$'s weights should move; `detach()` stops the gradient from
+#    flowing into $G$ (and saves work). In the $G$ step the gradient *must* flow through
+#    $D$ into $G$'s weights, which is the only way $G$ learns.
+# 3. The radius grows by $\sqrt{1 + \eta^2}$ per step, so more slowly with a smaller $\eta$,
+#    but it still grows: the spiral is slower, not gone. (Per unit of "time" $\eta \times$
+#    steps, it tends to a circle as $\eta \to 0$.)
+# 4. Against a fixed $D$, the best response is to send every $z$ to the point $D$ finds most
+#    real: a single mode. Many $G$ steps per $D$ step approximate that best response
+#    ($\max_D\min_G$ instead of $\min_G\max_D$), and the non-saturating loss's reverse KL
+#    barely penalises the dropped modes.
+# 5. Diversity *within* a class (every 7 the same 7), digits the classifier misreads,
+#    and images that are no digit at all but still get a confident label; also copies of
+#    training images, which a class count cannot see.
+# 6. That no discriminator of that size, trained that way, can tell the samples from the
+#    data: the generator would be at (or indistinguishably near) the equilibrium, as far
+#    as that discriminator can see. It would not prove $p_g = p_\text{data}$: a weak or
+#    poorly trained $D$ also fails to gain.
+#
+# </details>
 #
 # **Exercise:** `exercises/01_gans.ipynb` asks you to write the discriminator loss, the
 # non-saturating generator loss and the optimal discriminator yourself.
