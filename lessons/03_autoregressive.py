@@ -43,8 +43,9 @@ from genai_course.models.mlp_lm import MLPLM, MLPConfig
 from genai_course.models.pixel import IndependentPixels, PixelConfig, PixelMADE
 from genai_course.plotting import image_grid, plot_history
 from genai_course.pretrained import load_pretrained
+from genai_course.teaching import expect
 
-seed_everything(0)  # one call fixes every random draw below
+seed_everything(0);  # one call fixes every random draw below
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Generating in a fixed order: the chain rule
@@ -180,7 +181,8 @@ print(", ".join(sample_bigram_word(generator) for _ in range(15)))
 #
 # which is exactly the **cross-entropy** between the data and the model
 # (`F.cross_entropy`). The simplest such network is a $V \times V$ table of logits, one
-# row per previous character. Trained by gradient descent, it lands on the count table.
+# row per previous character. Trained by gradient descent, it approaches the count table
+# (compare the two training NLLs below).
 
 # %% slideshow={"slide_type": "subslide"}
 pairs = [(stoi[a], stoi[b]) for w in train_words for a, b in zip("." + w, w + ".")]
@@ -237,7 +239,9 @@ plot_history(history, title="MLP language model on words: training loss",
              ylabel="cross-entropy (nats/char)", smooth=50);
 print(f"held-out NLL: uniform {math.log(V):.3f}, bigram {bigram_nll:.3f}, "
       f"MLP with 4 characters of context {mlp_nll:.3f} nats/char")
-assert mlp_nll < bigram_nll
+expect(mlp_nll < bigram_nll, "4 characters of context predict held-out words better than 1",
+       observed=f"MLP {mlp_nll:.3f}, bigram {bigram_nll:.3f} nats/char",
+       why="a shorter training run or a smaller network can lose this advantage");
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Now sampling from the MLP, written out: the same loop as for the bigram, but the
@@ -246,7 +250,8 @@ assert mlp_nll < bigram_nll
 # %% slideshow={"slide_type": "fragment"}
 @torch.no_grad()
 def sample_mlp_word(generator: torch.Generator, max_len: int = 20) -> str:
-    idx = torch.zeros(1, 1, dtype=torch.long)  # start with "."
+    device = next(mlp.parameters()).device       # new tensors follow the model
+    idx = torch.zeros(1, 1, dtype=torch.long, device=device)  # start with "."
     for _ in range(max_len):
         logits, _ = mlp(idx[:, -mlp.block_size:])
         probs = logits[0, -1].softmax(dim=-1)            # p(x_t | the last 4 characters)
@@ -307,9 +312,10 @@ print(f"predictions changed at pixels {changed.min().item()}..{changed.max().ite
 # %% slideshow={"slide_type": "subslide"}
 pixel_model = load_pretrained("digits-pixel")
 print("shipped model:", pixel_model.pretrained_metadata["metrics"])
-generator = torch.Generator().manual_seed(0)
-labels = torch.arange(10)
-x = torch.zeros(10, 64)
+device = next(pixel_model.parameters()).device
+generator = torch.Generator(device=device).manual_seed(0)
+labels = torch.arange(10, device=device)
+x = torch.zeros(10, 64, device=device)
 snapshots = []
 with torch.no_grad():
     for i in range(64):
@@ -353,6 +359,26 @@ image_grid(torch.cat([sevens, independent.sample(10, generator=torch.Generator()
 # 4. Sampling 64 pixels needs 64 passes of MADE, training needs one. Why the difference?
 # 5. In the pixel model, why may the label be seen by every output while pixel 40 may
 #    only be seen by outputs 41-63?
+#
+# <details><summary>Answers</summary>
+#
+# 1. $p(\text{c} \mid .)\,p(\text{a} \mid ., \text{c})\,p(\text{t} \mid ., \text{c}, \text{a})\,p(. \mid ., \text{c}, \text{a}, \text{t})$.
+#    A bigram model keeps only the last character of each condition:
+#    $p(\text{c} \mid .)\,p(\text{a} \mid \text{c})\,p(\text{t} \mid \text{a})\,p(. \mid \text{t})$.
+# 2. Without it, a pair never seen in training has probability 0, and one held-out word
+#    containing such a pair has log-probability $-\infty$: the held-out NLL would be
+#    infinite.
+# 3. The model never practised recovering from its own mistakes: one unlikely character
+#    puts it in a context unlike any in training, and errors can compound (exposure bias).
+# 4. In training all 64 pixels are known, so every conditional can be computed at once;
+#    in sampling pixel $i$ must be drawn before the conditional of pixel $i+1$ can be
+#    computed, so each pass yields one new pixel.
+# 5. The label is given before any pixel is drawn: conditioning every factor on it keeps
+#    the chain rule exact, $p(x \mid c) = \prod_i p(x_i \mid x_{<i}, c)$. Pixel 40 is drawn
+#    after pixels 0-39; letting their outputs see it would use the future, and the
+#    product would no longer be a distribution we can sample in order.
+#
+# </details>
 #
 # **Exercise:** `exercises/03_autoregressive.ipynb` asks you to count bigrams, turn the
 # counts into smoothed conditional probabilities, and sample with a temperature.
