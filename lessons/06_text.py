@@ -27,7 +27,8 @@
 # - measure what a longer context buys;
 # - choose a decoding rule (greedy, temperature, top-k, top-p) and predict its effect;
 # - fine-tune a pretrained model on a new text and measure the change of style;
-# - place our model next to GPT-3, ChatGPT, Bard, LaMDA and BLOOM.
+# - keep a validation part for choices and a test part for the report;
+# - place our model next to GPT-3, ChatGPT, Gemini (formerly Bard), LaMDA and BLOOM.
 
 # %% slideshow={"slide_type": "skip"}
 import codecs
@@ -45,10 +46,11 @@ from genai_course.models.ngram import NGramConfig, NGramLM
 from genai_course.models.recurrent import RecurrentLM, RNNConfig
 from genai_course.pretrained import load_pretrained
 from genai_course.sampling import next_token_probabilities
+from genai_course.teaching import expect
 from genai_course.tokenizer import CharTokenizer
 from genai_course.widgets.prompt import PromptWidget
 
-seed_everything(0)  # one call fixes every random draw below
+seed_everything(0);  # one call fixes every random draw below
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Learning from existing text: corpus, vocabulary, tokens
@@ -141,7 +143,8 @@ print(f"after 300 steps: validation loss {checkpoints[300]:.3f} nats/char, "
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. A pretrained model
 #
-# Training longer works better, but takes minutes. The course ships a GRU trained by
+# Training longer works better, but takes far longer than this lesson (the recorded
+# training time is printed below). The course ships a GRU trained by
 # `genai-course train char-gru` (256 units, up to 2,000 steps of 32 windows of 128
 # characters, keeping the weights with the best validation loss); loading it takes a
 # blink. Its metadata says how it was trained and what was measured.
@@ -152,7 +155,8 @@ meta = model.pretrained_metadata
 n_params = sum(p.numel() for p in model.parameters())
 chars_seen = meta.get("selected_step", meta["steps"]) * meta["batch_size"] * meta["block_size"]
 print(f"{n_params:,} parameters, trained on {chars_seen / 1e6:.1f} million characters "
-      f"({chars_seen / len(train_ids):.0f} passes over the training text)")
+      f"({chars_seen / len(train_ids):.0f} passes over the training text) in "
+      f"{meta['train_seconds'] / 60:.0f} minutes (recorded when it was trained)")
 print(f"recorded validation loss: {meta['metrics']['val_loss_nats_per_char']:.3f} nats/char; "
       f"best smoothed n-gram ({meta['baseline']['model']}): "
       f"{meta['baseline']['val_loss_nats_per_char']:.3f}")
@@ -286,8 +290,15 @@ for name, rule in settings.items():
 #
 # A pretrained model already knows spelling, words and punctuation. **Fine-tuning**
 # continues its training on a small text of a different style. Every Python installation
-# ships one: the Zen of Python (`import this`), 856 characters. We fine-tune on all but
-# its last five lines and measure the loss on those five held-out lines before and after.
+# ships one: the Zen of Python (`import this`), 19 aphorisms under a title. We hold out
+# six aphorisms drawn at random (a fixed seed; the last lines alone would test a theme of
+# their own), split in two, because we will make a choice:
+#
+# - the **validation** lines (3) decide when to stop (*early stopping*: keep the step with
+#   the lowest validation loss);
+# - the **test** lines (3 others) report the result. Nothing is chosen on them, so their
+#   loss at the chosen step is an honest estimate for unseen text of this style (a rough
+#   one: three lines are very few characters).
 # Your own text works too: `load_text("my_file.txt")` from `genai_course.data`
 # (characters outside the vocabulary can be replaced with `errors="replace"`).
 
@@ -296,9 +307,15 @@ with contextlib.redirect_stdout(io.StringIO()):  # `import this` prints the Zen;
     import this
 zen = codecs.decode(this.s, "rot13")
 lines = zen.splitlines(keepends=True)
-zen_train, zen_heldout = "".join(lines[:-5]), "".join(lines[-5:])
-zen_train_ids, zen_heldout_ids = tokenizer.encode(zen_train), tokenizer.encode(zen_heldout)
-print(zen_heldout)
+aphorisms = list(range(2, len(lines)))                # lines 0-1: the title and a blank line
+held_out = [aphorisms[i] for i in torch.randperm(len(aphorisms),
+                                                 generator=torch.Generator().manual_seed(0))[:6]]
+zen_valid = "".join(lines[i] for i in sorted(held_out[:3]))
+zen_test = "".join(lines[i] for i in sorted(held_out[3:]))
+zen_train = "".join(line for i, line in enumerate(lines) if i not in held_out)
+zen_train_ids, zen_valid_ids, zen_test_ids = (tokenizer.encode(t) for t in (zen_train, zen_valid, zen_test))
+print(f"{len(zen_train)} characters to train on, {len(zen_valid)} to validate, {len(zen_test)} to test")
+print("validation lines:\n" + zen_valid + "test lines:\n" + zen_test)
 
 @torch.no_grad()
 def loss_on(model, ids) -> float:
@@ -307,34 +324,42 @@ def loss_on(model, ids) -> float:
     return model(ids[None, :-1], ids[None, 1:])[1].item()
 
 tuned = copy.deepcopy(model)  # keep the pretrained model as it is
-curve = {"step": [0], "Zen, held-out lines": [loss_on(model, zen_heldout_ids)],
-         "Python docs": [validation_loss(model)]}
-best = {"loss": curve["Zen, held-out lines"][0], "step": 0, "model": model}
+curve = {"step": [0], "Zen, validation lines": [loss_on(model, zen_valid_ids)],
+         "Zen, test lines": [loss_on(model, zen_test_ids)], "Python docs": [validation_loss(model)]}
+best = {"loss": curve["Zen, validation lines"][0], "step": 0, "model": model}
 
 def watch(step, logs, m):
     if step % 10 == 0:
         curve["step"].append(step)
-        curve["Zen, held-out lines"].append(loss_on(m, zen_heldout_ids))
+        curve["Zen, validation lines"].append(loss_on(m, zen_valid_ids))
+        curve["Zen, test lines"].append(loss_on(m, zen_test_ids))   # recorded, never used to choose
         curve["Python docs"].append(validation_loss(m))
-        if curve["Zen, held-out lines"][-1] < best["loss"]:  # early stopping: keep the best
-            best.update(loss=curve["Zen, held-out lines"][-1], step=step, model=copy.deepcopy(m))
+        if curve["Zen, validation lines"][-1] < best["loss"]:  # early stopping, on validation only
+            best.update(loss=curve["Zen, validation lines"][-1], step=step, model=copy.deepcopy(m))
         m.train()
 
 # %% slideshow={"slide_type": "subslide"}
 fit(tuned, text_batches(zen_train_ids, 32), steps=150, batch_size=8, lr=1e-3,
     callbacks=[watch], progress=False)
 fig, ax = plt.subplots(figsize=(6.5, 3.8))
-for name in ("Zen, held-out lines", "Python docs"):
+for name in ("Zen, validation lines", "Zen, test lines", "Python docs"):
     ax.plot(curve["step"], curve[name], "o-", label=name)
-ax.axvline(best["step"], color="grey", ls=":", label=f"best held-out Zen (step {best['step']})")
+ax.axvline(best["step"], color="grey", ls=":", label=f"chosen on validation (step {best['step']})")
 ax.set_xlabel("fine-tuning step")
 ax.set_ylabel("loss (nats/char)")
 ax.set_title("Fine-tuning on the Zen of Python")
 ax.legend();
-print(f"held-out Zen lines: {curve['Zen, held-out lines'][0]:.3f} before, {best['loss']:.3f} at "
-      f"step {best['step']}, {curve['Zen, held-out lines'][-1]:.3f} after 150 steps (nats/char)")
-print(f"Python docs: {curve['Python docs'][0]:.3f} before, {curve['Python docs'][-1]:.3f} after")
-assert best["loss"] < curve["Zen, held-out lines"][0] - 0.05
+chosen = curve["step"].index(best["step"])
+test_before, test_chosen = curve["Zen, test lines"][0], curve["Zen, test lines"][chosen]
+print(f"chosen step {best['step']} (lowest validation loss, {best['loss']:.3f} nats/char)")
+print(f"test Zen lines: {test_before:.3f} before, {test_chosen:.3f} at the chosen step, "
+      f"{curve['Zen, test lines'][-1]:.3f} after 150 steps (nats/char)")
+print(f"Python docs: {curve['Python docs'][0]:.3f} before, {curve['Python docs'][chosen]:.3f} at the "
+      f"chosen step, {curve['Python docs'][-1]:.3f} after 150 steps")
+expect(test_chosen < test_before - 0.05, "fine-tuning, stopped on the validation lines, makes the "
+       "unseen test lines more likely", observed=f"test loss {test_before:.3f} before, "
+       f"{test_chosen:.3f} at step {best['step']}",
+       why="with a larger learning rate or other lines held out, the chosen step may over-fit");
 
 # %% slideshow={"slide_type": "subslide"}
 start = tokenizer.encode("\n")[None]
@@ -345,32 +370,49 @@ for name, m in [("pretrained", model), (f"fine-tuned, step {best['step']}", best
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The held-out Zen lines first become more likely: the model picks up the *style* ("... is
-# better than ..."), not only the lines it saw. Then it starts to memorise its 700
-# characters: the held-out loss rises again (over-fitting; we keep the best step, which
-# is called *early stopping*), and its loss on the documentation climbs (it forgets,
-# *catastrophic forgetting*). Fine-tuning on very little text needs a small learning
-# rate, few steps, and a held-out check.
+# better than ..."), not only the lines it saw. With more steps it memorises its few
+# hundred training characters: the held-out losses stop falling or rise again
+# (over-fitting; we keep the step the validation lines chose, *early stopping*), and its
+# loss on the documentation climbs (it forgets, *catastrophic forgetting*). The test
+# lines' loss at the chosen step is the number to report; their minimum over all steps
+# would flatter the method, because choosing the step on them would use them twice.
+# Fine-tuning on very little text needs a small learning rate, few steps, and a held-out check.
+#
+# **Try it:** hold out the poem's last six lines instead (`held_out = list(range(15, 21))`).
+# In the course's runs the test loss then *rose* at the chosen step: those lines ("If the
+# implementation is hard to explain ...") share little phrasing with the rest, so what
+# fine-tuning learned does not transfer to them. What a held-out score measures depends on
+# how the held-out part differs from the training part.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8. Where GPT-3, ChatGPT, Bard, LaMDA and BLOOM fit in
+# ## 8. Where GPT-3, ChatGPT, Gemini (formerly Bard), LaMDA and BLOOM fit in
 #
 # The same recipe — predict the next token, at scale — with sub-word tokens, transformer
 # networks and vastly more data and parameters. Only publicly documented figures are
-# given; "not disclosed" means the developer has not published it.
+# given; "not disclosed" means the developer has not published it. (Lesson 07 brings the
+# table up to date, with the tools of today and their dates.)
 #
 # | model | developer, year | parameters | training data | notes |
 # |---|---|---|---|---|
-# | **ours** (`char-gru`) | this course | 0.28 million | 7.2 million characters (about 17 passes over 0.42 million) | GRU, one character per token, trains in minutes on a laptop CPU |
+# | **ours** (`char-gru`) | this course | printed below | printed below | GRU, one character per token |
 # | GPT-3 | OpenAI, 2020 | 175 billion | about 300 billion tokens | transformer decoder; paper: Brown et al., "Language Models are Few-Shot Learners" |
 # | LaMDA | Google, 2022 | 137 billion | 1.56 trillion words of public dialogue data and web documents | trained for dialogue; paper: Thoppilan et al., 2022 |
 # | BLOOM | BigScience, 2022 | 176 billion | about 366 billion tokens from the 1.6 TB ROOTS corpus (46 natural and 13 programming languages) | open weights and documented data (ROOTS corpus) |
 # | ChatGPT | OpenAI, 2022 | not disclosed | not disclosed | a GPT-3.5-series model fine-tuned for dialogue with human feedback (RLHF) |
-# | Bard | Google, 2023 | not disclosed | not disclosed | launched on a lightweight version of LaMDA, later moved to PaLM 2 and then Gemini |
+# | Bard, now Gemini | Google, 2023 | not disclosed | not disclosed | launched on a lightweight version of LaMDA, later moved to PaLM 2 and then to the Gemini models; the assistant itself was renamed Gemini on 8 February 2024 |
 #
-# GPT-3 has over 600,000 times our parameters and was trained on over 40,000 times as many
-# tokens (and each of its tokens is several characters long).
+# **Writing assistants.** Products such as **Jasper** (formerly Jarvis), **Copysmith** and
+# **Closerscopy** are marketing-copy tools built *on top of* large language models like
+# those above (Jasper began on OpenAI's GPT-3): templates and prompts for ads, e-mails and
+# blog posts around a model they call. They publish no parameter counts or training data
+# of their own, so they have no row in the table; lesson 07 returns to such tools.
+#
+# The cell below compares our model with GPT-3: parameters, and characters (ours) against
+# tokens (GPT-3's, each several characters long) seen in training.
 
 # %% slideshow={"slide_type": "fragment"}
+print(f"ours: {n_params / 1e6:.2f} million parameters, {chars_seen / 1e6:.1f} million training "
+      f"characters ({chars_seen / len(train_ids):.0f} passes over {len(train_ids) / 1e6:.2f} million)")
 print(f"parameters: GPT-3 / ours = {175e9 / n_params:,.0f}; "
       f"training tokens: GPT-3 / ours = {300e9 / chars_seen:,.0f}")
 
@@ -396,8 +438,32 @@ print(f"parameters: GPT-3 / ours = {175e9 / n_params:,.0f}; "
 #    0.95? And when all 103 characters are equally likely?
 # 4. What happens to the fine-tuned model's loss on the documentation, and why? How could
 #    you limit it?
-# 5. Our model and GPT-3 are trained on the same objective. Name three differences that
+# 5. Why do we report the Zen *test* lines at the step the *validation* lines chose,
+#    rather than the lowest test loss over all steps?
+# 6. Our model and GPT-3 are trained on the same objective. Name three differences that
 #    matter more than the parameter count.
+#
+# <details><summary>Answers</summary>
+#
+# 1. $e^{1.2} \approx 3.3$: as uncertain as a choice between about 3.3 equally likely
+#    characters. A uniform guess has perplexity equal to the vocabulary size, 103.
+# 2. Random characters (or random windows) of the same text would sit right next to
+#    training text, often inside the same sentence or a repeated paragraph: the model
+#    would be tested on what it has nearly seen. A separate stretch at the end is closer
+#    to genuinely new text.
+# 3. One: the top character alone already reaches 0.9. With 103 equal characters, each
+#    has $1/103$, so $\lceil 0.9 \times 103 \rceil = 93$ are kept.
+# 4. It rises: the weights move towards the Zen's style and away from what served the
+#    documentation (catastrophic forgetting). Fewer steps, a smaller learning rate,
+#    mixing documentation text into the fine-tuning batches, or training only a few layers.
+# 5. Choosing the step on the test lines would use them twice, once to choose and once to
+#    report; the minimum of a noisy curve is biased low. The validation lines make the
+#    choice, so the test lines stay unseen by every decision.
+# 6. Sub-word tokens instead of characters; a transformer with attention over thousands
+#    of tokens instead of a GRU; hundreds of billions of tokens of varied text instead of
+#    one manual; and, for assistants, further tuning on instructions and human preferences.
+#
+# </details>
 #
 # **Exercise:** `exercises/06_text.ipynb` asks you to write top-k and top-p filtering and
 # the perplexity of a model on a text. To go further, fine-tune the model on a text of your
