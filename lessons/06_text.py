@@ -113,7 +113,8 @@ valid_x, valid_y = text_windows(valid_ids, 128)  # fixed windows: the same every
 def validation_loss(model, rows=40) -> float:
     """Mean next-character cross-entropy (nats/char) on the first `rows` validation windows."""
     model.eval()
-    return model(valid_x[:rows], valid_y[:rows])[1].item()
+    device = next(model.parameters()).device          # the windows follow the model
+    return model(valid_x[:rows].to(device), valid_y[:rows].to(device))[1].item()
 
 small = RecurrentLM(RNNConfig(tokenizer.vocab_size, embed_dim=32, hidden_size=128))
 checkpoints = {0: validation_loss(small)}
@@ -236,7 +237,7 @@ ax.legend();
 # %% slideshow={"slide_type": "subslide"}
 def last_logits(text: str) -> torch.Tensor:
     with torch.no_grad():
-        return model(tokenizer.encode(text)[None])[0][0, -1]
+        return model(tokenizer.encode(text)[None].to(next(model.parameters()).device))[0][0, -1]
 
 prompt_text = "The for statement is used to iterate over the "
 logits = last_logits(prompt_text)
@@ -321,6 +322,7 @@ print("validation lines:\n" + zen_valid + "test lines:\n" + zen_test)
 def loss_on(model, ids) -> float:
     """Mean next-character loss (nats/char) of a short text read in one go."""
     model.eval()
+    ids = ids.to(next(model.parameters()).device)
     return model(ids[None, :-1], ids[None, 1:])[1].item()
 
 tuned = copy.deepcopy(model)  # keep the pretrained model as it is
