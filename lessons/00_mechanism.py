@@ -152,7 +152,7 @@ def em_to_convergence(x, weights, means, variances, tol=1e-10, max_rounds=1000):
         previous = nll
     raise RuntimeError(f"EM did not converge in {max_rounds} rounds; raise max_rounds or tol.")
 
-
+# %% slideshow={"slide_type": "subslide"}
 with torch.no_grad():
     fitted = (model.logits.softmax(0), model.means.clone(), model.log_scales.exp() ** 2)
     ml_w, ml_mu, ml_var, rounds, ml_nll = em_to_convergence(data.train, *fitted)
@@ -169,7 +169,7 @@ expect(gd_nll - ml_nll >= -1e-4, "EM's solution is at least as likely as the tra
        observed=f"trained NLL {gd_nll:.4f}, EM NLL {ml_nll:.4f}",
        why="EM started from the trained parameters and never lowers the likelihood");
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Read the table: training got close to the maximum-likelihood solution but did not
 # reach it. Its weights are off by a few hundredths, and its NLL is a little above the
 # best possible one for this sample. Gradient descent with mini-batches and a fixed budget
@@ -300,6 +300,7 @@ for n in sizes:
     by_size["near-copies"].append(
         (nearest_neighbour_distances(points, data.train[:n]) <= threshold).float().mean().item())
 
+# %% slideshow={"slide_type": "subslide"}
 fig, (ax_nll, ax_copy) = plt.subplots(1, 2, figsize=(11, 3.8))
 for name in ("train NLL", "held-out NLL"):
     ax_nll.plot(sizes, by_size[name], "o-", label=name)
@@ -322,7 +323,7 @@ expect(by_size["held-out NLL"][0] > by_size["held-out NLL"][-1] + 0.5,
        observed=f"held-out NLL {by_size['held-out NLL'][0]:.2f} (10 points) and "
                 f"{by_size['held-out NLL'][-1]:.2f} (2,000 points)");
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # With 10 points the model explains its training points *better* than the big model does
 # (a lower, even negative, training NLL: the bumps shrink around the few points), but it
 # gives unseen points a much worse NLL, and many of its samples land almost on top of a
@@ -429,7 +430,8 @@ plot_piano_roll({"seed phrase (given)": seed_phrase,
 #   onto it; check it against an exact method where one exists (EM, here).
 # - With little data a model fits its training points and copies them; more data closes
 #   the gap between training and held-out likelihood.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your understanding
 #
 # 1. The 3-bump mixture has 15 parameters. Where do the 15 come from? How many would a
@@ -441,7 +443,8 @@ plot_piano_roll({"seed phrase (given)": seed_phrase,
 #    What would go wrong with 2,000 bumps?
 # 5. Gradient training stopped a little short of the maximum-likelihood solution. Name
 #    two changes to the `fit` call that would bring it closer.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # <details><summary>Answers</summary>
 #
 # 1. Each bump has 1 weight logit, 2 centre coordinates and 2 log-widths: 5 per bump,

@@ -288,7 +288,7 @@ def value_estimate(discriminator, generator, real, n_fake=2000, seed=0):
     fake = generator(torch.randn(n_fake, 8, generator=g, device=real.device))
     return (F.logsigmoid(discriminator(real)).mean() + F.logsigmoid(-discriminator(fake)).mean()).item()
 
-
+# %% slideshow={"slide_type": "subslide"}
 held_out, ring_train = ring.test.to(device), ring.train.to(device)
 challenger = copy.deepcopy(gan.discriminator)      # the same D, free to deviate alone
 opt_c = torch.optim.Adam(challenger.parameters(), lr=1e-3, betas=(0.5, 0.999))
@@ -341,6 +341,8 @@ with torch.no_grad():
     p_g_grid = gaussian_density(grid, fakes, 0.05)
     d_star = p_data_grid / (p_data_grid + p_g_grid + 1e-12)
     d_trained = torch.sigmoid(gan.discriminator(grid)).squeeze(-1)
+
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), layout="constrained")
 for ax, values, name in [(axes[0], d_trained, "trained D(x)"), (axes[1], d_star, "best D*(x), estimated")]:
     image = ax.imshow(values.reshape(81, 81).cpu(), origin="lower", extent=(-2, 2, -2, 2),
@@ -353,7 +355,7 @@ near_data = p_data_grid > 0.1 * p_data_grid.max()
 print(f"where the data live: D* ranges {d_star[near_data].min():.2f}-{d_star[near_data].max():.2f}, "
       f"trained D {d_trained[near_data].min():.2f}-{d_trained[near_data].max():.2f} (0.50 at the equilibrium)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The generator is close to the data but not on it: a discriminator trained further finds
 # a real edge, and $D^*$ shows where. Values above 0.5 mark places the generator
 # under-fills (too few fakes), values below 0.5 places it over-fills or puts fakes between
@@ -485,6 +487,8 @@ with torch.no_grad():
 confidence, seen = probs.max(dim=1)
 confident = confidence >= 0.9
 gan_coverage = torch.bincount(seen[confident], minlength=10) / len(samples)
+
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(6.5, 3.2))
 ax.bar(range(10), 100 * gan_coverage.numpy(), label="GAN samples, classified with p >= 0.9")
 ax.axhline(10 * confident.float().mean().item(), color="grey", ls="--",
@@ -554,7 +558,8 @@ print(f"the classifier sees the requested digit in {(seen == asked).float().mean
 #   one player deviate alone and see whether it gains.
 # - **Mode collapse**: $G$ covers a few modes; measure coverage (modes, confidently
 #   classified classes).
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your understanding
 #
 # 1. What is $V(D, G)$ when $D(x) = \tfrac12$ for every $x$? Why is that the value at the
@@ -567,7 +572,8 @@ print(f"the classifier sees the requested digit in {(seen == asked).float().mean
 #    measure miss?
 # 6. The discriminator, trained alone against the frozen generator, raised the held-out
 #    $V$ above $-\log 4$. What would it mean if it could not?
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # <details><summary>Answers</summary>
 #
 # 1. $\log\tfrac12 + \log\tfrac12 = -\log 4$. When $p_g = p_\text{data}$ the best discriminator

@@ -268,7 +268,7 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
 image_grid(ae_samples, nrow=10, ax=axes[0], vmin=0, vmax=1, title="Autoencoder: decode z ~ N(0, I)")
 image_grid(vae_samples, nrow=10, ax=axes[1], vmin=0, vmax=1, title="VAE: decode z ~ N(0, I)")
 
-
+# %% slideshow={"slide_type": "subslide"}
 @torch.no_grad()
 def confident_classes(images, threshold=0.9):
     """The classifier's digit for each image, and whether it gives that digit >= threshold."""
@@ -276,7 +276,7 @@ def confident_classes(images, threshold=0.9):
     confidence, digit = probs.max(dim=1)
     return digit, confidence >= threshold
 
-
+# %% slideshow={"slide_type": "subslide"}
 z = torch.randn(1000, 2, generator=g, device=device)
 with torch.no_grad():
     judged = {"test digits (real)": confident_classes(digits.x_test),
@@ -397,7 +397,7 @@ def importance_weighted_nll(model, x, k=100, seed=0):
         log_w.append(log_px_z + log_pz - log_qz)
     return -(torch.logsumexp(torch.stack(log_w), dim=0) - math.log(k)).mean().item()
 
-
+# %% slideshow={"slide_type": "subslide"}
 pixel_model = load_pretrained("digits-pixel")
 x_test, y_test = digits.x_test, digits.y_test
 class_prior = torch.bincount(digits.y_train, minlength=10).float() / len(digits.y_train)
@@ -474,7 +474,8 @@ image_grid(shipped.sample(40, generator=g), nrow=10, vmin=0, vmax=1,
 # - On binary pixels the test −ELBO is an **upper bound** on the test NLL; a pixel
 #   autoregressive model's NLL is **exact**. Compare them in the same units, on the same
 #   images, and say which is which.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your understanding
 #
 # 1. Why does the encoder output $\log\sigma^2$ rather than $\sigma$?
@@ -487,7 +488,8 @@ image_grid(shipped.sample(40, generator=g), nrow=10, vmin=0, vmax=1,
 #    Bernoulli decoder?
 # 6. The VAE's −ELBO is above the MADE's exact NLL. Does that prove the VAE is the worse
 #    density model? What would?
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # <details><summary>Answers</summary>
 #
 # 1. A variance must be positive; a network's output can be any real number. Any real

@@ -348,7 +348,8 @@ image_grid(torch.cat([sevens, independent.sample(10, generator=torch.Generator()
 # - A neural model shares what it learns across contexts, so a longer context is cheap:
 #   4 characters of context beat 1 on held-out words.
 # - Generation is sequential: one character, or one pixel, at a time.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your understanding
 #
 # 1. Write $p(\text{"cat"})$ with the chain rule, including the start and end markers.
@@ -359,7 +360,8 @@ image_grid(torch.cat([sevens, independent.sample(10, generator=torch.Generator()
 # 4. Sampling 64 pixels needs 64 passes of MADE, training needs one. Why the difference?
 # 5. In the pixel model, why may the label be seen by every output while pixel 40 may
 #    only be seen by outputs 41-63?
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # <details><summary>Answers</summary>
 #
 # 1. $p(\text{c} \mid .)\,p(\text{a} \mid ., \text{c})\,p(\text{t} \mid ., \text{c}, \text{a})\,p(. \mid ., \text{c}, \text{a}, \text{t})$.

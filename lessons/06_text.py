@@ -325,6 +325,7 @@ def loss_on(model, ids) -> float:
     ids = ids.to(next(model.parameters()).device)
     return model(ids[None, :-1], ids[None, 1:])[1].item()
 
+# %% slideshow={"slide_type": "subslide"}
 tuned = copy.deepcopy(model)  # keep the pretrained model as it is
 curve = {"step": [0], "Zen, validation lines": [loss_on(model, zen_valid_ids)],
          "Zen, test lines": [loss_on(model, zen_test_ids)], "Python docs": [validation_loss(model)]}
@@ -412,7 +413,7 @@ for name, m in [("pretrained", model), (f"fine-tuned, step {best['step']}", best
 # The cell below compares our model with GPT-3: parameters, and characters (ours) against
 # tokens (GPT-3's, each several characters long) seen in training.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 print(f"ours: {n_params / 1e6:.2f} million parameters, {chars_seen / 1e6:.1f} million training "
       f"characters ({chars_seen / len(train_ids):.0f} passes over {len(train_ids) / 1e6:.2f} million)")
 print(f"parameters: GPT-3 / ours = {175e9 / n_params:,.0f}; "
@@ -430,7 +431,8 @@ print(f"parameters: GPT-3 / ours = {175e9 / n_params:,.0f}; "
 #   temperature invents, top-k and top-p cut the unlikely tail.
 # - Fine-tuning moves a pretrained model towards a new style, at the cost of forgetting
 #   some of the old one.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your understanding
 #
 # 1. A model has a validation loss of 1.2 nats per character. What is its perplexity, and
@@ -444,7 +446,8 @@ print(f"parameters: GPT-3 / ours = {175e9 / n_params:,.0f}; "
 #    rather than the lowest test loss over all steps?
 # 6. Our model and GPT-3 are trained on the same objective. Name three differences that
 #    matter more than the parameter count.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # <details><summary>Answers</summary>
 #
 # 1. $e^{1.2} \approx 3.3$: as uncertain as a choice between about 3.3 equally likely
