@@ -148,7 +148,10 @@ print(f"after 300 steps: validation loss {checkpoints[300]:.3f} nats/char, "
 # training time is printed below). The course ships a GRU trained by
 # `genai-course train char-gru` (256 units, up to 2,000 steps of 32 windows of 128
 # characters, keeping the weights with the best validation loss); loading it takes a
-# blink. Its metadata says how it was trained and what was measured.
+# blink. Its metadata says how it was trained and what was measured. One caution: those
+# weights were *chosen* on the same validation text we score it on below, so its
+# validation loss is slightly optimistic, a fair basis for comparing models but not an
+# unbiased final figure (that needs a test part nothing was chosen on, as in section 7).
 
 # %% slideshow={"slide_type": "subslide"}
 model = load_pretrained("char-gru")
