@@ -178,3 +178,21 @@ def test_lesson_01_kernel_density_integrates_to_one():
     centres = torch.tensor([[0.0, 0.0], [1.0, 1.0], [-1.0, 0.5]])
     mass = density(grid, centres, 0.1).sum().item() * (axis[1] - axis[0]).item() ** 2
     assert abs(mass - 1) < 1e-3, "a density estimate must integrate to 1"
+
+
+def test_lesson_helpers_make_their_tensors_on_the_inputs_device():
+    """With the default device set to "meta", a tensor made without device= lands there and fails."""
+    from genai_course.models import VAE
+
+    iw = lesson_function("02_vaes", "importance_weighted_nll")
+    density = lesson_function("01_gans", "gaussian_density")
+    em = lesson_function("00_mechanism", "em_to_convergence")
+    torch.manual_seed(0)
+    vae = VAE(latent_dim=2).eval()
+    x = (torch.rand(8, 8, 8) > 0.5).float()
+    points, centres = torch.randn(100, 2), torch.randn(5, 2)
+    start = (torch.full((2,), 0.5), torch.randn(2, 2), torch.ones(2, 2))
+    with torch.device("meta"):
+        assert math.isfinite(iw(vae, x, k=2))
+        assert density(points, centres, 0.1).device.type == "cpu"
+        assert em(points, *start)[0].device.type == "cpu"
