@@ -9,9 +9,11 @@
 """
 
 from genai_course.music.convert import (
+                                        bar_positions,
                                         from_stream,
                                         midi_bytes,
                                         read_midi,
+                                        score_options,
                                         to_stream,
                                         write_midi,
                                         write_musicxml,
@@ -28,7 +30,7 @@ from genai_course.music.tokens import (
 )
 
 __all__ = [
-    "MelodyTokenizer", "TokenError", "fit_in_range", "from_stream", "midi_bytes", "midi_to_hz",
-    "piano_roll_png", "pitch_name", "play", "plot_piano_roll", "read_midi", "synthesize",
+    "MelodyTokenizer", "TokenError", "bar_positions", "fit_in_range", "from_stream", "midi_bytes", "midi_to_hz",
+    "piano_roll_png", "pitch_name", "play", "plot_piano_roll", "read_midi", "score_options", "synthesize",
     "to_stream", "transpose", "transposed_sharps", "wav_bytes", "write_midi", "write_musicxml",
 ]
