@@ -21,11 +21,11 @@ widget :class:`ABRating` only shows it.
 
 from __future__ import annotations
 
-import math
 import random
 
 import ipywidgets as widgets
 
+from genai_course.ethics.bias import proportion_interval
 from genai_course.music.synth import synthesize, wav_bytes
 from genai_course.validation import check_number, check_positive_int
 
@@ -34,13 +34,7 @@ SAMPLE_RATE = 16000
 
 def wilson_interval(successes: int, trials: int, *, z: float = 1.96) -> tuple[float, float]:
     """The Wilson score interval for a proportion (95% by default); sound for small n."""
-    trials = check_positive_int("trials", trials)
-    if not 0 <= successes <= trials:
-        raise ValueError(f"successes must be between 0 and trials={trials}, got {successes!r}.")
-    p = successes / trials
-    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return proportion_interval(successes, trials, z=z)
 
 
 class ABTest:
