@@ -209,6 +209,7 @@ joined = torch.tensor([t for m in chorales.train
 print(f"{len(chorales.train)} training and {len(chorales.validation)} validation melodies, "
       f"{len(vocabulary)} distinct (pitch, duration) tokens")
 
+# %% slideshow={"slide_type": "subslide"}
 copying_rows = {"real validation tunes": ngram_copying(chorales.validation, chorales.train, n=8)}
 for order in (3, 6, 9):
     melody_model = NGramLM(NGramConfig(len(vocabulary) + 1, n=order, k=0.01)).fit_counts(joined)
@@ -348,8 +349,9 @@ expect(intervals[1.0][1] <= 1 <= intervals[1.0][2] and intervals[0.5][1] > 1,
        "sampled as trained, the mixture shows no amplification (its interval contains 1); "
        "at T = 0.5 it amplifies the skew (its interval lies above 1)",
        observed=f"T = 1: {intervals[1.0][1]:.2f}-{intervals[1.0][2]:.2f}; "
-                f"T = 0.5: {intervals[0.5][1]:.2f}-{intervals[0.5][2]:.2f}")
+                f"T = 0.5: {intervals[0.5][1]:.2f}-{intervals[0.5][2]:.2f}");
 
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7.5, 3.5))
 for i, (name, mix) in enumerate(mixes.items()):
     ax.bar(torch.arange(10) + (i - 1) * 0.27, mix, width=0.27, label=name)
@@ -369,13 +371,14 @@ ax.legend();
 # the rare classes get rarer.
 #
 # **Lesson 05 seemed to say the opposite** ("every model draws fewer zeros than it saw").
-# Its experiment differs in three measured ways: a far stronger skew (15 zeros against 145
-# ones), small GANs, a VAE and a pixel model trained for 600 steps instead of a mixture fitted
-# to convergence, and three GAN runs that disagree with one another. With intervals and the
-# same classifier baseline, both lessons agree on the rule: a likelihood model sampled as
-# trained roughly *reproduces* its data's mix; amplification comes from the sampling knob
-# (here) or from the training objective (the GAN's mode dropping, lesson 01 and 05), and
-# a single run on a small sample can show neither without error bars. One caution: the
+# Its experiment differs: a far scarcer minority (only 15 zeros), small GANs, a VAE and a
+# pixel model trained for 600 steps, rather than a mixture fitted to a larger set. With
+# intervals and the classifier's reading as the baseline in both lessons, both results
+# hold, and they agree on the rule: at best a generator *reproduces* its data's mix, as the
+# mixture does here; it loses a minority when the minority is scarce and training short
+# (lesson 05: even its pixel model draws too few zeros), when its objective drops modes (the
+# GAN), or when sampling favours typical outputs ($T$ = 0.5 here). A single run on a small
+# sample shows none of this reliably without error bars. One caution: the
 # labels come from a classifier, and a classifier has its own errors on blurry samples, so
 # audit the instrument as well as the model. Its model card says what it was built for:
 #
@@ -540,6 +543,7 @@ for name, rates in false_alarms.items():
           f"worst key {rates.max():.0%}, best {rates.min():.0%}; "
           f"{round(float(rates.sum()) * len(human))} of {len(keys) * len(human)} key-text pairs")
 
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8, 3.2))
 order_by_rate = torch.tensor(false_alarms["every token scored"]).argsort(descending=True).tolist()
 for offset, (name, rates) in zip((-0.2, 0.2), false_alarms.items(), strict=True):
@@ -621,7 +625,7 @@ expect(detection_rate[0] > 0.5 > 0.1 > detection_rate[-1],
        "unedited watermarked texts are detected, and half the characters replaced erase the mark",
        observed=", ".join(f"{f:.0%}: {r:.0%}" for f, r in zip(edit_fractions, detection_rate, strict=True)));
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The watermark is invisible to a reader, needs only the key to detect, and its false
 # positive rate is controlled by the threshold. But it is not proof: enough editing or
 # paraphrasing removes it, short texts carry too few tokens to test, low-entropy text
@@ -688,7 +692,7 @@ axes[1, 0].set_ylabel("|gradient|")
 fig.suptitle("Which pixels move the classifier's score (bright = most)")
 fig.tight_layout()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A map is a claim about the model; test it. If the salient pixels matter, blanking them
 # should hurt the classifier more than blanking as many pixels chosen at random. We blank
 # the 6 most salient pixels of every test digit, or 6 random ones, and read the digits again.
@@ -737,6 +741,7 @@ for delta in (0.0, 0.5, 1.0, 2.0, 4.0):
     dial[delta] = (detected, own_loss(rows))
     print(f"delta {delta:3.1f}: detected {detected:4.0%}   model's own loss {dial[delta][1]:.3f} nats/char")
 
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(6, 3.4))
 ax.plot([d[1] for d in dial.values()], [d[0] for d in dial.values()], "o-", label="watermark strength delta")
 for delta, (detected, loss) in dial.items():
@@ -876,7 +881,8 @@ fig.suptitle("Members and non-members, by the model's loss on them");
 # - Responsible-use measures are **dials with measurable costs** (watermark strength against
 #   quality): measuring both sides makes the choice an honest one.
 # - **Membership inference** succeeds on over-fitted models: memorisation is a privacy risk.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your understanding
 #
 # 1. Why do we compare the overlap of generated text with that of *real held-out* text,
@@ -899,7 +905,8 @@ fig.suptitle("Members and non-members, by the model's loss on them");
 #    like $T$, its noise only like $\sqrt{T}$, so $z$ grows like $\sqrt{T}$ for the same
 #    watermark strength.
 #    </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. A random edit of one character can change the green/red status of two scored tokens.
 #    Which two?
 #
@@ -919,7 +926,8 @@ fig.suptitle("Members and non-members, by the model's loss on them");
 #    sum of independent draws, and its spread depends on the luck of the key. Report rates
 #    over many keys and texts, and score each distinct pair once.
 #    </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 5. The filter in whole-word mode raised no false alarm on the documentation. Name two
 #    ways a user could still get a blocked word past it.
 #
@@ -940,7 +948,8 @@ fig.suptitle("Members and non-members, by the model's loss on them");
 #    with the same instrument cancels them. With a few hundred minority images and 2,000
 #    samples, the factor moves by chance; only an interval says whether 1.1 differs from 1.
 #    </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 7. The model that saw neither set scores an AUC near 0.5. Why must it, whatever the model?
 #
 #    <details><summary>Answer</summary>
@@ -958,7 +967,8 @@ fig.suptitle("Members and non-members, by the model's loss on them");
 #    with blanking as many random pixels, as in section 5; or check that the map changes
 #    when the model's weights are randomised (a sanity check).
 #    </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 9. Name one thing a data card cannot tell you about a dataset.
 #
 #    <details><summary>Answer</summary>
@@ -967,6 +977,7 @@ fig.suptitle("Members and non-members, by the model's loss on them");
 #    representative of the people a model will serve, or what is missing from it: a card
 #    records what its authors knew and wrote, not the whole truth.
 #    </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Exercise:** `exercises/09_ethics.ipynb` asks you to write the watermark detector
 # yourself: count the green tokens, turn the count into a z-score, and decide.
