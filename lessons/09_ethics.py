@@ -271,7 +271,8 @@ image_models = {"20 training images, 20 components": (mixture_on(small_set, 20),
 print(f"{'':<38}{'median distance to the nearest training image':>48}")
 print(f"{'':<38}{'samples':>24}{'real held-out digits':>24}")
 for name, (model, training) in image_models.items():
-    samples = model.sample(200, generator=torch.Generator().manual_seed(2)).clamp(0, 1)
+    device = next(model.parameters()).device  # fit() may have moved the model: follow it
+    samples = model.sample(200, generator=torch.Generator(device=device).manual_seed(2)).clamp(0, 1).cpu()
     distance, nearest = nearest_training_examples(samples.reshape(-1, 8, 8), training)
     yardstick = nearest_training_examples(digits.x_test, training)[0]
     image_models[name] = (model, training, samples, distance, nearest)
@@ -328,11 +329,12 @@ print(f"skewed training set: {len(skewed_y)} images; the classifier reads "
 
 # %% slideshow={"slide_type": "subslide"}
 def sample_mixture(model: GaussianMixture, n: int, temperature: float = 1.0) -> torch.Tensor:
-    g = torch.Generator().manual_seed(3)
+    device = model.means.device                       # new tensors follow the model
+    g = torch.Generator(device=device).manual_seed(3)
     with torch.no_grad():
         weights = (model.logits.log_softmax(0) / temperature).softmax(0)   # pi_k^(1/T), normalised
         component = torch.multinomial(weights, n, replacement=True, generator=g)
-        noise = torch.randn(n, 64, generator=g)
+        noise = torch.randn(n, 64, generator=g, device=device)
         return (model.means[component] + noise * model.log_scales.exp()[component]).clamp(0, 1)
 
 
@@ -480,13 +482,14 @@ print("green after 's':", "".join(sorted(char_tokenizer.decode(green))))
 
 # %% slideshow={"slide_type": "subslide"}
 N_TEXTS, LENGTH, WM_PROMPT = 40, 400, "\n\nThe "
-start = char_tokenizer.encode(WM_PROMPT)[None].repeat(N_TEXTS, 1)
+char_device = next(char_model.parameters()).device  # every tensor we make follows the model
+start = char_tokenizer.encode(WM_PROMPT)[None].repeat(N_TEXTS, 1).to(char_device)
 with torch.no_grad():  # sampling only: no gradients needed
     marked_rows = char_model.generate(start, LENGTH, logits_hook=watermark,
-                                      generator=torch.Generator().manual_seed(4))
-    ordinary_rows = char_model.generate(start, LENGTH, generator=torch.Generator().manual_seed(5))
+                                      generator=torch.Generator(device=char_device).manual_seed(4))
+    ordinary_rows = char_model.generate(start, LENGTH, generator=torch.Generator(device=char_device).manual_seed(5))
 # keep the prompt's last character: the first generated token is scored against it
-with_mark, without = marked_rows[:, len(WM_PROMPT) - 1:], ordinary_rows[:, len(WM_PROMPT) - 1:]
+with_mark, without = marked_rows[:, len(WM_PROMPT) - 1:].cpu(), ordinary_rows[:, len(WM_PROMPT) - 1:].cpu()  # tested on the CPU
 human = [char_tokenizer.encode(heldout_text[i * 1000: i * 1000 + LENGTH]) for i in range(N_TEXTS)]
 
 print("watermarked sample:", repr(char_tokenizer.decode(with_mark[0])[:150]))
@@ -672,7 +675,8 @@ print(model_card(None, metadata))
 
 # %% slideshow={"slide_type": "subslide"}
 classifier = load_pretrained("digits-classifier").eval()
-examples = digits.x_test[:6].clone().requires_grad_(True)
+classifier_device = next(classifier.parameters()).device
+examples = digits.x_test[:6].to(classifier_device).requires_grad_(True)
 logits = classifier(examples)
 predicted = logits.argmax(1)
 logits.gather(1, predicted[:, None]).sum().backward()   # d(logit of the predicted class) / d(pixels)
@@ -698,10 +702,10 @@ fig.tight_layout()
 # the 6 most salient pixels of every test digit, or 6 random ones, and read the digits again.
 
 # %% slideshow={"slide_type": "fragment"}
-test_x = digits.x_test.clone().requires_grad_(True)
+test_x = digits.x_test.to(classifier_device).requires_grad_(True)
 test_logits = classifier(test_x)
 test_logits.gather(1, test_logits.argmax(1, keepdim=True)).sum().backward()
-top = test_x.grad.abs().reshape(len(test_x), -1).topk(6, dim=1).indices
+top = test_x.grad.abs().reshape(len(test_x), -1).topk(6, dim=1).indices.cpu()
 random_pixels = torch.rand(len(test_x), 64, generator=torch.Generator().manual_seed(11)).topk(6, dim=1).indices
 blanked = {}
 for name, pixels in {"nothing blanked": None, "6 random pixels": random_pixels, "6 most salient": top}.items():
@@ -730,13 +734,13 @@ expect(blanked["6 most salient"] < blanked["6 random pixels"],
 
 # %% slideshow={"slide_type": "fragment"}
 dial = {}
-start_short = char_tokenizer.encode(WM_PROMPT)[None].repeat(20, 1)
+start_short = char_tokenizer.encode(WM_PROMPT)[None].repeat(20, 1).to(char_device)
 for delta in (0.0, 0.5, 1.0, 2.0, 4.0):
     mark = GreenListWatermark(char_tokenizer.vocab_size, gamma=0.25, delta=delta, key=20230124)
     with torch.no_grad():
         rows = char_model.generate(start_short, 300, logits_hook=mark if delta else None,
-                                   generator=torch.Generator().manual_seed(12))
-    scored_rows = rows[:, len(WM_PROMPT) - 1:]
+                                   generator=torch.Generator(device=char_device).manual_seed(12))
+    scored_rows = rows[:, len(WM_PROMPT) - 1:].cpu()
     detected = flagged([mark.detect(t, ignore_repeated=True).z for t in scored_rows])
     dial[delta] = (detected, own_loss(rows))
     print(f"delta {delta:3.1f}: detected {detected:4.0%}   model's own loss {dial[delta][1]:.3f} nats/char")
