@@ -597,7 +597,7 @@ reading_share = float(class_shares(readings["unit"])[0])
 expect(all(high < reading_share for _, high in zero_intervals.values()),
        "every model draws fewer zeros than the classifier reads in its training data, "
        "beyond the sampling interval",
-       observed=", ".join(f"{name} {float(bias[name][0]):.1%}" for name in bias))
+       observed=", ".join(f"{name} {float(bias[name][0]):.1%}" for name in bias));
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7.5, 3.2))

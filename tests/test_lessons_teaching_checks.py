@@ -39,7 +39,7 @@ def test_every_question_has_a_collapsible_answer(name):
     assert section.count("</details>") == answers, f"{name}: every <details> block must be closed"
 
 
-@pytest.mark.parametrize("name", OWN)
+@pytest.mark.parametrize("name", ["05_images", *OWN])
 def test_a_cell_never_ends_on_a_bare_expect(name):
     """expect() returns its condition; as a cell's last line it would print a stray True."""
     nb = nbformat.read(LESSONS / f"{name}.ipynb", as_version=4)
