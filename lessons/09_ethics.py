@@ -187,7 +187,7 @@ print(f"copied from training characters {overlap.corpus_start:,} to "
 expect(train_text[overlap.corpus_start:overlap.corpus_start + overlap.length] == overlap.match,
        "the copied stretch is found, character for character, where the index says");
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### Melodies: copied note n-grams
 #
 # A melody is a sequence too. Lesson 08's measure `ngram_copying` describes each note by
@@ -234,7 +234,7 @@ expect(copied["9-gram model samples"] > copied["6-gram model samples"] > copied[
 # repeat 8 notes of anything; higher-order models, which continue longer stretches of
 # their training tunes, copy far more than real tunes do.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### Images: the nearest training image
 #
 # For images there is no verbatim match; we look at the **nearest training image** of
@@ -635,7 +635,7 @@ expect(detection_rate[0] > 0.5 > 0.1 > detection_rate[-1],
 # (code, lists, quotations) gives the rule little choice, and it only marks text from
 # models whose owners apply it. Provenance needs the model's owner to cooperate.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### A model card for our model
 #
 # A **model card** (Mitchell et al., 2019) ships with a model: what it is, what it is for
@@ -665,7 +665,7 @@ metadata = {
 }
 print(model_card(None, metadata))
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### Explaining a decision: saliency
 #
 # Transparency is also about *why* a model decides as it does. Our bias audit (section 3)
@@ -724,7 +724,7 @@ expect(blanked["6 most salient"] < blanked["6 random pixels"],
 # large models can be noisy or misleading (Adebayo et al., 2018, "Sanity checks for
 # saliency maps"), which is why a map should be tested, as here, before it is believed.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### Balancing innovation and responsible use: a dial you can measure
 #
 # Responsible-use measures cost something, and the cost can be measured, so the choice
