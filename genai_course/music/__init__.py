@@ -5,7 +5,8 @@
 - :mod:`~genai_course.music.synth`: a NumPy synthesiser and WAV bytes for audio players;
 - :mod:`~genai_course.music.pianoroll`: piano-roll plots;
 - :mod:`~genai_course.music.evaluation`: statistics of melodies against the corpus,
-  copying detection and a Markov-chain baseline.
+  copying detection, a Markov-chain baseline and bootstrap intervals;
+- :mod:`~genai_course.music.harmony`: the chorales' chords as Roman-numeral sequences.
 """
 
 from genai_course.music.convert import (
