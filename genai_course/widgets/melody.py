@@ -79,7 +79,9 @@ class MelodyPlayer:
             self.score_options[name] = score_options(seed) if isinstance(seed, dict) else {}
         self.model, self.tokenizer = model, tokenizer
         self.bpm = check_number("bpm", bpm, low=20, high=300)
-        self.generator = torch.Generator().manual_seed(check_positive_int("random_seed", random_seed, allow_zero=True))
+        device = next(model.parameters()).device  # the generator lives where the model samples
+        self.generator = torch.Generator(device=device).manual_seed(
+            check_positive_int("random_seed", random_seed, allow_zero=True))
         self.melody: list[tuple] = []
         self.midi: bytes = b""
 
