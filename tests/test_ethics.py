@@ -313,3 +313,24 @@ def test_model_card_from_checkpoint_metadata():
     assert custom.sections["Metrics"].startswith("Measured: a")
     with pytest.raises(ValueError, match="pretrained_metadata"):
         model_card(nn.Linear(2, 2))
+
+
+def test_amplification_and_share_intervals():
+    from genai_course.ethics import amplification_interval, proportion_interval, share_interval
+
+    training = torch.tensor([0] * 80 + [1] * 20)
+    same = torch.tensor([0] * 800 + [1] * 200)
+    value, low, high = amplification_interval(training, same, (0,))
+    assert value == pytest.approx(1.0) and low < 1 < high, "reproducing the mix must give an interval around 1"
+    skewed = torch.tensor([0] * 950 + [1] * 50)
+    value, low, high = amplification_interval(training, skewed, (0,))
+    assert value > 4 and low > 1, "a much stronger skew must be shown as amplified"
+    share, low, high = share_interval(same, (1,), n_boot=300)
+    assert share == pytest.approx(0.2) and low < 0.2 < high
+    assert proportion_interval(10, 20) == pytest.approx((0.2993, 0.7007), abs=1e-3)
+    assert proportion_interval(0, 300)[0] == 0.0 and proportion_interval(0, 300)[1] > 0, \
+        "no exact copies among 300 samples still leaves an interval above 0"
+    with pytest.raises(ValueError, match="over_represented"):
+        amplification_interval(training, same, (12,))
+    with pytest.raises(ValueError, match="successes"):
+        proportion_interval(5, 3)

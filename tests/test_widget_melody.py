@@ -57,3 +57,19 @@ def test_first_phrase_and_bad_input():
     with pytest.raises(TokenError, match="outside the supported range"):
         MelodyPlayer(model, tok, {"too high": [(120, 1.0)]})
     assert len(melody_player(model, tok, {"s": SEED[:2]}, length=4).melody) == 6
+
+
+def test_player_and_continuation_make_no_tensor_off_the_model_device():
+    """With the default device set to 'meta' and the model on the CPU, any tensor made
+    without device= lands on 'meta' and fails: the player must make none (issue 13)."""
+    torch.manual_seed(0)
+    tok = MelodyTokenizer()
+    model = RecurrentLM(vocab_size=tok.vocab_size, embed_dim=8, hidden_size=16)
+    player = MelodyPlayer(model, tok, {"opening": SEED[:6]}, length=4)
+    torch.set_default_device("meta")
+    try:
+        melody = player.generate()
+    finally:
+        torch.set_default_device("cpu")
+    assert len(melody) == 10, "the continuation must run with every tensor on the model's device"
+    assert tok.grammar_mask(tok.id("G4")).device.type == "cpu"

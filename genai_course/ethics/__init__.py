@@ -10,7 +10,15 @@
 - :mod:`~genai_course.ethics.membership`: membership inference by a loss threshold.
 """
 
-from genai_course.ethics.bias import SkewReport, class_mix, skew_report, skewed_subset
+from genai_course.ethics.bias import (
+    SkewReport,
+    amplification_interval,
+    class_mix,
+    proportion_interval,
+    share_interval,
+    skew_report,
+    skewed_subset,
+)
 from genai_course.ethics.content_filter import (
     MILD_BLOCKLIST,
     BlocklistFilter,
@@ -33,8 +41,9 @@ from genai_course.ethics.watermark import Detection, GreenListWatermark, random_
 
 __all__ = [
     "MILD_BLOCKLIST", "BlocklistFilter", "CorpusIndex", "DataCard", "Detection", "FilterReport",
-    "GreenListWatermark", "MembershipReport", "ModelCard", "Overlap", "SkewReport", "auc",
+    "GreenListWatermark", "MembershipReport", "ModelCard", "Overlap", "SkewReport",
+    "amplification_interval", "auc", "share_interval",
     "class_mix", "data_card", "data_card_names", "evaluate_filter", "longest_verbatim_overlap",
     "loss_threshold_attack", "model_card", "nearest_training_examples", "ngram_copy_fraction",
-    "normalise", "random_edits", "show_data_cards", "skew_report", "skewed_subset", "variants",
+    "normalise", "proportion_interval", "random_edits", "show_data_cards", "skew_report", "skewed_subset", "variants",
 ]

@@ -17,9 +17,11 @@ the samples with the mix of the training data:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from genai_course.metrics.images import class_shares
@@ -105,3 +107,75 @@ def skewed_subset(images, labels, keep: Mapping[int, float], *, seed: int = 0):
     rows = torch.cat(chosen)
     rows = rows[torch.randperm(len(rows), generator=g)]
     return images[rows], labels_t[rows]
+
+
+def proportion_interval(successes: int, trials: int, *, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a proportion (95% by default).
+
+    Why Wilson and not ``p +- 1.96 sqrt(p(1-p)/n)``: with few trials, or a share near 0 or
+    1 (no exact copies, all trials right), the textbook interval collapses to a point or
+    leaves [0, 1]; Wilson's stays sensible.
+    """
+    trials = int(trials)
+    if trials < 1:
+        raise ValueError(f"trials must be a positive number of trials, got {trials!r}.")
+    if not 0 <= successes <= trials:
+        raise ValueError(f"successes must be between 0 and trials={trials}, got {successes!r}.")
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def amplification_interval(training_labels, generated_labels, over_represented, *,
+                           n_classes: int = 10, n_boot: int = 1000, confidence: float = 0.95,
+                           seed: int = 0) -> tuple[float, float, float]:
+    """The amplification factor with a bootstrap interval: ``(value, low, high)``.
+
+    Why: a class mix read from a few thousand samples, of a minority of a few dozen
+    training images, moves by chance; a factor of 1.2 means nothing without its interval.
+    Both the training labels and the generated labels are resampled with replacement.
+    Pass as ``training_labels`` the *classifier's reading* of the training images, not
+    their true labels: the classifier's own errors then cancel instead of posing as bias.
+    """
+    training = torch.as_tensor(training_labels).long().cpu()
+    generated = torch.as_tensor(generated_labels).long().cpu()
+    if len(training) < 2 or len(generated) < 2:
+        raise ValueError(f"Need at least 2 training and 2 generated labels, got {len(training)} "
+                         f"and {len(generated)}.")
+    confidence = check_number("confidence", confidence, low=0, high=1, low_inclusive=False,
+                              high_inclusive=False)
+    classes = torch.as_tensor(tuple(over_represented)).long()
+    if classes.numel() == 0 or bool(((classes < 0) | (classes >= n_classes)).any()):
+        raise ValueError(f"over_represented must name classes in [0, {n_classes}), got {tuple(over_represented)}.")
+
+    def ratio(labels):
+        share = torch.isin(labels, classes).double().mean()
+        return share / (1 - share)
+
+    g = torch.Generator().manual_seed(int(seed))
+    value = float(ratio(generated) / ratio(training))
+    draws = []
+    for _ in range(int(n_boot)):
+        t = training[torch.randint(len(training), (len(training),), generator=g)]
+        s = generated[torch.randint(len(generated), (len(generated),), generator=g)]
+        draws.append(float(ratio(s) / ratio(t)))
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(np.array(draws), [tail, 1 - tail])
+    return value, float(low), float(high)
+
+
+def share_interval(labels, classes, *, n_boot: int = 1000, confidence: float = 0.95,
+                   seed: int = 0) -> tuple[float, float, float]:
+    """The share of ``labels`` in ``classes`` with a bootstrap interval: ``(value, low, high)``."""
+    labels = torch.as_tensor(labels).long().cpu()
+    if len(labels) < 2:
+        raise ValueError(f"Need at least 2 labels, got {len(labels)}.")
+    hits = torch.isin(labels, torch.as_tensor(tuple(classes)).long()).double()
+    g = torch.Generator().manual_seed(int(seed))
+    draws = torch.stack([hits[torch.randint(len(hits), (len(hits),), generator=g)].mean()
+                         for _ in range(int(n_boot))])
+    tail = (1 - check_number("confidence", confidence, low=0, high=1, low_inclusive=False,
+                             high_inclusive=False)) / 2
+    low, high = draws.quantile(torch.tensor([tail, 1 - tail], dtype=torch.float64)).tolist()
+    return float(hits.mean()), low, high

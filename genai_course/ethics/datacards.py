@@ -110,7 +110,8 @@ _CARDS = {
     "chorales": DataCard(
         name="chorales",
         title="Bach chorale melodies (from music21's corpus)",
-        loader="genai_course.data.chorales.load_chorale_melodies() / split_chorales()",
+        loader="genai_course.data.chorales.load_chorale_melodies() / split_chorales(); "
+               "their harmony: genai_course.music.harmony.load_chorale_chords()",
         source="Four-part chorales by Johann Sebastian Bach (1685-1750), in the corpus that "
                "ships with music21 (Michael Scott Asato Cuthbert and contributors); the course "
                "extracts their soprano melodies.",
@@ -123,14 +124,17 @@ _CARDS = {
         contents="Soprano lines of the Bach chorales in music21's chorale iterator (371 "
                  "entries, 350 distinct files, 340 melodies once exact duplicates are "
                  "removed); each note a MIDI pitch (or rest), a duration in quarter notes and a "
-                 "fermata flag, with key and time signature.",
+                 "fermata flag, with key, time signature and pickup; and, for the same "
+                 "chorales, the four voices' chords, one Roman numeral per beat.",
         collection="Bach harmonised Lutheran hymn tunes, many of them not his own melodies; "
                    "editors encoded the scores (MusicXML, Humdrum); this package extracts the "
-                   "soprano by part name and ships the result as JSON.",
+                   "soprano by part name and ships the result as JSON; the chords come from "
+                   "music21's chordify and Roman-numeral analysis (an automatic analysis, not "
+                   "an editor's).",
         intended_use="Melody modelling and generation (lesson 08); copied-n-gram measurements "
                      "and the cultural-heritage discussion (lesson 09).",
         known_gaps="One composer, one genre, one tradition (18th-century German Lutheran "
-                   "church music); only the melody, not the harmony or the words; many tunes "
+                   "church music); the melody and an automatic chord analysis, not the words; many tunes "
                    "appear in several harmonisations, so 'new' and 'copied' need care.",
     ),
     "zen-of-python": DataCard(

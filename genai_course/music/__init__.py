@@ -5,13 +5,16 @@
 - :mod:`~genai_course.music.synth`: a NumPy synthesiser and WAV bytes for audio players;
 - :mod:`~genai_course.music.pianoroll`: piano-roll plots;
 - :mod:`~genai_course.music.evaluation`: statistics of melodies against the corpus,
-  copying detection and a Markov-chain baseline.
+  copying detection, a Markov-chain baseline and bootstrap intervals;
+- :mod:`~genai_course.music.harmony`: the chorales' chords as Roman-numeral sequences.
 """
 
 from genai_course.music.convert import (
+                                        bar_positions,
                                         from_stream,
                                         midi_bytes,
                                         read_midi,
+                                        score_options,
                                         to_stream,
                                         write_midi,
                                         write_musicxml,
@@ -28,7 +31,7 @@ from genai_course.music.tokens import (
 )
 
 __all__ = [
-    "MelodyTokenizer", "TokenError", "fit_in_range", "from_stream", "midi_bytes", "midi_to_hz",
-    "piano_roll_png", "pitch_name", "play", "plot_piano_roll", "read_midi", "synthesize",
+    "MelodyTokenizer", "TokenError", "bar_positions", "fit_in_range", "from_stream", "midi_bytes", "midi_to_hz",
+    "piano_roll_png", "pitch_name", "play", "plot_piano_roll", "read_midi", "score_options", "synthesize",
     "to_stream", "transpose", "transposed_sharps", "wav_bytes", "write_midi", "write_musicxml",
 ]

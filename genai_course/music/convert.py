@@ -28,6 +28,52 @@ def _bar_length(time_signature: str) -> float:
         raise ValueError(f"time_signature must look like '4/4' or '3/4', got {time_signature!r}.") from error
 
 
+def score_options(melody: dict) -> dict:
+    """The ``time_signature``, ``pickup`` and ``key`` of a chorale melody dict.
+
+    Why: a melody's notes alone do not say where the barlines fall. Without its pickup
+    (upbeat) every barline of a chorale that starts on an upbeat lands a beat off, and
+    without its time signature a 3/4 tune is written in 4/4. Pass these to
+    :func:`to_stream`, :func:`write_midi`, :func:`write_musicxml` or :func:`midi_bytes`.
+    """
+    if not isinstance(melody, dict) or "notes" not in melody:
+        raise ValueError("score_options needs a melody dict with 'notes' (and 'time_signature', "
+                         "'pickup', 'key'), as load_chorale_melodies() returns.")
+    options = {"time_signature": melody.get("time_signature") or "4/4",
+               "pickup": float(melody.get("pickup") or 0.0)}
+    if melody.get("key"):
+        options["key"] = melody["key"]
+    return options
+
+
+def bar_positions(score_or_part) -> list[tuple]:
+    """``(bar number, beat, fermata)`` of every note of a stream's melody, in order.
+
+    Why: comparing pitches and durations alone cannot see a barline in the wrong place;
+    comparing where each note falls in its bar can (a chorale's fermatas fall on strong
+    beats). Tied pieces count once, at the bar and beat where the note starts.
+    """
+    from music21 import expressions, stream
+
+    part = score_or_part
+    if isinstance(score_or_part, stream.Score):
+        named = [p for p in score_or_part.parts
+                 if (p.partName or str(p.id) or "").lower().startswith(("soprano", "melody"))]
+        part = named[0] if named else score_or_part.parts[0]
+    positions = []
+    for element in part.recurse().notes:
+        if element.quarterLength == 0:
+            continue
+        fermata = int(any(isinstance(e, expressions.Fermata) for e in element.expressions))
+        tie = getattr(element, "tie", None)
+        if tie is not None and tie.type in ("stop", "continue"):
+            if fermata and positions:  # a fermata on the last tied piece marks the note
+                positions[-1] = (*positions[-1][:2], 1)
+            continue
+        positions.append((int(element.measureNumber), float(element.beat), fermata))
+    return positions
+
+
 def to_stream(notes, *, time_signature: str = "4/4", pickup: float = 0.0, key: str | None = None,
               bpm: float = 90, title: str | None = None, part_name: str = "Melody"):
     """A music21 ``Score`` with one part holding ``notes``, split into bars.

@@ -159,6 +159,19 @@ def ngram_copying(generated, training, *, n: int = 8) -> dict:
     durations, that also occurs in a training melody) and ``copied_fraction`` (the
     fraction of the generated ``n``-grams that occur in the training melodies).
     """
+    per_melody = copying_per_melody(generated, training, n=n)
+    total = sum(t for _, _, t in per_melody)
+    copied = sum(c for _, c, _ in per_melody)
+    return {"longest_copied": max(longest for longest, _, _ in per_melody),
+            "copied_fraction": copied / total if total else 0.0}
+
+
+def copying_per_melody(generated, training, *, n: int = 8) -> list[tuple[int, int, int]]:
+    """``(longest copied run, copied n-grams, n-grams)`` for each generated melody.
+
+    Why per melody: a bootstrap over melodies (:func:`bootstrap_table`) needs each
+    melody's share, not only the totals of :func:`ngram_copying`.
+    """
     n = check_positive_int("n", n)
     training_units = [note_units(m) for m in _check_melodies(training)]
     generated_units = [note_units(m) for m in _check_melodies(generated)]
@@ -170,18 +183,15 @@ def ngram_copying(generated, training, *, n: int = 8) -> dict:
                              for i in range(len(u) - length + 1)}
         return cache[length]
 
-    longest = 0
+    results = []
     for units in generated_units:
-        length = longest + 1  # only a longer copy can change the answer
+        longest, length = 0, 1
         while length <= len(units) and any(tuple(units[i:i + length]) in grams(length)
                                            for i in range(len(units) - length + 1)):
             longest, length = length, length + 1
-    total = copied = 0
-    for units in generated_units:
-        for i in range(len(units) - n + 1):
-            total += 1
-            copied += tuple(units[i:i + n]) in grams(n)
-    return {"longest_copied": longest, "copied_fraction": copied / total if total else 0.0}
+        windows = [tuple(units[i:i + n]) for i in range(len(units) - n + 1)]
+        results.append((longest, sum(w in grams(n) for w in windows), len(windows)))
+    return results
 
 
 # -- baselines ----------------------------------------------------------------------------
@@ -259,19 +269,26 @@ class MarkovChain:
 
 # -- one row of the comparison table --------------------------------------------------------
 
-def melody_report(melodies, reference, *, key: bool = True) -> dict:
+def melody_report(melodies, reference, *, key: bool = True, keys=None) -> dict:
     """The measures of ``melodies`` against ``reference`` melodies (the corpus), as a dict.
 
-    With ``key`` (the default), every melody is analysed with music21 and transposed to
-    C major / A minor before its pitch classes are counted, and the mean key correlation is
-    reported; without it, pitch classes are counted as they are.
+    With ``key`` (the default), every melody is analysed with music21 and the mean key
+    correlation is reported. Before pitch classes are counted, each melody is moved to
+    C major / A minor: by the key named in ``keys`` (one name per melody, e.g. the key of
+    the seed it continues) when given, else by its own estimated key. Prefer ``keys``:
+    moving each melody by its *own* best key flatters a weak model (even random pitches
+    have some best key). Without ``key``, pitch classes are counted as they are.
     """
     melodies = _check_melodies(melodies)
     reference = _check_melodies(reference)
     shifts = reference_shifts = None
+    if keys is not None and len(list(keys)) != len(melodies):
+        raise ValueError(f"keys must name one key per melody: got {len(list(keys))} keys "
+                         f"for {len(melodies)} melodies.")
     if key:
-        keys = [key_analysis(m) for m in melodies]
-        shifts = [k["shift_to_c"] for k in keys]
+        estimates = [key_analysis(m) for m in melodies]
+        shifts = ([key_shift(k) for k in keys] if keys is not None
+                  else [k["shift_to_c"] for k in estimates])
         # reference melodies from the shipped data know their key: no need to analyse them
         reference_shifts = [key_shift(m["key"]) if isinstance(m, dict) and "key" in m
                             else key_analysis(m)["shift_to_c"] for m in reference]
@@ -285,8 +302,112 @@ def melody_report(melodies, reference, *, key: bool = True) -> dict:
     }
     report.update(rhythm_statistics(melodies))
     if key:
-        report["key_correlation"] = float(np.mean([k["correlation"] for k in keys]))
+        report["key_correlation"] = float(np.mean([k["correlation"] for k in estimates]))
     return report
+
+
+# -- intervals on a small sample ------------------------------------------------------------
+
+def melody_statistics(melodies, *, keys=None, training=None, n: int = 8) -> dict:
+    """Per-melody counts from which every column of the metrics table can be rebuilt.
+
+    Why: with 20 melodies a table needs error bars. Resampling melodies and re-running
+    music21 a thousand times would be slow; summing per-melody counts is instant.
+    ``keys`` (one per melody) moves each melody to C major / A minor before counting
+    pitch classes (else its own estimated key); ``training`` adds copying counts.
+    """
+    melodies = _check_melodies(melodies)
+    estimates = [key_analysis(m) for m in melodies]
+    shifts = [key_shift(k) for k in keys] if keys is not None else [e["shift_to_c"] for e in estimates]
+    stats = {"pitch_classes": np.stack([pitch_class_counts(m, shift) for m, shift in zip(melodies, shifts, strict=True)]),
+             "intervals": np.stack([interval_counts(m) for m in melodies]),
+             "key_correlation": np.array([e["correlation"] for e in estimates]),
+             "lengths": [[float(x[1]) for x in _notes(m) if x[0] is not None] for m in melodies],
+             "fermatas": np.array([sum(int(x[2]) for x in _notes(m) if len(x) > 2) for m in melodies])}
+    if training is not None:
+        stats["copying"] = np.array(copying_per_melody(melodies, training, n=n), dtype=float)
+    return stats
+
+
+def pitch_class_counts(melody, shift: int = 0) -> np.ndarray:
+    """Note time on each of the 12 pitch classes, after moving the melody by ``shift``."""
+    counts = np.zeros(12)
+    for pitch, length, *_ in _notes(melody):
+        if pitch is not None:
+            counts[(pitch + int(shift)) % 12] += float(length)
+    return counts
+
+
+def interval_counts(melody, *, max_interval: int = MAX_INTERVAL) -> np.ndarray:
+    """How often each interval -max..+max occurs in one melody (larger leaps clipped)."""
+    counts = np.zeros(2 * max_interval + 1)
+    pitches = _pitches(melody)
+    for a, b in zip(pitches, pitches[1:], strict=False):
+        counts[int(np.clip(b - a, -max_interval, max_interval)) + max_interval] += 1
+    return counts
+
+
+def _columns(stats: dict, index, reference_pcs, reference_intervals) -> dict:
+    pcs = stats["pitch_classes"][index].sum(0)
+    intervals = stats["intervals"][index].sum(0)
+    lengths = np.array([x for i in index for x in stats["lengths"][i]])
+    fermatas = stats["fermatas"][index].sum()
+    row = {"pitch_class_distance": histogram_distance(pcs / pcs.sum(), reference_pcs),
+           "interval_distance": histogram_distance(intervals / intervals.sum(), reference_intervals),
+           "step_share": float(intervals[MAX_INTERVAL - 2:MAX_INTERVAL + 3].sum() / intervals.sum()),
+           "key_correlation": float(stats["key_correlation"][index].mean()),
+           "mean_length": float(lengths.mean()),
+           "quarter_share": float((lengths == 1.0).mean()),
+           "notes_per_phrase": len(lengths) / fermatas if fermatas else float("nan")}
+    if "copying" in stats:
+        copying = stats["copying"][index]
+        row["longest_copy"] = float(copying[:, 0].max())
+        row["copied_8grams"] = float(copying[:, 1].sum() / max(copying[:, 2].sum(), 1))
+    return row
+
+
+def bootstrap_table(sets: dict, reference, *, keys=None, training=None, n_boot: int = 1000,
+                    confidence: float = 0.95, seed: int = 0) -> dict:
+    """Each column of the metrics table for each set of melodies, with a bootstrap interval.
+
+    ``sets`` maps a name to a list of melodies; ``keys`` maps a name to one key per melody
+    (sets not in ``keys`` are moved by their own estimated keys). Melodies are resampled
+    with replacement ``n_boot`` times; the interval holds the central ``confidence`` share
+    of the resampled values. Returns ``{name: {column: (value, low, high)}}``.
+    """
+    n_boot = check_positive_int("n_boot", n_boot)
+    confidence = check_number("confidence", confidence, low=0, high=1, low_inclusive=False,
+                              high_inclusive=False)
+    reference = _check_melodies(reference)
+    reference_shifts = [key_shift(m["key"]) if isinstance(m, dict) and "key" in m
+                        else key_analysis(m)["shift_to_c"] for m in reference]
+    reference_pcs = pitch_class_histogram(reference, shifts=reference_shifts)
+    reference_intervals = interval_histogram(reference)
+    rng = np.random.default_rng(seed)
+    table = {}
+    for name, melodies in sets.items():
+        stats = melody_statistics(melodies, keys=(keys or {}).get(name), training=training)
+        count = len(stats["key_correlation"])
+        point = _columns(stats, np.arange(count), reference_pcs, reference_intervals)
+        draws = [_columns(stats, rng.integers(0, count, count), reference_pcs, reference_intervals)
+                 for _ in range(n_boot)]
+        tail = (1 - confidence) / 2
+        table[name] = {column: (value, *np.nanquantile([d[column] for d in draws], [tail, 1 - tail]))
+                       for column, value in point.items()}
+    return table
+
+
+def format_interval_table(table: dict, *, digits: int = 2) -> str:
+    """Measures as rows, sets as columns, each cell ``value [low, high]``: fits a notebook."""
+    names = list(table)
+    columns = list(table[names[0]])
+    cells = {(c, n): f"{table[n][c][0]:.{digits}f} [{table[n][c][1]:.{digits}f}, {table[n][c][2]:.{digits}f}]"
+             for c in columns for n in names}
+    width = max(max(len(v) for v in cells.values()), max(len(n) for n in names)) + 2
+    first = max(len(c) for c in columns) + 1
+    lines = [f"{'':<{first}}" + "".join(f"{n:>{width}}" for n in names)]
+    lines += [f"{c:<{first}}" + "".join(f"{cells[c, n]:>{width}}" for n in names) for c in columns]
+    return "\n".join(lines)
 
 
 def format_table(rows: dict, *, digits: int = 3) -> str:

@@ -35,7 +35,8 @@ def continue_melody(model, tokenizer: MelodyTokenizer, seed_notes, n_notes: int 
             logits[:, end_id] = float("-inf")
         return logits
 
-    idx = torch.tensor([prompt], dtype=torch.long)
+    device = next(model.parameters()).device  # the prompt follows the model (CPU or GPU)
+    idx = torch.tensor([prompt], dtype=torch.long, device=device)
     out = model.generate(idx, 3 * n_notes, temperature=temperature, top_k=top_k,
                          generator=generator, logits_hook=hook)
     notes = tokenizer.decode(out[0].tolist(), strict=False)

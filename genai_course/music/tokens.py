@@ -184,13 +184,13 @@ class MelodyTokenizer:
             raise TokenError(f"Unknown token id {i!r}; ids run from 0 to {self.vocab_size - 1}.")
         return self.tokens[i]
 
-    def grammar_mask(self, last_id: int) -> torch.Tensor:
-        """Which tokens may follow ``last_id`` (a bool mask over the vocabulary).
+    def grammar_mask(self, last_id: int, *, device=None) -> torch.Tensor:
+        """Which tokens may follow ``last_id`` (a bool mask over the vocabulary, on ``device``).
 
         After a pitch or rest: a duration. After a duration: a pitch, rest, ``|`` or
         ``<end>``. After ``|`` or ``<start>``: a pitch, rest or ``<end>``.
         """
-        mask = torch.zeros(self.vocab_size, dtype=torch.bool)
+        mask = torch.zeros(self.vocab_size, dtype=torch.bool, device=device or "cpu")
         token = self._token(int(last_id))
         if token == REST or self.stoi[token] in self.pitch_ids:
             mask[self.duration_ids] = True
@@ -203,7 +203,7 @@ class MelodyTokenizer:
 
     def logits_hook(self, logits: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
         """For ``generate(..., logits_hook=...)``: forbid tokens that break the grammar."""
-        masks = torch.stack([self.grammar_mask(int(row[-1])) for row in idx])
+        masks = torch.stack([self.grammar_mask(int(row[-1]), device=logits.device) for row in idx])
         return logits.masked_fill(~masks, float("-inf"))
 
     # -- transposition ----------------------------------------------------------------

@@ -6,7 +6,12 @@ is tested without a browser; the widgets only show what those methods produce:
 - an ``ipywidgets.Image`` with the piano roll (PNG);
 - an ``ipywidgets.Audio`` with WAV bytes from :mod:`genai_course.music.synth` (the browser
   shows an ``<audio>`` element; nothing is fetched from the internet);
-- an ``ipywidgets.HTML`` link with the MIDI file inlined as ``data:audio/midi;base64,...``.
+- an ``ipywidgets.HTML`` link, styled as a button, with the MIDI file inlined as
+  ``data:audio/midi;base64,...``.
+
+A seed may be a chorale melody dict (``notes``, ``time_signature``, ``pickup``, ``key``):
+the MIDI file then carries that time signature and key, and its barlines fall where the
+chorale's do (a seed given as bare notes is written in 4/4 with no key).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import base64
 import ipywidgets as widgets
 import torch
 
-from genai_course.music.convert import midi_bytes
+from genai_course.music.convert import midi_bytes, score_options
 from genai_course.music.generate import continue_melody
 from genai_course.music.pianoroll import piano_roll_png
 from genai_course.music.synth import synthesize, wav_bytes
@@ -24,6 +29,9 @@ from genai_course.music.tokens import MelodyTokenizer
 from genai_course.validation import check_number, check_positive_int
 
 SAMPLE_RATE = 22050
+# an <a> that looks like a button: a plain link in a widget area is easy to miss
+BUTTON_STYLE = ("display:inline-block;padding:6px 14px;border-radius:4px;background:#1976d2;"
+                "color:#fff;font-weight:600;text-decoration:none;cursor:pointer")
 
 
 def first_phrase(notes, max_notes: int = 12) -> list[tuple]:
@@ -36,21 +44,44 @@ def first_phrase(notes, max_notes: int = 12) -> list[tuple]:
     return phrase
 
 
+def seed_and_generated(melody, seed_length: int) -> dict:
+    """The piano-roll parts ``{"seed": ..., "generated": ...}`` of a continued melody.
+
+    The generated part starts with a rest as long as the seed, so both parts keep their
+    place in time; :func:`~genai_course.music.pianoroll.plot_piano_roll` draws each part
+    in its own colour, with a legend.
+    """
+    melody = [tuple(n) for n in melody]
+    if not 0 < seed_length <= len(melody):
+        raise ValueError(f"seed_length must be between 1 and the melody's {len(melody)} notes, "
+                         f"got {seed_length!r}.")
+    offset = sum(float(n[1]) for n in melody[:seed_length])
+    return {"seed": melody[:seed_length], "generated": [(None, offset, 0)] + melody[seed_length:]}
+
+
 class MelodyPlayer:
     """Generate melodies from ``model`` after a chosen seed phrase, and show/play them.
 
-    ``seeds`` maps a name to a list of notes (e.g. first phrases of held-out chorales).
+    ``seeds`` maps a name to a list of notes (e.g. first phrases of held-out chorales), or
+    to a chorale melody dict whose ``notes`` are the seed and whose ``time_signature``,
+    ``pickup`` and ``key`` go into the MIDI file.
     """
 
     def __init__(self, model, tokenizer: MelodyTokenizer, seeds: dict, *, bpm: float = 100,
                  temperature: float = 1.0, length: int = 32, random_seed: int = 0):
         if not isinstance(seeds, dict) or not seeds:
             raise ValueError("seeds must be a non-empty dict {name: notes}, e.g. first phrases of chorales.")
-        for notes in seeds.values():
+        self.seeds, self.score_options = {}, {}
+        for name, seed in seeds.items():
+            notes = [tuple(n) for n in (seed["notes"] if isinstance(seed, dict) else seed)]
             tokenizer.encode(notes)  # a seed the vocabulary cannot express fails here, clearly
-        self.model, self.tokenizer, self.seeds = model, tokenizer, dict(seeds)
+            self.seeds[name] = notes
+            self.score_options[name] = score_options(seed) if isinstance(seed, dict) else {}
+        self.model, self.tokenizer = model, tokenizer
         self.bpm = check_number("bpm", bpm, low=20, high=300)
-        self.generator = torch.Generator().manual_seed(check_positive_int("random_seed", random_seed, allow_zero=True))
+        device = next(model.parameters()).device  # the generator lives where the model samples
+        self.generator = torch.Generator(device=device).manual_seed(
+            check_positive_int("random_seed", random_seed, allow_zero=True))
         self.melody: list[tuple] = []
         self.midi: bytes = b""
 
@@ -79,18 +110,29 @@ class MelodyPlayer:
         self.melody = continue_melody(self.model, self.tokenizer, seed, self.length.value,
                                       temperature=temperature, generator=self.generator)
         self.show(self.melody, title=f"Seed '{self.seed_choice.value}' (first {len(seed)} notes) "
-                                     f"+ {self.length.value} generated, temperature {temperature:.1f}")
+                                     f"+ {self.length.value} generated, temperature {temperature:.1f}",
+                  seed_length=len(seed), **self.score_options[self.seed_choice.value])
         return self.melody
 
-    def show(self, melody, title: str = "Melody") -> None:
-        """Put ``melody`` in the piano roll, the audio player and the download link."""
-        self.image.value = piano_roll_png(melody, title=title)
+    def show(self, melody, title: str = "Melody", *, seed_length: int = 0, **score_options) -> None:
+        """Put ``melody`` in the piano roll, the audio player and the download link.
+
+        The first ``seed_length`` notes are drawn as the seed, the rest as generated (two
+        colours and a legend); ``score_options`` (``time_signature``, ``pickup``, ``key``)
+        go into the MIDI file.
+        """
+        melody = [tuple(n) for n in melody]
+        roll = seed_and_generated(melody, seed_length) if seed_length else melody
+        self.image.value = piano_roll_png(roll, title=title)
         samples = synthesize(melody, sample_rate=SAMPLE_RATE, bpm=self.bpm)
         self.audio.value = wav_bytes(samples, SAMPLE_RATE)
-        self.midi = midi_bytes(melody, bpm=self.bpm)
+        self.midi = midi_bytes(melody, bpm=self.bpm, **score_options)
         encoded = base64.b64encode(self.midi).decode("ascii")
-        self.download.value = (f'<a download="melody.mid" href="data:audio/midi;base64,{encoded}">'
-                               f"Download the MIDI file ({len(self.midi)} bytes)</a>")
+        metre = score_options.get("time_signature", "4/4")
+        self.download.value = (f'<a download="melody.mid" role="button" style="{BUTTON_STYLE}" '
+                               f'href="data:audio/midi;base64,{encoded}">&#x2B07; Download the MIDI '
+                               f"file</a> <small>({len(self.midi)} bytes, {metre}"
+                               f"{', ' + score_options['key'] if score_options.get('key') else ''})</small>")
         seconds = sum(float(n[1]) for n in melody) * 60 / self.bpm
         self.status.value = f"{len(melody)} notes, {seconds:.1f} s at {self.bpm:g} beats per minute"
 
