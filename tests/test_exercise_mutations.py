@@ -192,7 +192,7 @@ def test_right_answer_scores_full_marks(name, part_id, mutant):
 
 def _submission(name: str, replace: dict[str, str]) -> str:
     """The solution notebook with some answer cells replaced, as a student would hand it in."""
-    notebook = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
+    notebook = EXERCISES[name].copy_notebook()
     for cell in notebook.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
         if grade_id in replace:
