@@ -31,7 +31,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from genai_course.grading.exercise import find_exercises, is_answer, is_test, nbgrader_meta, split_hidden
+from genai_course.grading.exercise import (
+    find_exercises,
+    is_answer,
+    is_test,
+    nbgrader_meta,
+    split_hidden,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = find_exercises(ROOT / "solutions")
