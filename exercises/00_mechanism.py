@@ -95,7 +95,7 @@ def near_copy_fraction(samples, training, threshold):
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_near_copy_fraction", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "49e505854284ac2118d77a7e6de2ae0a", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_near_copy_fraction", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "bae4eda670dbb747fe3104d882db12fc", "cell_type": "code"} deletable=false editable=false
 _train = torch.tensor([[0.0, 0.0], [10.0, 0.0]])
 _samples = torch.tensor([[0.0, 0.5], [10.0, 3.0], [9.0, 0.0], [5.0, 5.0]])
 _f = near_copy_fraction(_samples, _train, 1.0)
@@ -103,9 +103,8 @@ assert type(_f) is float, f"return a Python float (use float(...)), got {type(_f
 assert math.isclose(_f, 0.5), (
     f"expected 0.5: two of the four samples lie within 1.0 of a training point, got {_f}")
 assert math.isclose(near_copy_fraction(_samples, _train, 0.1), 0.0), "no sample is within 0.1"
-assert math.isclose(near_copy_fraction(_samples, _train, 3.0), 0.75, abs_tol=1e-6), (
-    "three of the four samples lie within 3.0 (Euclidean distance, not its square) of "
-    "their nearest training point")
+assert math.isclose(near_copy_fraction(torch.tensor([[0.0, 0.2]]), _train, 0.1), 0.0), (
+    "a sample at distance 0.2 is not within 0.1 (compare the Euclidean distance, not its square)")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "bandwidth_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "be07002d971029b7679e9c5743ce00e8", "cell_type": "markdown"} deletable=false editable=false

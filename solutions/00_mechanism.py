@@ -129,10 +129,11 @@ assert type(_f) is float, f"return a Python float (use float(...)), got {type(_f
 assert math.isclose(_f, 0.5), (
     f"expected 0.5: two of the four samples lie within 1.0 of a training point, got {_f}")
 assert math.isclose(near_copy_fraction(_samples, _train, 0.1), 0.0), "no sample is within 0.1"
-assert math.isclose(near_copy_fraction(_samples, _train, 3.0), 0.75, abs_tol=1e-6), (
-    "three of the four samples lie within 3.0 (Euclidean distance, not its square) of "
-    "their nearest training point")
+assert math.isclose(near_copy_fraction(torch.tensor([[0.0, 0.2]]), _train, 0.1), 0.0), (
+    "a sample at distance 0.2 is not within 0.1 (compare the Euclidean distance, not its square)")
 ### BEGIN HIDDEN TESTS
+assert math.isclose(near_copy_fraction(_samples, _train, 3.0), 0.75, abs_tol=1e-6), (
+    "use the distance to the nearest training point, for every sample")
 assert math.isclose(near_copy_fraction(_samples, _train, 1.0 + 1e-9), 0.5), (
     "a threshold just above a distance must count that sample")
 _g = torch.Generator().manual_seed(3)
