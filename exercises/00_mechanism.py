@@ -13,11 +13,11 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "9fdb46d0edd039b38ddec862a9282871", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "476720fbaf0cea57f0310f4a7292f330", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 00 — the mechanism: sample a fitted density, and spot near-copies
 #
 # This exercise goes with [lesson 00](../lessons/00_mechanism.ipynb). You write the two
-# pieces of the lesson that matter most:
+# pieces of the lesson that matter most, then make a choice the lesson did not make:
 #
 # 1. **Generate**: draw new points from a fitted Gaussian mixture (pick a bump by its
 #    weight, then add Gaussian noise of that bump's width).

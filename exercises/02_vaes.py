@@ -13,12 +13,12 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "efbd21a9d132895b35e34d4cd65d1b49", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "e8130cf3db06776b328e1c2a55d4d755", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 02 — the heart of a VAE: reparameterisation and the KL term
 #
 # This exercise goes with [lesson 02](../lessons/02_vaes.ipynb). A VAE's encoder outputs,
 # for each input, the mean $\mu$ and the log-variance $\log\sigma^2$ of a Gaussian over
-# the latent code. You write the three lines that make it trainable:
+# the latent code. You write the three lines that make it trainable, then measure a trained one:
 #
 # 1. the **reparameterisation** $z = \mu + \sigma \odot \varepsilon$;
 # 2. the **KL divergence** of $\mathcal N(\mu, \operatorname{diag}\sigma^2)$ from the prior $\mathcal N(0, I)$;

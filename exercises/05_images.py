@@ -13,11 +13,11 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "4f0ad6c7d86e9d9f09b4afb6e6c6d60e", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "84ae6f1ceddbef36e6b763abc86ecb4a", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 05 — measuring generated images: novelty, quality, coverage
 #
 # This exercise goes with [lesson 05](../lessons/05_images.ipynb), which compares image
-# generators by three measurements. You write them:
+# generators by three measurements. You write them, then turn one into a verdict:
 #
 # 1. **novelty**: the distance from each generated image to its nearest training image;
 # 2. **quality**: the Fréchet distance between two Gaussians with diagonal covariances

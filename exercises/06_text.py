@@ -13,13 +13,13 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "34d2bb71be3f925b3e44d228b3cf66b2", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "31b70a809638a5304abfea9199276996", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 06 — decoding rules and perplexity
 #
 # This exercise goes with [lesson 06](../lessons/06_text.ipynb). A language model gives a
 # score (logit) to every token of the vocabulary; a *decoding rule* decides which tokens
-# may be sampled. You write two of the rules the lesson uses, and the number that says
-# how good a language model is:
+# may be sampled. You write two of the rules the lesson uses, the number that says
+# how good a language model is, and use it to make a choice:
 #
 # 1. **top-k** filtering;
 # 2. **top-p** (nucleus) filtering;

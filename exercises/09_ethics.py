@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "979d9b5817d60deaa566b39eef04df49", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "ed467750ce1768c11f8551abd31ea84b", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 09 — transparency: detect a text watermark statistically
 #
 # This exercise goes with [lesson 09](../lessons/09_ethics.ipynb). A watermark lets a
@@ -22,7 +22,7 @@
 # before each token is sampled, the previous token seeds a random split of the vocabulary
 # into a **green list** (a fraction $\gamma$ of it) and a red list, and generation favours
 # green tokens. Anyone with the key can then count green tokens: ordinary text has about
-# $\gamma T$ of $T$ tokens green, watermarked text far more. You write the detector:
+# $\gamma T$ of $T$ tokens green, watermarked text far more. You write the detector, then calibrate it:
 #
 # 1. **count** the green tokens of a token sequence;
 # 2. turn the count into a **z-score**;

@@ -17,7 +17,7 @@
 # # Exercise 00 — the mechanism: sample a fitted density, and spot near-copies
 #
 # This exercise goes with [lesson 00](../lessons/00_mechanism.ipynb). You write the two
-# pieces of the lesson that matter most:
+# pieces of the lesson that matter most, then make a choice the lesson did not make:
 #
 # 1. **Generate**: draw new points from a fitted Gaussian mixture (pick a bump by its
 #    weight, then add Gaussian noise of that bump's width).

@@ -18,7 +18,7 @@
 #
 # This exercise goes with [lesson 02](../lessons/02_vaes.ipynb). A VAE's encoder outputs,
 # for each input, the mean $\mu$ and the log-variance $\log\sigma^2$ of a Gaussian over
-# the latent code. You write the three lines that make it trainable:
+# the latent code. You write the three lines that make it trainable, then measure a trained one:
 #
 # 1. the **reparameterisation** $z = \mu + \sigma \odot \varepsilon$;
 # 2. the **KL divergence** of $\mathcal N(\mu, \operatorname{diag}\sigma^2)$ from the prior $\mathcal N(0, I)$;

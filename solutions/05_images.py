@@ -17,7 +17,7 @@
 # # Exercise 05 — measuring generated images: novelty, quality, coverage
 #
 # This exercise goes with [lesson 05](../lessons/05_images.ipynb), which compares image
-# generators by three measurements. You write them:
+# generators by three measurements. You write them, then turn one into a verdict:
 #
 # 1. **novelty**: the distance from each generated image to its nearest training image;
 # 2. **quality**: the Fréchet distance between two Gaussians with diagonal covariances

@@ -18,8 +18,8 @@
 #
 # This exercise goes with [lesson 06](../lessons/06_text.ipynb). A language model gives a
 # score (logit) to every token of the vocabulary; a *decoding rule* decides which tokens
-# may be sampled. You write two of the rules the lesson uses, and the number that says
-# how good a language model is:
+# may be sampled. You write two of the rules the lesson uses, the number that says
+# how good a language model is, and use it to make a choice:
 #
 # 1. **top-k** filtering;
 # 2. **top-p** (nucleus) filtering;

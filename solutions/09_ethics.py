@@ -22,7 +22,7 @@
 # before each token is sampled, the previous token seeds a random split of the vocabulary
 # into a **green list** (a fraction $\gamma$ of it) and a red list, and generation favours
 # green tokens. Anyone with the key can then count green tokens: ordinary text has about
-# $\gamma T$ of $T$ tokens green, watermarked text far more. You write the detector:
+# $\gamma T$ of $T$ tokens green, watermarked text far more. You write the detector, then calibrate it:
 #
 # 1. **count** the green tokens of a token sequence;
 # 2. turn the count into a **z-score**;
