@@ -13,16 +13,18 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "f916cd5640be46866bca6ea890fc9559", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "476720fbaf0cea57f0310f4a7292f330", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 00 — the mechanism: sample a fitted density, and spot near-copies
 #
 # This exercise goes with [lesson 00](../lessons/00_mechanism.ipynb). You write the two
-# pieces of the lesson that matter most:
+# pieces of the lesson that matter most, then make a choice the lesson did not make:
 #
 # 1. **Generate**: draw new points from a fitted Gaussian mixture (pick a bump by its
 #    weight, then add Gaussian noise of that bump's width).
 # 2. **Check for copies**: the fraction of generated points that lie within a distance
 #    `threshold` of some training point.
+# 3. **Decide** how smooth a density should be: choose a kernel width on validation data,
+#    a choice the lesson did not make for you.
 #
 # Write your code between the lines where it says `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()`), then run the test cell below it. The tests you see are
@@ -39,7 +41,7 @@ from genai_course import seed_everything
 
 seed_everything(0)
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "sample_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "e0c99a1bc9e218d36a8804cb1a72dd89", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "sample_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "e4091bf7cebc7ab3232b70a81f6a097d", "cell_type": "markdown"} deletable=false editable=false
 # ## Part 1 — sample a Gaussian mixture (3 points)
 #
 # A mixture with $K$ bumps in $D$ dimensions is stored in three tensors:
@@ -47,8 +49,9 @@ seed_everything(0)
 # `scales` (shape `(K, D)`, the standard deviation of each bump along each axis).
 # Write `sample_mixture(weights, means, scales, n, generator=None)` returning an `(n, D)`
 # float tensor: for each point, choose a bump $k$ with probability `weights[k]`, then
-# return `means[k] + scales[k] * noise` with standard normal `noise`. Pass `generator` on
-# to every random call (`torch.multinomial`, `torch.randn`) so results are reproducible.
+# return `means[k] + scales[k] * noise` with standard normal `noise`, drawn independently
+# for every point and every coordinate. Pass `generator` on to every random call
+# (`torch.multinomial`, `torch.randn`) so results are reproducible.
 
 # %% nbgrader={"grade": false, "grade_id": "sample_mixture", "locked": false, "schema_version": 3, "solution": true, "checksum": "ecf00566a96288249a0f54f7b4752c28", "cell_type": "code"} deletable=false
 def sample_mixture(weights, means, scales, n, generator=None):
@@ -57,7 +60,7 @@ def sample_mixture(weights, means, scales, n, generator=None):
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_sample_mixture", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "1010b368ad1b8b11a973399aadb15fc7", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_sample_mixture", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "a5221bae9d4297ee571655e689ad9290", "cell_type": "code"} deletable=false editable=false
 _w = torch.tensor([0.25, 0.75])
 _mu = torch.tensor([[-4.0, 0.0], [4.0, 1.0]])
 _s = torch.tensor([[0.5, 0.5], [1.0, 2.0]])
@@ -71,6 +74,10 @@ assert abs(_right - 0.75) < 0.03, (
     "choose each point's bump with probability weights[k]")
 assert torch.allclose(_x[_x[:, 0] > 0].std(0), torch.tensor([1.0, 2.0]), atol=0.1), (
     "the right-hand bump has the wrong spread: add noise * scales[k] of the bump you chose")
+_corr = torch.corrcoef(_x[_x[:, 0] > 0].T)[0, 1].item()
+assert abs(_corr) < 0.1, (
+    f"within a bump the two coordinates are correlated ({_corr:.2f}): draw fresh noise for "
+    "every coordinate, shape (n, D), not one number per point")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "copies_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "8e6c66f2a5d899eb5573fbbd590ffc21", "cell_type": "markdown"} deletable=false editable=false
@@ -88,7 +95,7 @@ def near_copy_fraction(samples, training, threshold):
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_near_copy_fraction", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "65ea9f9e513abd1782ed2541f0eb1e6b", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_near_copy_fraction", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "bae4eda670dbb747fe3104d882db12fc", "cell_type": "code"} deletable=false editable=false
 _train = torch.tensor([[0.0, 0.0], [10.0, 0.0]])
 _samples = torch.tensor([[0.0, 0.5], [10.0, 3.0], [9.0, 0.0], [5.0, 5.0]])
 _f = near_copy_fraction(_samples, _train, 1.0)
@@ -96,17 +103,62 @@ assert type(_f) is float, f"return a Python float (use float(...)), got {type(_f
 assert math.isclose(_f, 0.5), (
     f"expected 0.5: two of the four samples lie within 1.0 of a training point, got {_f}")
 assert math.isclose(near_copy_fraction(_samples, _train, 0.1), 0.0), "no sample is within 0.1"
+assert math.isclose(near_copy_fraction(torch.tensor([[0.0, 0.2]]), _train, 0.1), 0.0), (
+    "a sample at distance 0.2 is not within 0.1 (compare the Euclidean distance, not its square)")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "ed58ff231d75714017f568402b170418", "cell_type": "markdown"} deletable=false editable=false
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "bandwidth_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "be07002d971029b7679e9c5743ce00e8", "cell_type": "markdown"} deletable=false editable=false
+# ## Part 3 — decide how smooth the density should be (3 points)
+#
+# A *kernel density estimate* puts a small Gaussian bump of width $h$ on each of the $M$
+# training points $x_m$ (in $D$ dimensions):
+#
+# $$\log p_h(x) = \log \frac1M \sum_{m=1}^{M} \mathcal N(x;\, x_m,\, h^2 I)
+#   = \operatorname{logsumexp}_m\!\left(-\frac{\lVert x - x_m\rVert^2}{2h^2}\right) - \log M
+#     - \frac D2 \log(2\pi h^2).$$
+#
+# A tiny $h$ memorises (every training point becomes its own spike: samples are
+# near-copies), a large $h$ blurs the data away. The likelihood of the *training* points
+# always prefers the smallest $h$ (each sits on its own spike), so that choice must be
+# made on held-out data. Write `choose_bandwidth(train, validation, bandwidths)`: for each
+# $h$ in the list `bandwidths`, the mean of $\log p_h$ over the rows of `validation`
+# (the density built from `train`); return the $h$ with the highest value, as a Python
+# `float`. (`torch.logsumexp` keeps it stable; use float64 for the sums.)
+
+# %% nbgrader={"grade": false, "grade_id": "choose_bandwidth", "locked": false, "schema_version": 3, "solution": true, "checksum": "92f9de1fca2dd18e1611dcf65436fde2", "cell_type": "code"} deletable=false
+def choose_bandwidth(train, validation, bandwidths):
+    """The kernel width h (from bandwidths) with the best mean validation log-likelihood."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_choose_bandwidth", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "247ece5f6ae56d4eeb9d3ce7b968a33f", "cell_type": "code"} deletable=false editable=false
+from genai_course.data import load_toy2d  # noqa: E402
+
+_grid = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
+_ring = load_toy2d("ring", n_train=1000, n_test=1000, seed=0)
+_h = choose_bandwidth(_ring.train, _ring.test[:500], _grid)
+assert type(_h) is float, f"return a Python float (a value of bandwidths), got {type(_h).__name__}"
+assert _h in _grid, f"return one of the bandwidths offered, got {_h}"
+assert _h != min(_grid), (
+    "the smallest width won: that is what the training points prefer. Score the validation "
+    "points, and keep the -(D/2) log(2 pi h^2) term")
+assert _h != max(_grid), (
+    "the largest width won: did you leave out the -(D/2) log(2 pi h^2) normalisation, "
+    "or pick the lowest score instead of the highest?")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "e542bd74384c034774a214133dbf5124", "cell_type": "markdown"} deletable=false editable=false
 # ## Try it on the lesson's model
 #
-# With both parts done, the cell below samples the mixture fitted in the lesson (it ships
+# With the parts done, the cell below samples the mixture fitted in the lesson (it ships
 # with the package) using *your* sampler, and measures near-copies with *your* test: the
 # share of samples within 0.01 of a training point, next to the same share for held-out
 # real points. A model that generalises makes about as many near-copies as fresh data does.
+# Then it chooses a kernel width with *your* `choose_bandwidth` on half of the held-out
+# points (validation) and reports the log-likelihood on the other half (a test split
+# nothing was chosen on), next to the smallest width, which the training points prefer.
 
-# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "7d29ea73ff1951b38bbcc86a2ad7f6f6", "cell_type": "code"} deletable=false editable=false
-from genai_course.data import load_toy2d  # noqa: E402
+# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "cd54162065fbe785915d08ab13ea764b", "cell_type": "code"} deletable=false editable=false
 from genai_course.pretrained import load_pretrained  # noqa: E402
 
 data = load_toy2d("gaussians", n_train=2000, n_test=500)
@@ -116,3 +168,11 @@ with torch.no_grad():
                             500, generator=torch.Generator().manual_seed(0))
 print(f"near-copies: samples {near_copy_fraction(points, data.train, 0.01):.1%}, "
       f"held-out data {near_copy_fraction(data.test, data.train, 0.01):.1%}")
+
+validation, test = data.test[:250], data.test[250:]
+widths = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
+best = choose_bandwidth(data.train, validation, widths)
+for h in (min(widths), best):
+    sq = torch.cdist(test.double(), data.train.double()).pow(2)
+    log_p = torch.logsumexp(-sq / (2 * h * h), 1) - math.log(len(data.train)) - math.log(2 * math.pi * h * h)
+    print(f"kernel width {h:4.2f}: test log-likelihood {log_p.mean():6.3f} nats per point")

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "2af3b4bbd43f91902a1eedd187131d58", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "b140ab10d7114ab6eb703f30c83d8f1c", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 01 — the GAN losses
 #
 # This exercise goes with [lesson 01](../lessons/01_gans.ipynb). A GAN trains two networks
@@ -23,18 +23,21 @@
 # 1. The **discriminator loss**: binary cross-entropy, real examples labelled 1, fakes 0.
 # 2. The **non-saturating generator loss** that GANs use in practice.
 # 3. The **optimal discriminator** for a fixed generator.
+# 4. A **measurement** of the Nash equilibrium: does the discriminator gain anything by
+#    deviating from $D = 1/2$ on its own?
 #
 # Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
 # and run the test cell below it. The grader also runs hidden tests, so make your functions
 # right in general; it also puts back the original test cells, so editing them gains nothing.
 
-# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "checksum": "cd3e12c7fac23cd2991e79c6142f7c12", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "checksum": "a6d93fb78e09870841559b1326967f57", "cell_type": "code"} deletable=false editable=false
 import math
 
 import torch
 import torch.nn.functional as F
 
 from genai_course import seed_everything
+from genai_course.grading.probes import gradients
 
 seed_everything(0)
 
@@ -94,19 +97,19 @@ def generator_loss(fake_logits):
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_generator_loss", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "c2d2549574450e4ffe6f8e32832a796e", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_generator_loss", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "36a4f847a51a9cd8c5c63e2f6a8d9c42", "cell_type": "code"} deletable=false editable=false
 _loss = generator_loss(torch.zeros(5))
 assert isinstance(_loss, torch.Tensor), f"return a torch.Tensor, got {type(_loss).__name__}"
 assert _loss.shape == (), f"return a scalar (0-dimensional) tensor, got shape {tuple(_loss.shape)}"
 assert math.isclose(_loss.item(), math.log(2), rel_tol=1e-5), (
     f"when D says 1/2 the loss is log 2 = {math.log(2):.4f}, got {_loss.item():.4f}")
-_fake = torch.full((4,), -8.0, requires_grad=True)  # the discriminator easily rejects these
+_fake = torch.full((4,), -8.0)  # the discriminator easily rejects these
 _loss = generator_loss(_fake)
-_loss.backward()
 assert _loss.item() > 7.9, (
     f"fakes with logit -8 fool nobody: the loss should be about 8, got {_loss.item():.3f}. "
     "Is this the non-saturating loss -log D, not log(1 - D)?")
-assert _fake.grad.abs().min() > 0.2, (
+(_grad,) = gradients(generator_loss, _fake)
+assert _grad is not None and _grad.abs().min() > 0.2, (
     "the gradient for confidently rejected fakes should be large (about 1/n each): "
     "that is the point of the non-saturating loss")
 
@@ -134,14 +137,69 @@ assert _d.shape == (3,), f"expected shape (3,), got {tuple(_d.shape)}"
 assert torch.allclose(_d, torch.tensor([0.5, 0.0, 0.75])), (
     f"expected [0.5, 0.0, 0.75] (equal densities give 1/2), got {_d.tolist()}")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "39da1b1176c581573ac90fc352732820", "cell_type": "markdown"} deletable=false editable=false
-# ## Why the generator needs the non-saturating loss
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "nash_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "516baa521d834a5aaf5058c284ba0f01", "cell_type": "markdown"} deletable=false editable=false
+# ## Part 4 — measure the equilibrium: does a deviation pay? (3 points)
 #
-# The cell below compares the gradient each generator loss gives for a fake that the
+# At a Nash equilibrium neither player gains by changing its strategy alone. Take
+# densities on a grid of points spaced `dx` apart, and the value function
+#
+# $$V(D, G) = \sum_x \Bigl[p_{\text{data}}(x) \log D(x) + p_g(x) \log\bigl(1 - D(x)\bigr)\Bigr]\,dx .$$
+#
+# The generator of the equilibrium leaves the discriminator guessing, $D = 1/2$. Write
+# `best_response_gain(p_data, p_model, dx)`: how much the discriminator gains (in nats, a
+# Python `float`) by switching from $D = 1/2$ to its best response $D^*$ (your
+# `optimal_discriminator`), i.e. $V(D^*, G) - V(\tfrac12, G)$. Assume every density is
+# positive on the grid. Where the densities hardly overlap, $D^*$ rounds to exactly 1 and
+# `torch.log(1 - d)` gives $-\infty$: compute $\log(1 - D^*)$ as
+# $\log \frac{p_g}{p_{\text{data}} + p_g}$ instead. Then read the demo below: how large is the gain when $p_g =
+# p_{\text{data}}$, and how does it grow as the generator moves away?
+
+# %% nbgrader={"grade": false, "grade_id": "best_response_gain", "locked": false, "schema_version": 3, "solution": true, "checksum": "20e082c6333597f16b6edad4c91ea6a0", "cell_type": "code"} deletable=false
+def best_response_gain(p_data, p_model, dx):
+    """V(D*, G) - V(1/2, G): what the discriminator gains by its best response."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_best_response_gain", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "5ba62a17d7f76c53d0be37f53a38983e", "cell_type": "code"} deletable=false editable=false
+def _normal(x, mean, std):
+    return torch.exp(-0.5 * ((x - mean) / std) ** 2) / (std * math.sqrt(2 * math.pi))
+
+
+_x = torch.linspace(-10, 10, 2001, dtype=torch.float64)
+_dx = float(_x[1] - _x[0])
+_same = best_response_gain(_normal(_x, 0, 1), _normal(_x, 0, 1), _dx)
+assert type(_same) is float, f"return a Python float, got {type(_same).__name__}"
+assert math.isclose(_same, 0.0, abs_tol=1e-9), (
+    f"when p_g = p_data, D = 1/2 is already the best response: the gain must be 0, got {_same:.4g}")
+_apart = best_response_gain(_normal(_x, -4, 0.5), _normal(_x, 4, 0.5), _dx)
+assert math.isfinite(_apart), (
+    "the gain is not finite for densities that hardly overlap: compute log(1 - D*) as "
+    "log(p_g / (p_data + p_g))")
+assert math.isclose(_apart, 2 * math.log(2), rel_tol=1e-3), (
+    "when the two densities do not overlap, D* tells them apart perfectly and gains "
+    f"2 log 2 = {2 * math.log(2):.4f} nats over D = 1/2 (natural logs; multiply by dx); got {_apart:.4f}")
+_near = best_response_gain(_normal(_x, 0, 1), _normal(_x, 0.5, 1), _dx)
+assert 0 < _near < _apart, f"a small shift of the generator must give a small positive gain, got {_near:.4f}"
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "055a316163900eb38033b4b1a1e3e3d1", "cell_type": "markdown"} deletable=false editable=false
+# ## The equilibrium, measured; and why the generator needs the non-saturating loss
+#
+# The first lines below move a generator $\mathcal N(\theta, 1)$ away from the data
+# $\mathcal N(0, 1)$ and measure, with your `best_response_gain`, what the discriminator
+# gains by deviating from $D = 1/2$: nothing at $\theta = 0$ (the equilibrium), more and
+# more as $\theta$ grows, up to $2\log 2$ (this gain is twice the Jensen-Shannon
+# divergence, Goodfellow et al. 2014).
+#
+# The rest of the cell compares the gradient each generator loss gives for a fake that the
 # discriminator rejects with confidence $D = \sigma(-6) \approx 0.0025$: the minimax loss
 # $\log(1 - D)$ barely moves, yours pushes hard.
 
-# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "e4d65f987eaf96c2cd1df20df322f76a", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "290018a92f202ecf2098e252452a9890", "cell_type": "code"} deletable=false editable=false
+for theta in (0.0, 0.5, 1.0, 2.0, 4.0):
+    gain = best_response_gain(_normal(_x, 0, 1), _normal(_x, theta, 1), _dx)
+    print(f"generator mean {theta:3.1f}: the discriminator gains {gain:.4f} nats by deviating")
 _logit = torch.tensor([-6.0], requires_grad=True)
 torch.log1p(-torch.sigmoid(_logit)).mean().backward()
 minimax_grad = _logit.grad.abs().item()

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "3eed7d9a220c4c5695549921cfcb7b61", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "79849e0b0c9fea6145ac41a50ffd3357", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 03 — a bigram model, and sampling with a temperature
 #
 # This exercise goes with [lesson 03](../lessons/03_autoregressive.ipynb). The simplest
@@ -23,7 +23,8 @@
 #
 # 1. **count** the bigrams of a text;
 # 2. turn counts into **conditional probabilities**, with add-$\alpha$ smoothing;
-# 3. reshape a next-token distribution with a **temperature**.
+# 3. reshape a next-token distribution with a **temperature**;
+# 4. **decide** how much smoothing the model needs, on held-out text.
 #
 # Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
@@ -79,7 +80,7 @@ def bigram_probabilities(counts, alpha=1.0):
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_bigram_probabilities", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "b3fa07f4c29d99228e72204df3dd35ad", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_bigram_probabilities", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "7d561e045c61d20de00f8a9963cdfeb6", "cell_type": "code"} deletable=false editable=false
 _p = bigram_probabilities(torch.tensor([[0, 2], [1, 0]]), alpha=1.0)
 assert isinstance(_p, torch.Tensor), f"return a torch.Tensor, got {type(_p).__name__}"
 assert _p.shape == (2, 2) and _p.dtype == torch.float32, (
@@ -87,6 +88,9 @@ assert _p.shape == (2, 2) and _p.dtype == torch.float32, (
 assert torch.allclose(_p, torch.tensor([[0.25, 0.75], [2 / 3, 1 / 3]])), (
     f"with alpha = 1, row [0, 2] becomes [1, 3] / 4; got {_p.tolist()}")
 assert torch.allclose(_p.sum(1), torch.ones(2)), "every row must sum to 1"
+_p5 = bigram_probabilities(torch.tensor([[0, 2], [1, 0]]), alpha=0.5)
+assert torch.allclose(_p5[0], torch.tensor([0.5, 2.5]) / 3), (
+    f"with alpha = 0.5, row [0, 2] becomes [0.5, 2.5] / 3: use the alpha you are given; got {_p5[0].tolist()}")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "temp_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "515520cae79f25ac606dda49ce7a5043", "cell_type": "markdown"} deletable=false editable=false
@@ -120,19 +124,59 @@ except ValueError:
 else:
     raise AssertionError("a temperature of 0 must raise ValueError")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "3a4bea8c4b53c922217a0656e1622905", "cell_type": "markdown"} deletable=false editable=false
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "alpha_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "b6663c6aae85916cb2124f8cde28a951", "cell_type": "markdown"} deletable=false editable=false
+# ## Part 4 — how much smoothing? Decide on held-out text (3 points)
+#
+# With $\alpha \to 0$ the model fits its training text best, but gives almost no
+# probability to bigrams it never saw; with a large $\alpha$ it forgets what it counted.
+# The training text cannot settle this: its own negative log-likelihood always prefers
+# the smallest $\alpha$. Held-out text can. Write `choose_alpha(train_text,
+# validation_text, vocab, alphas)`: fit the bigram model on `train_text` (your
+# `bigram_counts` and `bigram_probabilities`) for each $\alpha$ in `alphas`, measure the
+# mean negative log-likelihood per bigram of `validation_text`,
+# $-\frac{1}{T-1}\sum_t \log p(x_t \mid x_{t-1})$, and return the $\alpha$ with the lowest
+# value, as a Python `float`. The demo below then reports the chosen model on a *test*
+# text that played no part in the choice.
+
+# %% nbgrader={"grade": false, "grade_id": "choose_alpha", "locked": false, "schema_version": 3, "solution": true, "checksum": "b80f057c4000197b906e877d57bf1e80", "cell_type": "code"} deletable=false
+def choose_alpha(train_text, validation_text, vocab, alphas):
+    """The smoothing alpha (from alphas) with the lowest validation NLL per bigram."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_choose_alpha", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "bb4aea85ced386d3ecffa39a63a7c2cc", "cell_type": "code"} deletable=false editable=false
+from genai_course.data import load_corpus  # noqa: E402
+
+_docs = load_corpus("python-docs")
+_vocab = "".join(sorted(set(_docs)))
+_alphas = [0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
+_a = choose_alpha(_docs[:3000], _docs[3000:6000], _vocab, _alphas)
+assert type(_a) is float, f"return a Python float (one of alphas), got {type(_a).__name__}"
+assert _a in _alphas, f"return one of the alphas offered, got {_a}"
+assert _a != min(_alphas), (
+    "the smallest alpha won: that is what the training text prefers. Score the validation text")
+assert _a != max(_alphas), "the largest alpha won: did you pick the highest NLL instead of the lowest?"
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "c45c59ff693d78b7151ad0be15842848", "cell_type": "markdown"} deletable=false editable=false
 # ## Your bigram model writes "Python documentation"
 #
 # The cell below counts bigrams in 100,000 characters of Python's documentation with
-# your functions and samples 200 characters at two temperatures. Low temperature repeats
+# your functions, chooses the smoothing on the next 10,000 characters, reports it on the
+# 10,000 after those, and samples 200 characters at two temperatures. Low temperature repeats
 # the commonest patterns; high temperature makes more mistakes, and more surprises.
 
-# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "826373eef72bd6c9de1ee3fe3e33dd53", "cell_type": "code"} deletable=false editable=false
-from genai_course.data import load_corpus  # noqa: E402
-
-text = load_corpus("python-docs")[:100_000]
-vocab = "".join(sorted(set(text)))
-probs = bigram_probabilities(bigram_counts(text, vocab), alpha=0.1)
+# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "b55c078784ce936632c5a21a830bd7ca", "cell_type": "code"} deletable=false editable=false
+text = _docs[:100_000]
+vocab = _vocab
+best_alpha = choose_alpha(text, _docs[100_000:110_000], vocab, _alphas)  # validation text
+test_text = _docs[110_000:120_000]  # nothing was chosen on this
+test_ids = torch.tensor([vocab.index(ch) for ch in test_text])
+for alpha in (min(_alphas), best_alpha):
+    p = bigram_probabilities(bigram_counts(text, vocab), alpha)
+    print(f"alpha = {alpha}: test NLL {-p[test_ids[:-1], test_ids[1:]].log().mean():.4f} nats per character")
+probs = bigram_probabilities(bigram_counts(text, vocab), alpha=best_alpha)
 for temperature in (0.5, 1.5):
     generator = torch.Generator().manual_seed(0)
     ids = [vocab.index("T")]

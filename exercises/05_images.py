@@ -13,16 +13,18 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "04605cb668f4aea03a7fffd16759fe3b", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "84ae6f1ceddbef36e6b763abc86ecb4a", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 05 — measuring generated images: novelty, quality, coverage
 #
 # This exercise goes with [lesson 05](../lessons/05_images.ipynb), which compares image
-# generators by three measurements. You write them:
+# generators by three measurements. You write them, then turn one into a verdict:
 #
 # 1. **novelty**: the distance from each generated image to its nearest training image;
 # 2. **quality**: the Fréchet distance between two Gaussians with diagonal covariances
 #    (the formula behind FID, on features);
-# 3. **coverage**: how many of the classes the generated images cover.
+# 3. **coverage**: how many of the classes the generated images cover;
+# 4. a **decision**: from what distance on is a generated image a copy? Let held-out
+#    real images set the threshold.
 #
 # Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
@@ -37,13 +39,14 @@ from genai_course import seed_everything
 
 seed_everything(0)
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "f21c08962ad2d86dcc67278b7a0737a3", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "b8a4100182778025f4fe9098528282e6", "cell_type": "markdown"} deletable=false editable=false
 # ## Part 1 — distance to the nearest training image (3 points)
 #
 # Write `nearest_training_distance(samples, training)`: `samples` has shape `(N, H, W)`,
 # `training` `(M, H, W)`. Compare images pixel by pixel (flatten each to a vector) and
 # return a float tensor of shape `(N,)`: the Euclidean distance from each sample to the
-# closest training image. A distance near 0 means a copy.
+# closest training image. A distance near 0 means a copy. (`torch.cdist` in float32 is
+# fine: the tests allow for its rounding, about $10^{-3}$ on an image's distance to itself.)
 
 # %% nbgrader={"grade": false, "grade_id": "nearest_training_distance", "locked": false, "schema_version": 3, "solution": true, "checksum": "9637aa067bc094878fbcf52c5ff1f638", "cell_type": "code"} deletable=false
 def nearest_training_distance(samples, training):
@@ -52,7 +55,7 @@ def nearest_training_distance(samples, training):
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_nearest_training_distance", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "eac5f257b17baf6e4cb9b9591454d19c", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_nearest_training_distance", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "ece14cac83bbb57b3b96fc4f94ec5f81", "cell_type": "code"} deletable=false editable=false
 _train = torch.zeros(3, 2, 2)
 _train[1] = 1.0
 _train[2, 0, 0] = 3.0
@@ -60,7 +63,7 @@ _samples = torch.stack([torch.zeros(2, 2), torch.full((2, 2), 0.5), torch.tensor
 _d = nearest_training_distance(_samples, _train)
 assert isinstance(_d, torch.Tensor), f"return a torch.Tensor, got {type(_d).__name__}"
 assert _d.shape == (3,), f"expected one distance per sample, shape (3,), got {tuple(_d.shape)}"
-assert torch.allclose(_d, torch.tensor([0.0, 1.0, 4.0])), (
+assert torch.allclose(_d.float(), torch.tensor([0.0, 1.0, 4.0]), atol=1e-3), (
     f"expected [0, 1, 4]: a copy, halfway between two images, 4 away from the third; got {_d.tolist()}")
 
 
@@ -109,12 +112,54 @@ def class_coverage(labels, n_classes=10, min_fraction=0.01):
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_class_coverage", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "5b23b52f091a844995fe9abca3eaf529", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_class_coverage", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "0ef6d6ca2f865d561e8e8ad3c3e221dd", "cell_type": "code"} deletable=false editable=false
 _cov = class_coverage(torch.arange(10).repeat(10))
 assert type(_cov) is float, f"return a Python float, got {type(_cov).__name__}"
 assert math.isclose(_cov, 1.0, rel_tol=1e-6), f"every class appears 10% of the time: coverage 1.0, got {_cov}"
 _collapsed = class_coverage(torch.tensor([7] * 95 + [1] * 5))
 assert math.isclose(_collapsed, 0.2, rel_tol=1e-6), f"only classes 1 and 7 appear: coverage 0.2, got {_collapsed}"
+_rare = class_coverage(torch.tensor([3] * 995 + [4] * 5))
+assert math.isclose(_rare, 0.1, rel_tol=1e-6), (
+    f"class 4 makes up 0.5% of the samples, below min_fraction = 1%: coverage 0.1, got {_rare}")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "copy_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "4d20fd5ccd6e5b195d42f32372995a57", "cell_type": "markdown"} deletable=false editable=false
+# ## Part 4 — when is an image a copy? Let real data decide (3 points)
+#
+# Part 1 gives distances, not a verdict: how close is "too close" depends on the data.
+# Fresh real images set the scale: calibrate the threshold on `held_out`, real images
+# the model never saw. Write `copy_fraction(samples, training, held_out, quantile=0.05)`:
+# take the nearest-training distances of the held-out images (your
+# `nearest_training_distance`), let the threshold be their `quantile` quantile
+# (`torch.quantile`), and return, as a Python `float`, the fraction of `samples` whose
+# nearest-training distance is at most that threshold. A model that makes new images
+# scores about `quantile` (as often "close" as fresh real data); a memoriser scores
+# near 1.
+
+# %% nbgrader={"grade": false, "grade_id": "copy_fraction", "locked": false, "schema_version": 3, "solution": true, "checksum": "5b674788283de7959d35d90c722955a1", "cell_type": "code"} deletable=false
+def copy_fraction(samples, training, held_out, quantile=0.05):
+    """Fraction of samples closer to the training set than most held-out real images."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_copy_fraction", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "c185c0ad93a44df2c85f8019c4b1b486", "cell_type": "code"} deletable=false editable=false
+from genai_course.data import load_digits  # noqa: E402
+
+_digits = load_digits("unit")
+_gen = torch.Generator().manual_seed(0)
+_memoriser = (_digits.x_train[:150] + 0.03 * torch.randn(150, 8, 8, generator=_gen)).clamp(0, 1)
+_fresh = _digits.x_test[180:]  # real digits the "model" never saw: they generalise perfectly
+_held_out = _digits.x_test[:180]
+_f = copy_fraction(_fresh, _digits.x_train, _held_out)
+assert type(_f) is float, f"return a Python float, got {type(_f).__name__}"
+assert 0.0 <= _f <= 0.15, (
+    f"fresh real digits are no closer to the training set than the held-out ones: expected about "
+    f"0.05, got {_f:.3f}. Is the threshold the 0.05 quantile of the held-out images' distances?")
+_m = copy_fraction(_memoriser, _digits.x_train, _held_out)
+assert _m >= 0.9, (
+    f"noisy copies of training images must nearly all count as copies, got {_m:.3f}. Calibrate "
+    "the threshold on held_out (not on the samples, nor on the training images themselves)")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "1f0757f38f8fe310fd57f78c763736a0", "cell_type": "markdown"} deletable=false editable=false
 # ## A memoriser against real held-out digits
@@ -122,12 +167,13 @@ assert math.isclose(_collapsed, 0.2, rel_tol=1e-6), f"only classes 1 and 7 appea
 # The cell below plays a "generator" that returns training images with a little noise,
 # against held-out real digits: your novelty measure gives the memoriser away at once.
 
-# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "736676232ff668fd656e223dc2945a3a", "cell_type": "code"} deletable=false editable=false
-from genai_course.data import load_digits  # noqa: E402
-
+# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "1bedfcb5af9643e1ef593c7cce462c26", "cell_type": "code"} deletable=false editable=false
 digits = load_digits("unit")
 copies = (digits.x_train[:200] + 0.02 * torch.randn(200, 8, 8)).clamp(0, 1)
 print(f"median distance to the nearest training image: memoriser "
       f"{nearest_training_distance(copies, digits.x_train).median():.2f}, held-out real digits "
       f"{nearest_training_distance(digits.x_test, digits.x_train).median():.2f}")
 print(f"class coverage of the held-out digits: {class_coverage(digits.y_test):.0%}")
+print(f"share counted as copies (threshold from 180 held-out digits): memoriser "
+      f"{copy_fraction(copies[:150], digits.x_train, digits.x_test[:180]):.0%}, other real digits "
+      f"{copy_fraction(digits.x_test[180:], digits.x_train, digits.x_test[:180]):.0%}")

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "696415d314a418622f4b505d857f848d", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "4595ec4154ea76b61644836163bb2cdd", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 08 — melodies as data: transposition, intervals, augmentation
 #
 # This exercise goes with [lesson 08](../lessons/08_music.ipynb). Here a melody is a list
@@ -23,7 +23,9 @@
 # 1. **transposition** with a range check (a soprano cannot sing every note);
 # 2. the **intervals** of a melody, the statistic that says "this sounds like Bach";
 # 3. **augmentation**: every transposition of a melody that stays in range, the trick that
-#    multiplies a small corpus of chorales.
+#    multiplies a small corpus of chorales;
+# 4. a **measurement**: by how much does augmentation actually multiply Bach's chorales,
+#    for a singer's range?
 #
 # Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
@@ -104,7 +106,7 @@ def augment(melody, low, high, max_shift=6):
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_augment", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "a16fa678cf7173e8dd1512bd6b5cbcc9", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_augment", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "c63d0a9e505393bd0badbb9f3417f9a7", "cell_type": "code"} deletable=false editable=false
 _a = augment(ODE, 60, 67)
 assert type(_a) is list, f"return a list of melodies, got {type(_a).__name__}"
 assert _a == [ODE], (
@@ -112,13 +114,50 @@ assert _a == [ODE], (
 _a = augment([(60, 1.0)], 58, 62, max_shift=3)
 assert _a == [[(58, 1.0)], [(59, 1.0)], [(60, 1.0)], [(61, 1.0)], [(62, 1.0)]], (
     f"a single C in 58..62 with shifts -3..3 fits 5 ways (shifts -2..2), in order; got {_a}")
+assert len(augment(ODE, 48, 84)) == 13, "in 48..84 the Ode fits every shift from -6 to +6 (both included): 13 versions"
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "48967b257d0c9b05a24470c409d3390c", "cell_type": "markdown"} deletable=false editable=false
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "factor_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "3b6efa4543bed165d6c1fe14ade70b21", "cell_type": "markdown"} deletable=false editable=false
+# ## Part 4 — how much does augmentation really add? (2 points)
+#
+# "Thirteen keys for every melody" holds only if every transposition fits the singer's
+# range, and melodies with a wide range fit fewer. Write
+# `augmentation_factor(melodies, low, high, max_shift=6)`: the **mean number of versions
+# per melody** that `augment` produces (a melody that fits no shift contributes 0), as a
+# Python `float`. The demo below measures it on the 340 chorale melodies of the lesson,
+# for a soprano's range.
+
+# %% nbgrader={"grade": false, "grade_id": "augmentation_factor", "locked": false, "schema_version": 3, "solution": true, "checksum": "098ff04cbe5552c438269b7684d4edfe", "cell_type": "code"} deletable=false
+def augmentation_factor(melodies, low, high, max_shift=6):
+    """Mean number of in-range transpositions per melody."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_augmentation_factor", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "9f5d43a84c62063ebfd4e26b150f1988", "cell_type": "code"} deletable=false editable=false
+_narrow = [(62, 1.0), (64, 1.0)]  # spans 2 semitones
+_wide = [(57, 1.0), (76, 1.0)]    # spans 19 semitones
+_f = augmentation_factor([_narrow, _wide], 55, 79)
+assert type(_f) is float, f"return a Python float, got {type(_f).__name__}"
+assert _f == (13 + 6) / 2, (
+    "in 55..79 the narrow melody fits all 13 shifts, the wide one only shifts -2..3 (6 versions): "
+    f"expected a mean of 9.5 versions per melody, got {_f}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false, "checksum": "e870bdac3f0e2e5f47cc02463e6cc2f5", "cell_type": "markdown"} deletable=false editable=false
 # ## One phrase, many keys
 #
-# Augmentation changes every pitch but not one interval: the tune stays the same.
+# Augmentation changes every pitch but not one interval: the tune stays the same. Then
+# your `augmentation_factor` measures how many versions of each of the lesson's 340
+# chorale melodies fit a soprano's range (C4 to A5, MIDI 60..81) with shifts up to 6
+# semitones each way: fewer than the 13 one might assume.
 
-# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "c8c8eaa160fec436c4dc43dc47546162", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "ef6eb8c3139289a91e4bf5efd4b030b3", "cell_type": "code"} deletable=false editable=false
 versions = augment(ODE, 55, 79)
 print(f"{len(versions)} versions of the phrase fit a soprano's range 55..79;")
 print(f"the same intervals in all of them: {all(melody_intervals(v) == melody_intervals(ODE) for v in versions)}")
+
+from genai_course.data.chorales import load_chorale_melodies  # noqa: E402
+
+chorales = [[(note[0], note[1]) for note in melody["notes"]] for melody in load_chorale_melodies()]
+print(f"{len(chorales)} chorale melodies: {augmentation_factor(chorales, 60, 81):.1f} versions per melody "
+      f"fit 60..81 (of 13 shifts); {augmentation_factor(chorales, 55, 84):.1f} fit the wider 55..84")

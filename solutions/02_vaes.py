@@ -18,11 +18,13 @@
 #
 # This exercise goes with [lesson 02](../lessons/02_vaes.ipynb). A VAE's encoder outputs,
 # for each input, the mean $\mu$ and the log-variance $\log\sigma^2$ of a Gaussian over
-# the latent code. You write the three lines that make it trainable:
+# the latent code. You write the three lines that make it trainable, then measure a trained one:
 #
 # 1. the **reparameterisation** $z = \mu + \sigma \odot \varepsilon$;
 # 2. the **KL divergence** of $\mathcal N(\mu, \operatorname{diag}\sigma^2)$ from the prior $\mathcal N(0, I)$;
-# 3. the **negative ELBO** = reconstruction loss + KL, the loss the VAE minimises.
+# 3. the **negative ELBO** = reconstruction loss + KL, the loss the VAE minimises;
+# 4. a **measurement** on the lesson's trained VAE: how many latent dimensions does it
+#    actually use?
 #
 # Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
@@ -35,6 +37,7 @@ import torch
 import torch.nn.functional as F
 
 from genai_course import seed_everything
+from genai_course.grading.probes import gradients
 
 seed_everything(0)
 
@@ -66,20 +69,26 @@ assert isinstance(_z, torch.Tensor), f"return a torch.Tensor, got {type(_z).__na
 assert _z.shape == (2, 2), f"expected shape (2, 2), got {tuple(_z.shape)}"
 assert torch.allclose(_z, torch.tensor([[1.0, 3.0], [3.0, -4.0]])), (
     f"expected mu + sigma * eps = [[1, 3], [3, -4]] (sigma = exp(logvar / 2)), got {_z.tolist()}")
-_mu_g = _mu.clone().requires_grad_()
-_lv_g = _logvar.clone().requires_grad_()
-reparameterize(_mu_g, _lv_g).sum().backward()
-assert _mu_g.grad is not None and _lv_g.grad is not None, (
+_g_mu, _g_lv, _ = gradients(reparameterize, _mu, _logvar, _eps)
+assert _g_mu is not None and _g_lv is not None, (
     "gradients must flow back to mu and logvar: build z from them with torch operations")
+assert torch.allclose(_g_lv, 0.5 * torch.exp(0.5 * _logvar) * _eps), (
+    "the gradient with respect to logvar must be eps * sigma / 2 (sigma = exp(logvar / 2))")
 ### BEGIN HIDDEN TESTS
-assert torch.allclose(_mu_g.grad, torch.ones(2, 2))
+assert torch.allclose(_g_mu, torch.ones(2, 2)), "z must move one for one with mu"
 _many = reparameterize(torch.full((20000, 1), 3.0), torch.full((20000, 1), math.log(9.0)))
-assert isinstance(_many, torch.Tensor) and _many.shape == (20000, 1)
-assert abs(_many.mean().item() - 3.0) < 0.1 and abs(_many.std().item() - 3.0) < 0.1
+assert isinstance(_many, torch.Tensor) and _many.shape == (20000, 1), (
+    "without eps, return one draw per entry of mu")
+assert abs(_many.mean().item() - 3.0) < 0.1 and abs(_many.std().item() - 3.0) < 0.1, (
+    "without eps, draw standard normal noise: the samples must have mean mu and standard deviation sigma")
 _lv = torch.randn(3, 5)
 _e = torch.randn(3, 5)
 _m = torch.randn(3, 5)
-assert torch.allclose(reparameterize(_m, _lv, _e), _m + (_lv / 2).exp() * _e, atol=1e-6)
+assert torch.allclose(reparameterize(_m, _lv, _e), _m + (_lv / 2).exp() * _e, atol=1e-6), (
+    "wrong z for random mu, logvar and eps of shape (3, 5)")
+_m2 = torch.zeros(50000, 2)
+_z2 = reparameterize(_m2, torch.zeros(50000, 2))
+assert abs(torch.corrcoef(_z2.T)[0, 1].item()) < 0.05, "draw independent noise for every entry"
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "kl_md", "locked": true, "schema_version": 3, "solution": false}
@@ -117,9 +126,9 @@ _lv = torch.randn(6, 5, generator=_g)
 _ref = torch.distributions.kl_divergence(
     torch.distributions.Normal(_m, (_lv / 2).exp()), torch.distributions.Normal(0.0, 1.0)).sum(-1)
 _got = gaussian_kl(_m, _lv)
-assert isinstance(_got, torch.Tensor) and _got.shape == (6,)
-assert torch.allclose(_got, _ref, atol=1e-5)
-assert (gaussian_kl(_m, _lv) >= 0).all()
+assert isinstance(_got, torch.Tensor) and _got.shape == (6,), "one KL per row of a (6, 5) batch"
+assert torch.allclose(_got, _ref, atol=1e-5), "wrong KL for random mu and logvar of shape (6, 5)"
+assert (gaussian_kl(_m, _lv) >= 0).all(), "a KL divergence is never negative"
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "elbo_md", "locked": true, "schema_version": 3, "solution": false}
@@ -150,6 +159,15 @@ assert isinstance(_loss, torch.Tensor) and _loss.shape == (), (
 assert math.isclose(_loss.item(), 4 * math.log(2), rel_tol=1e-5), (
     f"logits 0 give probability 1/2 for 4 pixels: BCE summed = 4 log 2 = {4 * math.log(2):.4f} "
     f"and KL = 0, got {_loss.item():.4f}")
+_x2 = torch.stack([_x[0], 1 - _x[0]])  # two images
+_mu2, _lv2 = torch.tensor([[1.0, 0.0], [0.0, 2.0]]), torch.tensor([[0.0, math.log(2.0)], [0.0, 0.0]])
+_kl2 = 0.5 * torch.tensor([1.0 + (2.0 - 1.0 - math.log(2.0)), 4.0])  # KL of each image's code
+_loss2 = negative_elbo(_x2, torch.zeros(2, 2, 2), _mu2, _lv2)
+_expected2 = 4 * math.log(2) + _kl2.mean().item()
+assert math.isclose(_loss2.item(), _expected2, rel_tol=1e-5), (
+    f"two images with non-zero codes: expected 4 log 2 (reconstruction, summed over pixels) + "
+    f"the mean KL = {_expected2:.4f}, got {_loss2.item():.4f}. Did you add the KL term, sum "
+    "over pixels, and average over the batch?")
 ### BEGIN HIDDEN TESTS
 _g = torch.Generator().manual_seed(9)
 _x = (torch.rand(5, 8, 8, generator=_g) > 0.5).float()
@@ -158,8 +176,51 @@ _m, _lv = torch.randn(5, 2, generator=_g), torch.randn(5, 2, generator=_g)
 _ref = (F.binary_cross_entropy_with_logits(_lg, _x, reduction="sum") / 5
         + (0.5 * (_m ** 2 + _lv.exp() - 1 - _lv).sum(-1)).mean())
 _got = negative_elbo(_x, _lg, _m, _lv)
-assert isinstance(_got, torch.Tensor) and _got.shape == ()
-assert torch.allclose(_got, _ref, atol=1e-4)
+assert isinstance(_got, torch.Tensor) and _got.shape == (), "return a scalar tensor"
+assert torch.allclose(_got, _ref, atol=1e-4), (
+    "wrong loss for random logits and codes on a batch of five 8x8 images")
+_x1 = _x.reshape(5, 64)
+assert torch.allclose(negative_elbo(_x1, _lg.reshape(5, 64), _m, _lv), _ref, atol=1e-4), (
+    "flat images of shape (batch, 64) must give the same loss")
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "active_md", "locked": true, "schema_version": 3, "solution": false}
+# ## Part 4 — how many latent dimensions does the VAE use? (3 points)
+#
+# The KL term charges for every latent dimension that carries information, so a VAE often
+# switches some dimensions off: their posterior stays at the prior for every input, and
+# the encoder's mean $\mu_j(x)$ barely changes from one input to the next. Burda et al.
+# (2016, *Importance Weighted Autoencoders*, section 5.2) call a dimension **active** when
+# the variance of $\mu_j(x)$ across the data exceeds $0.01$. Write
+# `active_units(mu, threshold=0.01)`: `mu` holds the encoder means of many inputs,
+# shape `(n_inputs, latent_dim)`; return the number of active dimensions as a Python
+# `int`. The demo below applies it to the lesson's trained VAE.
+
+# %% nbgrader={"grade": false, "grade_id": "active_units", "locked": false, "schema_version": 3, "solution": true}
+def active_units(mu, threshold=0.01):
+    """How many latent dimensions have Var_x(mu_j(x)) > threshold."""
+    ### BEGIN SOLUTION
+    return int((mu.var(dim=0) > threshold).sum())
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_active_units", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+_g = torch.Generator().manual_seed(0)
+_mu = torch.randn(500, 4, generator=_g) * torch.tensor([1.0, 0.01, 0.5, 0.03]) + torch.tensor([0.0, 3.0, 0.0, -2.0])
+_n = active_units(_mu)
+assert type(_n) is int, f"return a Python int, got {type(_n).__name__}"
+assert _n == 2, (
+    "dimensions 0 and 2 vary across inputs (variance 1 and 0.25); 1 and 3 hardly do (variance "
+    f"1e-4 and 9e-4) even though their means are far from 0: expected 2 active, got {_n}. "
+    "Take the variance over the inputs (dim=0) of each dimension")
+### BEGIN HIDDEN TESTS
+_mu2 = torch.randn(300, 6, generator=_g) * torch.tensor([0.05, 0.2, 0.5, 0.05, 1.0, 0.02])
+assert active_units(_mu2) == 3, "count the dimensions whose variance over the inputs exceeds 0.01"
+assert active_units(_mu2, threshold=0.001) == 5, "use the threshold you are given"
+assert active_units(_mu2, threshold=2.0) == 0, "no dimension has a variance above 2"
+assert type(active_units(_mu2[:, :1])) is int, "return a Python int"
+assert active_units(torch.randn(40, 3, generator=_g).T.contiguous() * 0 + 5.0) == 0, (
+    "constant means are inactive, wherever they sit")
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false}
@@ -170,6 +231,9 @@ assert torch.allclose(_got, _ref, atol=1e-4)
 # pays for precise codes with better reconstructions; the sum is the trade-off the VAE
 # learns. The cell below prices a few 2-D codes with your `gaussian_kl`, then evaluates
 # your loss on a binary digit with a decoder that outputs logits of 0 (a coin flip per pixel).
+# Last, it counts the active latent dimensions of the lesson's trained VAE (8 dimensions,
+# class-conditional) on the test digits, with your `active_units`: the label already
+# says which digit it is, so the code is left to describe only the style.
 
 # %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false}
 from genai_course.data import load_digits  # noqa: E402
@@ -180,3 +244,12 @@ for mu, sigma in [(0.0, 1.0), (2.0, 1.0), (0.0, 0.1), (2.0, 0.1)]:
 digit = load_digits("binary").x_train[:1]
 coin_flip = negative_elbo(digit, torch.zeros_like(digit), torch.zeros(1, 2), torch.zeros(1, 2))
 print(f"coin-flip decoder on a digit: loss {coin_flip.item():.2f} nats = 64 pixels x log 2")
+
+from genai_course.pretrained import load_pretrained  # noqa: E402
+
+vae = load_pretrained("digits-vae")
+test_digits = load_digits("unit")
+with torch.no_grad():
+    test_mu, _ = vae.encode(test_digits.x_test, test_digits.y_test)
+print(f"active latent dimensions of the lesson's VAE: {active_units(test_mu)} of {test_mu.shape[1]} "
+      f"(variance of each mean over the test digits: {[round(v, 3) for v in test_mu.var(0).tolist()]})")

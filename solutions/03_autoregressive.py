@@ -23,7 +23,8 @@
 #
 # 1. **count** the bigrams of a text;
 # 2. turn counts into **conditional probabilities**, with add-$\alpha$ smoothing;
-# 3. reshape a next-token distribution with a **temperature**.
+# 3. reshape a next-token distribution with a **temperature**;
+# 4. **decide** how much smoothing the model needs, on held-out text.
 #
 # Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
@@ -69,14 +70,17 @@ _c = bigram_counts("hello", "ehlo")
 assert _c[2, 2].item() == 1 and _c[0, 2].item() == 1 and _c.sum().item() == 4, (
     "'hello' has 4 bigrams: he, el, ll, lo")
 ### BEGIN HIDDEN TESTS
-assert bigram_counts("a", "ab").tolist() == [[0, 0], [0, 0]]
-assert bigram_counts("aaaa", "ba").tolist() == [[0, 0], [0, 3]]
+assert bigram_counts("a", "ab").tolist() == [[0, 0], [0, 0]], "a one-character text has no bigram"
+assert bigram_counts("", "ab").tolist() == [[0, 0], [0, 0]], "an empty text has no bigram"
+assert bigram_counts("aaaa", "ba").tolist() == [[0, 0], [0, 3]], (
+    "use the ids of vocab (vocab[i] has id i), whatever its order")
 _txt = "the cat sat on the mat"
 _v = "".join(sorted(set(_txt)))
 _cc = bigram_counts(_txt, _v)
-assert isinstance(_cc, torch.Tensor) and _cc.dtype == torch.int64 and _cc.shape == (len(_v), len(_v))
-assert _cc.sum().item() == len(_txt) - 1
-assert _cc[_v.index("a"), _v.index("t")].item() == 3
+assert isinstance(_cc, torch.Tensor) and _cc.dtype == torch.int64 and _cc.shape == (len(_v), len(_v)), (
+    "return an int64 tensor of shape (V, V)")
+assert _cc.sum().item() == len(_txt) - 1, "a text of T characters has T - 1 bigrams (no wrap-around)"
+assert _cc[_v.index("a"), _v.index("t")].item() == 3, "counts[i, j] counts vocab[j] right after vocab[i]"
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "probs_md", "locked": true, "schema_version": 3, "solution": false}
@@ -105,13 +109,17 @@ assert _p.shape == (2, 2) and _p.dtype == torch.float32, (
 assert torch.allclose(_p, torch.tensor([[0.25, 0.75], [2 / 3, 1 / 3]])), (
     f"with alpha = 1, row [0, 2] becomes [1, 3] / 4; got {_p.tolist()}")
 assert torch.allclose(_p.sum(1), torch.ones(2)), "every row must sum to 1"
+_p5 = bigram_probabilities(torch.tensor([[0, 2], [1, 0]]), alpha=0.5)
+assert torch.allclose(_p5[0], torch.tensor([0.5, 2.5]) / 3), (
+    f"with alpha = 0.5, row [0, 2] becomes [0.5, 2.5] / 3: use the alpha you are given; got {_p5[0].tolist()}")
 ### BEGIN HIDDEN TESTS
 _p0 = bigram_probabilities(torch.tensor([[0, 4, 0], [1, 1, 2], [0, 0, 0]]), alpha=0.5)
-assert isinstance(_p0, torch.Tensor) and _p0.dtype == torch.float32 and _p0.shape == (3, 3)
-assert torch.allclose(_p0[0], torch.tensor([0.5, 4.5, 0.5]) / 5.5)
-assert torch.allclose(_p0[2], torch.full((3,), 1 / 3))
+assert isinstance(_p0, torch.Tensor) and _p0.dtype == torch.float32 and _p0.shape == (3, 3), (
+    "return a float32 tensor of the counts' shape")
+assert torch.allclose(_p0[0], torch.tensor([0.5, 4.5, 0.5]) / 5.5), "add alpha to every count, then normalise each row"
+assert torch.allclose(_p0[2], torch.full((3,), 1 / 3)), "a row of zero counts becomes uniform after smoothing"
 assert torch.allclose(bigram_probabilities(torch.tensor([[1, 3]]), alpha=0.0),
-                      torch.tensor([[0.25, 0.75]]))
+                      torch.tensor([[0.25, 0.75]])), "alpha = 0 gives the maximum-likelihood estimate"
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "temp_md", "locked": true, "schema_version": 3, "solution": false}
@@ -154,26 +162,98 @@ for _bad in (-1.0, -0.5):
     except ValueError:
         pass
     else:
-        raise AssertionError("negative temperature accepted")
+        raise AssertionError("a negative temperature must raise ValueError")
 _flat = temperature_probabilities(torch.tensor([3.0, -2.0, 0.5, 1.0]), 1e4)
-assert torch.allclose(_flat, torch.full((4,), 0.25), atol=1e-3)
+assert torch.allclose(_flat, torch.full((4,), 0.25), atol=1e-3), "a very high temperature gives a uniform distribution"
 _cold = temperature_probabilities(torch.tensor([1.0, 2.0, 0.0]), 0.01)
-assert torch.allclose(_cold, torch.tensor([0.0, 1.0, 0.0]), atol=1e-6)
+assert torch.allclose(_cold, torch.tensor([0.0, 1.0, 0.0]), atol=1e-6), (
+    "a very low temperature puts all the probability on the largest logit (and must not overflow)")
+_raw = torch.tensor([2.0, 0.0, -1.0])
+assert torch.allclose(temperature_probabilities(_raw, 2.0), torch.softmax(_raw / 2, 0)), (
+    "the logits need not be log-probabilities: apply the softmax to logits / T")
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "alpha_md", "locked": true, "schema_version": 3, "solution": false}
+# ## Part 4 — how much smoothing? Decide on held-out text (3 points)
+#
+# With $\alpha \to 0$ the model fits its training text best, but gives almost no
+# probability to bigrams it never saw; with a large $\alpha$ it forgets what it counted.
+# The training text cannot settle this: its own negative log-likelihood always prefers
+# the smallest $\alpha$. Held-out text can. Write `choose_alpha(train_text,
+# validation_text, vocab, alphas)`: fit the bigram model on `train_text` (your
+# `bigram_counts` and `bigram_probabilities`) for each $\alpha$ in `alphas`, measure the
+# mean negative log-likelihood per bigram of `validation_text`,
+# $-\frac{1}{T-1}\sum_t \log p(x_t \mid x_{t-1})$, and return the $\alpha$ with the lowest
+# value, as a Python `float`. The demo below then reports the chosen model on a *test*
+# text that played no part in the choice.
+
+# %% nbgrader={"grade": false, "grade_id": "choose_alpha", "locked": false, "schema_version": 3, "solution": true}
+def choose_alpha(train_text, validation_text, vocab, alphas):
+    """The smoothing alpha (from alphas) with the lowest validation NLL per bigram."""
+    ### BEGIN SOLUTION
+    counts = bigram_counts(train_text, vocab)
+    index = {ch: i for i, ch in enumerate(vocab)}
+    ids = torch.tensor([index[ch] for ch in validation_text])
+    scores = []
+    for alpha in alphas:
+        probs = bigram_probabilities(counts, alpha)
+        scores.append(-probs[ids[:-1], ids[1:]].double().log().mean().item())
+    return float(alphas[min(range(len(alphas)), key=scores.__getitem__)])
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_choose_alpha", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+from genai_course.data import load_corpus  # noqa: E402
+
+_docs = load_corpus("python-docs")
+_vocab = "".join(sorted(set(_docs)))
+_alphas = [0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
+_a = choose_alpha(_docs[:3000], _docs[3000:6000], _vocab, _alphas)
+assert type(_a) is float, f"return a Python float (one of alphas), got {type(_a).__name__}"
+assert _a in _alphas, f"return one of the alphas offered, got {_a}"
+assert _a != min(_alphas), (
+    "the smallest alpha won: that is what the training text prefers. Score the validation text")
+assert _a != max(_alphas), "the largest alpha won: did you pick the highest NLL instead of the lowest?"
+### BEGIN HIDDEN TESTS
+def _reference_nll(train, val, alpha):
+    idx = {ch: i for i, ch in enumerate(_vocab)}
+    tr = torch.tensor([idx[c] for c in train])
+    va = torch.tensor([idx[c] for c in val])
+    counts = torch.zeros(len(_vocab), len(_vocab), dtype=torch.float64)
+    counts.index_put_((tr[:-1], tr[1:]), torch.ones(len(tr) - 1, dtype=torch.float64), accumulate=True)
+    probs = (counts + alpha) / (counts + alpha).sum(1, keepdim=True)
+    return -probs[va[:-1], va[1:]].log().mean().item()
+
+
+for _start, _n_train, _grid in ((100_000, 20_000, _alphas), (200_000, 3_000, [0.3, 0.001, 3.0, 0.03, 1.0]),
+                                (300_000, 50_000, [0.02, 0.05, 0.2, 0.5, 2.0])):
+    _tr, _va = _docs[_start:_start + _n_train], _docs[_start + _n_train:_start + _n_train + 3000]
+    _chosen = choose_alpha(_tr, _va, _vocab, _grid)
+    _nll = {a: _reference_nll(_tr, _va, a) for a in _grid}
+    assert type(_chosen) is float and _chosen in _grid, "return one of the alphas offered, as a float"
+    assert _nll[_chosen] <= min(_nll.values()) + 0.005, (
+        "the alpha you chose is not the best on the validation text (mean NLL per bigram, "
+        "tolerance 0.005 nats) for another training text size or another order of alphas")
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false}
 # ## Your bigram model writes "Python documentation"
 #
 # The cell below counts bigrams in 100,000 characters of Python's documentation with
-# your functions and samples 200 characters at two temperatures. Low temperature repeats
+# your functions, chooses the smoothing on the next 10,000 characters, reports it on the
+# 10,000 after those, and samples 200 characters at two temperatures. Low temperature repeats
 # the commonest patterns; high temperature makes more mistakes, and more surprises.
 
 # %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false}
-from genai_course.data import load_corpus  # noqa: E402
-
-text = load_corpus("python-docs")[:100_000]
-vocab = "".join(sorted(set(text)))
-probs = bigram_probabilities(bigram_counts(text, vocab), alpha=0.1)
+text = _docs[:100_000]
+vocab = _vocab
+best_alpha = choose_alpha(text, _docs[100_000:110_000], vocab, _alphas)  # validation text
+test_text = _docs[110_000:120_000]  # nothing was chosen on this
+test_ids = torch.tensor([vocab.index(ch) for ch in test_text])
+for alpha in (min(_alphas), best_alpha):
+    p = bigram_probabilities(bigram_counts(text, vocab), alpha)
+    print(f"alpha = {alpha}: test NLL {-p[test_ids[:-1], test_ids[1:]].log().mean():.4f} nats per character")
+probs = bigram_probabilities(bigram_counts(text, vocab), alpha=best_alpha)
 for temperature in (0.5, 1.5):
     generator = torch.Generator().manual_seed(0)
     ids = [vocab.index("T")]

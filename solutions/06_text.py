@@ -18,12 +18,14 @@
 #
 # This exercise goes with [lesson 06](../lessons/06_text.ipynb). A language model gives a
 # score (logit) to every token of the vocabulary; a *decoding rule* decides which tokens
-# may be sampled. You write two of the rules the lesson uses, and the number that says
-# how good a language model is:
+# may be sampled. You write two of the rules the lesson uses, the number that says
+# how good a language model is, and use it to make a choice:
 #
 # 1. **top-k** filtering;
 # 2. **top-p** (nucleus) filtering;
-# 3. **perplexity** from logits and the true next tokens.
+# 3. **perplexity** from logits and the true next tokens;
+# 4. a **decision**: which sampling temperature makes an over-confident model honest,
+#    chosen on validation data.
 #
 # Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
@@ -43,17 +45,20 @@ NEG_INF = float("-inf")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "topk_md", "locked": true, "schema_version": 3, "solution": false}
 # ## Part 1 — top-k filtering (3 points)
 #
-# Write `top_k_filter(logits, k)`: return a copy of `logits` (shape `(..., V)`; filter
-# along the last dimension) where every logit smaller than the $k$-th largest of its row
-# is set to `-inf`, so softmax gives it probability 0. Ties with the $k$-th largest value
-# are kept. Do not modify `logits` itself. (`torch.topk` and `masked_fill` help.)
+# Write `top_k_filter(logits, k)`: return a copy of `logits` (shape `(V,)` or `(batch, V)`; filter
+# along the last dimension) that keeps **exactly $k$** logits of each row, the $k$
+# largest, and sets every other one to `-inf`, so softmax gives it probability 0. When
+# several logits tie at the $k$-th largest value, keep any of them, as long as exactly
+# $k$ are kept (this is the rule of the course's `genai_course.sampling.top_k_filter`,
+# and of `torch.topk`). Do not modify `logits` itself. (`torch.topk`, `scatter` and
+# `masked_fill` help.)
 
 # %% nbgrader={"grade": false, "grade_id": "top_k_filter", "locked": false, "schema_version": 3, "solution": true}
 def top_k_filter(logits, k):
     """Keep the k largest logits of each row (and ties), set the rest to -inf."""
     ### BEGIN SOLUTION
-    kth = torch.topk(logits, k, dim=-1).values[..., -1:]
-    return logits.masked_fill(logits < kth, NEG_INF)
+    keep = torch.zeros_like(logits, dtype=torch.bool).scatter(-1, torch.topk(logits, k, dim=-1).indices, True)
+    return logits.masked_fill(~keep, NEG_INF)
     ### END SOLUTION
 
 
@@ -65,13 +70,28 @@ assert _out.shape == (4,), f"keep the shape of the logits, (4,), got {tuple(_out
 assert _out.tolist() == [NEG_INF, 3.0, 2.0, NEG_INF], (
     f"top-2 of [1, 3, 2, 0.5] keeps 3 and 2 and sets the rest to -inf, got {_out.tolist()}")
 assert _logits.tolist() == [1.0, 3.0, 2.0, 0.5], "do not modify the input logits"
+_tie = top_k_filter(torch.tensor([2.0, 2.0, 1.0, 2.0]), 2)
+assert int(torch.isfinite(_tie).sum()) == 2 and _tie[2] == NEG_INF, (
+    f"three logits tie at the 2nd largest value: keep exactly k = 2 of them, got {_tie.tolist()}")
 ### BEGIN HIDDEN TESTS
 _b = torch.tensor([[5.0, 1.0, 4.0], [0.0, 2.0, 9.0]])
 _ob = top_k_filter(_b, 1)
-assert isinstance(_ob, torch.Tensor) and _ob.shape == (2, 3)
-assert _ob.tolist() == [[5.0, NEG_INF, NEG_INF], [NEG_INF, NEG_INF, 9.0]]
-assert top_k_filter(_b, 3).tolist() == _b.tolist()
-assert top_k_filter(torch.tensor([2.0, 2.0, 1.0]), 1).tolist() == [2.0, 2.0, NEG_INF]
+assert isinstance(_ob, torch.Tensor) and _ob.shape == (2, 3), "keep the shape of a (2, 3) batch"
+assert _ob.tolist() == [[5.0, NEG_INF, NEG_INF], [NEG_INF, NEG_INF, 9.0]], (
+    "filter each row of a batch on its own, along the last dimension")
+assert top_k_filter(_b, 3).tolist() == _b.tolist(), "k = V keeps every logit"
+_g = torch.Generator().manual_seed(6)
+_r = torch.randn(12, 10, generator=_g)
+_or = top_k_filter(_r, 4)
+assert _or.shape == (12, 10) and bool((torch.isfinite(_or).sum(-1) == 4).all()), (
+    "a (12, 10) batch filtered with k = 4 must keep 4 logits in every row")
+_kept_min = _or.masked_fill(~torch.isfinite(_or), float("inf")).min(-1).values
+_dropped_max = _r.masked_fill(torch.isfinite(_or), NEG_INF).max(-1).values
+assert bool((_kept_min >= _dropped_max).all()), "the logits kept must be the largest of their row"
+assert torch.equal(_or[torch.isfinite(_or)], _r[torch.isfinite(_or)]), "kept logits must not change"
+_ties = top_k_filter(torch.tensor([[1.0, 1.0, 1.0, 1.0], [3.0, 0.0, 3.0, 3.0]]), 2)
+assert (torch.isfinite(_ties).sum(-1) == 2).all() and _ties[1, 1] == NEG_INF, (
+    "with ties, keep exactly k logits, all from the largest values")
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "topp_md", "locked": true, "schema_version": 3, "solution": false}
@@ -81,7 +101,7 @@ assert top_k_filter(torch.tensor([2.0, 2.0, 1.0]), 1).tolist() == [2.0, 2.0, NEG
 # total probability reaches $p$, and drops the rest. Sort the probabilities in
 # decreasing order; a token is kept when the tokens ranked before it add up to *less*
 # than $p$ (so the most probable token is always kept). Write `top_p_filter(logits, p)`
-# for logits of shape `(..., V)`, returning filtered logits (dropped ones set to `-inf`),
+# for logits of shape `(V,)` or `(batch, V)`, returning filtered logits (dropped ones set to `-inf`),
 # without modifying the input.
 
 # %% nbgrader={"grade": false, "grade_id": "top_p_filter", "locked": false, "schema_version": 3, "solution": true}
@@ -112,13 +132,18 @@ assert torch.isfinite(top_p_filter(_logits, 0.01)).tolist() == [False, True, Fal
 ### BEGIN HIDDEN TESTS
 _b = torch.log(torch.tensor([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6]]))
 _ob = top_p_filter(_b, 0.85)
-assert isinstance(_ob, torch.Tensor) and _ob.shape == (2, 3)
-assert torch.isfinite(_ob).tolist() == [[True, True, False], [True, True, True]]
-assert torch.isfinite(top_p_filter(_b, 1.0)).all()
-assert torch.isfinite(top_p_filter(_b, 0.55)).tolist() == [[True, False, False], [False, False, True]]
+assert isinstance(_ob, torch.Tensor) and _ob.shape == (2, 3), "keep the shape of a (2, 3) batch"
+assert torch.isfinite(_ob).tolist() == [[True, True, False], [True, True, True]], (
+    "each row keeps its own nucleus: sort, accumulate and filter along the last dimension")
+assert torch.isfinite(top_p_filter(_b, 1.0)).all(), "p = 1 keeps every token"
+assert torch.isfinite(top_p_filter(_b, 0.55)).tolist() == [[True, False, False], [False, False, True]], (
+    "a token is kept only while the tokens ranked above it add up to less than p")
 _orig = _b.clone()
 top_p_filter(_b, 0.5)
-assert torch.equal(_b, _orig)
+assert torch.equal(_b, _orig), "do not modify the input logits"
+_scaled = top_p_filter(3.0 + _b, 0.85)
+assert torch.isfinite(_scaled).tolist() == [[True, True, False], [True, True, True]], (
+    "logits are not log-probabilities: turn them into probabilities with a softmax first")
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ppl_md", "locked": true, "schema_version": 3, "solution": false}
@@ -153,9 +178,64 @@ _lg = torch.randn(10, 7, generator=_g)
 _t = torch.randint(0, 7, (10,), generator=_g)
 _ref = math.exp(-_lg.log_softmax(-1)[torch.arange(10), _t].double().mean().item())
 _got = perplexity(_lg, _t)
-assert type(_got) is float and math.isclose(_got, _ref, rel_tol=1e-5)
+assert type(_got) is float and math.isclose(_got, _ref, rel_tol=1e-5), (
+    "wrong perplexity for random logits: exp of the mean cross-entropy, in nats")
 assert math.isclose(perplexity(torch.log(torch.tensor([[0.5, 0.5]])), torch.tensor([0])), 2.0,
-                    rel_tol=1e-5)
+                    rel_tol=1e-5), "a fair coin has perplexity 2"
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "calib_md", "locked": true, "schema_version": 3, "solution": false}
+# ## Part 4 — choose a temperature on validation data (3 points)
+#
+# A model trained too long is often *over-confident*: its distributions are sharper than
+# the data. Dividing its logits by a temperature $T > 1$ softens them and can lower the
+# perplexity of held-out text (Guo et al. 2017 call this temperature scaling). Write
+# `best_temperature(logits, targets, temperatures)`: `logits` `(N, V)` and `targets`
+# `(N,)` come from **validation** text; return the temperature from the list
+# `temperatures` under which the perplexity of the targets (your `perplexity`, on
+# `logits / T`) is lowest, as a Python `float`. Accuracy cannot make this choice: dividing
+# by $T$ never changes which token is the most likely.
+
+# %% nbgrader={"grade": false, "grade_id": "best_temperature", "locked": false, "schema_version": 3, "solution": true}
+def best_temperature(logits, targets, temperatures):
+    """The temperature (from temperatures) with the lowest validation perplexity."""
+    ### BEGIN SOLUTION
+    scores = [perplexity(logits / t, targets) for t in temperatures]
+    return float(temperatures[min(range(len(scores)), key=scores.__getitem__)])
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_best_temperature", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+def _model_outputs(sharpness, n=4000, vocab=20, seed=0):
+    """Logits of a model `sharpness` times as confident as the truth, and true next tokens."""
+    gen = torch.Generator().manual_seed(seed)
+    true_logits = 1.5 * torch.randn(n, vocab, generator=gen)
+    targets = torch.multinomial(true_logits.softmax(-1), 1, generator=gen).squeeze(1)
+    return sharpness * true_logits, targets
+
+
+_temps = [0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0]
+_T = best_temperature(*_model_outputs(3.0), _temps)
+assert type(_T) is float, f"return a Python float (one of temperatures), got {type(_T).__name__}"
+assert _T in (2.0, 3.0, 4.0), (
+    f"a model three times too confident is best calibrated near T = 3, got T = {_T}. Score "
+    "each temperature by the perplexity of logits / T and keep the lowest")
+_T_under = best_temperature(*_model_outputs(0.5), _temps)
+assert _T_under < 1.0, f"an under-confident model needs T < 1 (sharper), got T = {_T_under}"
+### BEGIN HIDDEN TESTS
+def _reference_ppl(logits, targets, t):
+    return math.exp(-(logits.double() / t).log_softmax(-1)[torch.arange(len(targets)), targets].mean().item())
+
+
+for _sharp, _grid, _seed in ((1.0, [2.0, 0.5, 1.0, 1.5, 0.75], 1), (2.5, [1.8, 2.2, 2.6, 3.0], 2),
+                             (0.4, [0.2, 0.3, 0.4, 0.6, 1.0], 3)):
+    _lg, _tg = _model_outputs(_sharp, seed=_seed)
+    _chosen = best_temperature(_lg, _tg, _grid)
+    _ppl = {t: _reference_ppl(_lg, _tg, t) for t in _grid}
+    assert type(_chosen) is float and _chosen in _grid, "return one of the temperatures offered, as a float"
+    assert _ppl[_chosen] <= min(_ppl.values()) * 1.002, (
+        "the temperature you chose does not give the lowest validation perplexity (tolerance "
+        "0.2%) for another model or another list of temperatures")
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "outro", "locked": true, "schema_version": 3, "solution": false}
@@ -163,7 +243,8 @@ assert math.isclose(perplexity(torch.log(torch.tensor([[0.5, 0.5]])), torch.tens
 #
 # For a made-up next-character distribution with a long tail, the cell below counts the
 # candidates left by each rule: top-k keeps a fixed number, top-p adapts to how sure
-# the model is.
+# the model is. Then it calibrates a made-up over-confident model with your
+# `best_temperature`, chosen on validation outputs and reported on test outputs.
 
 # %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false}
 sure = torch.cat([torch.tensor([8.0, 2.0, 1.0]), -0.1 * torch.arange(1.0, 25.0)])
@@ -172,3 +253,10 @@ for name, logits in [("a sure model", sure), ("an unsure model", unsure)]:
     print(f"{name:>16}: top-k (k = 5) keeps {int(torch.isfinite(top_k_filter(logits, 5)).sum())}, "
           f"top-p (p = 0.9) keeps {int(torch.isfinite(top_p_filter(logits, 0.9)).sum())} "
           f"of 27 characters")
+
+# Temperature scaling: choose T on validation outputs, report on test outputs of the same model.
+val_logits, val_targets = _model_outputs(3.0, seed=10)
+test_logits, test_targets = _model_outputs(3.0, seed=11)
+chosen = best_temperature(val_logits, val_targets, _temps)
+print(f"over-confident model: test perplexity {perplexity(test_logits, test_targets):.2f} at T = 1, "
+      f"{perplexity(test_logits / chosen, test_targets):.2f} at T = {chosen} (chosen on validation)")
