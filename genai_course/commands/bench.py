@@ -39,8 +39,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--only", choices=PARTS, action="append",
                         help="run only this part (repeatable); default: all three")
     parser.add_argument("--threads", type=int, default=None,
-                        help="torch threads per kernel (default: the course's default, "
-                             "GENAI_COURSE_THREADS or up to 2)")
+                        help="torch threads per kernel (default: the course's thread policy, "
+                             "genai_course.seeding.default_threads; GENAI_COURSE_THREADS overrides it)")
     parser.add_argument("--root", default=None,
                         help="the course folder holding lessons/ and solutions/ "
                              "(default: found from the package or the current folder)")
