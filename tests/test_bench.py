@@ -272,11 +272,11 @@ def tiny_course(tmp_path_factory):
     return root
 
 
-def test_bench_learners_and_busy_report_every_learner(tiny_course, tmp_path, capsys):
+def test_bench_learners_reports_every_learner(tiny_course, tmp_path, capsys):
     from genai_course.cli import main
 
     code = main(["bench", "--root", str(tiny_course), "--notebook", "lessons/01_tiny.ipynb",
-                 "--learners", "2", "--busy", "1", "--threads", "1", "--out", str(tmp_path)])
+                 "--learners", "2", "--threads", "1", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 0, out
     result = json.loads((tmp_path / "workshop.json").read_text())
@@ -285,9 +285,28 @@ def test_bench_learners_and_busy_report_every_learner(tiny_course, tmp_path, cap
     assert all(r["wall_s"] > 0 and r["cpu_s"] > 0 for r in row["per_learner"])
     assert row["alone"]["cpu_s"] > 0 and row["max_vs_fair_share"] > 0
     assert row["machine_peak_memory_mb"] >= row["machine_memory_before_mb"]
-    contention = result["contention"]
-    assert contention["busy"] == 1 and contention["slowdown"] > 0
-    assert "learners at once" in out and "busy processes" in out
+    assert "learners at once" in out and "contention" not in result
+
+
+def test_contention_runs_the_lesson_quiet_then_beside_busy_processes(monkeypatch, tmp_path):
+    """The order and the clean-up, with a stand-in for the kernel (no timing involved)."""
+    seen = []
+
+    def fake_run(path, n, **kwargs):
+        alive = [p for p in started if p.poll() is None]
+        seen.append(len(alive))
+        return [{"wall_s": 10.0 * (1 + len(alive)), "cpu_s": 9.0, "peak_rss_mb": 1, "error": ""}]
+
+    started = []
+    real_start = workshop.start_busy
+    monkeypatch.setattr(workshop, "run_learners_at_once", fake_run)
+    monkeypatch.setattr(workshop, "start_busy", lambda k: started.extend(real_start(k)) or started)
+    result = workshop.run_contention(tmp_path / "01_x.ipynb", 2, log=lambda *a: None)
+    assert seen == [0, 2], "quiet first, then with every busy process running"
+    assert result["slowdown"] == 3.0 and result["busy"] == 2
+    assert all(p.poll() is not None for p in started), "busy processes must be stopped"
+    with pytest.raises(ValueError, match="busy"):
+        workshop.run_contention(tmp_path / "01_x.ipynb", 0, log=lambda *a: None)
 
 
 def test_bench_workshop_refuses_a_lesson_that_fails_alone(tiny_course):
