@@ -20,6 +20,19 @@ ENABLE = ("install Debian's Chromium (apt-get update && apt-get install -y chrom
 FLAGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-first-run", "--no-sandbox", "--headless"]
 LOCAL_PREFIXES = ("file:", "data:", "blob:", "about:", "http://127.0.0.1", "ws://127.0.0.1")
+# Every wait of the browser tests is a limit for a machine that may be busy (the suite runs
+# beside other work): its base value, for a quiet 2-core machine, times PATIENCE.
+PATIENCE = float(os.environ.get("GENAI_COURSE_TEST_PATIENCE", "4"))
+
+
+def patient(seconds: float) -> float:
+    """A wait limit that a busy machine can meet: ``seconds`` times PATIENCE."""
+    return seconds * PATIENCE
+
+
+def patient_ms(seconds: float) -> float:
+    """The same, in milliseconds, for Playwright's ``timeout=`` arguments."""
+    return patient(seconds) * 1000
 
 
 def chromium_binary() -> Path | None:

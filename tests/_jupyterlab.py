@@ -17,6 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from _chromium import patient
+
 SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
@@ -62,10 +64,11 @@ class JupyterLab:
 
     def api(self, path: str):
         request = urllib.request.Request(f"{self.base}/api/{path}", headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=patient(10)) as response:
             return json.loads(response.read())
 
-    def _wait_ready(self, log: Path, timeout: float = 90) -> None:
+    def _wait_ready(self, log: Path, timeout: float | None = None) -> None:
+        timeout = timeout or patient(90)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

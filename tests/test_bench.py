@@ -6,6 +6,8 @@ a fixed amount of work, memory of a fixed allocation).
 
 import argparse
 import json
+import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -220,3 +222,150 @@ def test_command_arguments():
         parser.parse_args(["--only", "everything"])
     with pytest.raises(FileNotFoundError, match="lessons/"):
         bench_command.course_root("/nonexistent-folder")
+
+
+# ---- workshop: N learners at once, and a lesson beside busy processes --------------------
+
+from genai_course.bench import figures, workshop  # noqa: E402
+
+
+def test_learners_result_slowdowns_against_alone_and_fair_share():
+    alone = {"wall_s": 10.0, "cpu_s": 8.0, "peak_rss_mb": 400, "startup_s": 1, "error": ""}
+    runs = [dict(alone, wall_s=w) for w in (38.0, 42.0)] + [dict(alone, wall_s=0, error="boom")]
+
+    class Memory:
+        baseline_mb, peak_mb = 1000.0, 2500.0
+
+    row = workshop.learners_result("lessons/01_x.ipynb", 3, alone, runs, Memory, cores=2)
+    assert row["fair_share_s"] == 12.0          # 3 learners x 8 s of CPU / 2 cores
+    assert row["max_wall_s"] == 42.0 and row["max_vs_alone"] == 4.2
+    assert row["max_vs_fair_share"] == 3.5
+    assert row["errors"] == ["boom"] and row["memory_per_learner_mb"] == 500
+    assert row["per_learner"][0]["vs_alone"] == 3.8 and "vs_alone" not in row["per_learner"][2]
+    # one learner can never beat its own alone time: the fair share is floored by it
+    assert workshop.fair_share_s(1, alone, cores=2) == 10.0
+
+
+def test_busy_processes_burn_cpu_and_are_stopped():
+    import psutil
+
+    processes = workshop.start_busy(2)
+    try:
+        pids = [p.pid for p in processes]
+        busy = [psutil.Process(pid) for pid in pids]
+        for _ in range(6000):  # up to 5 minutes of a loaded machine; a quiet one takes 0.1 s
+            if sum(p.cpu_times().user for p in busy) >= 0.2:
+                break
+            time.sleep(0.05)
+        assert sum(p.cpu_times().user for p in busy) >= 0.2, "busy processes must burn CPU"
+    finally:
+        workshop.stop_busy(processes)
+    assert all(p.poll() is not None for p in processes), "every busy process must be stopped"
+
+
+@pytest.fixture(scope="module")
+def tiny_course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiny")
+    (root / "lessons").mkdir()
+    write_notebook(root / "lessons" / "01_tiny.ipynb", "total = sum(i * i for i in range(300_000))")
+    write_notebook(root / "lessons" / "02_broken.ipynb", "raise ValueError('boom')")
+    return root
+
+
+def test_bench_learners_reports_every_learner(tiny_course, tmp_path, capsys):
+    from genai_course.cli import main
+
+    code = main(["bench", "--root", str(tiny_course), "--notebook", "lessons/01_tiny.ipynb",
+                 "--learners", "2", "--threads", "1", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    result = json.loads((tmp_path / "workshop.json").read_text())
+    (row,) = result["workshop"]["rows"]
+    assert row["learners"] == 2 and len(row["per_learner"]) == 2 and not row["errors"]
+    assert all(r["wall_s"] > 0 and r["cpu_s"] > 0 for r in row["per_learner"])
+    assert row["alone"]["cpu_s"] > 0 and row["max_vs_fair_share"] > 0
+    assert row["machine_peak_memory_mb"] >= row["machine_memory_before_mb"]
+    assert "learners at once" in out and "contention" not in result
+
+
+def test_contention_runs_the_lesson_quiet_then_beside_busy_processes(monkeypatch, tmp_path):
+    """The order and the clean-up, with a stand-in for the kernel (no timing involved)."""
+    seen = []
+
+    def fake_run(path, n, **kwargs):
+        alive = [p for p in started if p.poll() is None]
+        seen.append(len(alive))
+        return [{"wall_s": 10.0 * (1 + len(alive)), "cpu_s": 9.0, "peak_rss_mb": 1, "error": ""}]
+
+    started = []
+    real_start = workshop.start_busy
+    monkeypatch.setattr(workshop, "run_learners_at_once", fake_run)
+    monkeypatch.setattr(workshop, "start_busy", lambda k: started.extend(real_start(k)) or started)
+    result = workshop.run_contention(tmp_path / "01_x.ipynb", 2, log=lambda *a: None)
+    assert seen == [0, 2], "quiet first, then with every busy process running"
+    assert result["slowdown"] == 3.0 and result["busy"] == 2
+    assert all(p.poll() is not None for p in started), "busy processes must be stopped"
+    with pytest.raises(ValueError, match="busy"):
+        workshop.run_contention(tmp_path / "01_x.ipynb", 0, log=lambda *a: None)
+
+
+def test_bench_workshop_refuses_a_lesson_that_fails_alone(tiny_course):
+    with pytest.raises(RuntimeError, match="fails on its own"):
+        workshop.run_workshop(tiny_course / "lessons" / "02_broken.ipynb", [2], log=lambda *a: None)
+    with pytest.raises(ValueError, match="learners"):
+        workshop.run_workshop(tiny_course / "lessons" / "01_tiny.ipynb", [0], log=lambda *a: None)
+
+
+# ---- figures: one committed file, and the README and site made from it -------------------
+
+def test_readme_figures_come_from_the_figures_file():
+    text = figures.README_PATH.read_text()
+    names = [m.group("name") for m in figures._BLOCK.finditer(text)]
+    assert {"setup", "bench", "workshop"} <= set(names), "the README must carry the generated blocks"
+    stale = figures.stale_blocks(text, figures.load())
+    assert not stale, (f"README blocks {stale} disagree with genai_course/site/figures.json: run "
+                       "`genai-course bench --update-readme`")
+
+
+def test_no_typed_timing_figures_left_in_readme_or_site():
+    from genai_course.site import build
+
+    outside = figures._BLOCK.sub("", figures.README_PATH.read_text())
+    for typed in ("about 1.5 minutes", "about 3 minutes", "under 20 s", "about a minute",
+                  "3 to 19 s", "138 s", "about 4 minutes"):
+        assert typed not in outside, f"README states {typed!r} by hand: generate it from figures.json"
+    assert "about a minute" not in Path(build.__file__).read_text()
+
+
+def test_render_blocks_rewrites_only_between_markers(tmp_path):
+    data = {"bench": {"machine": {"logical_cores": 2, "cpu": "X", "torch_threads": 1,
+                                  "date_utc": "today"},
+                      "notebooks": [{"name": "lessons/00", "kind": "lesson", "wall_s": 4.0,
+                                     "error": ""},
+                                    {"name": "lessons/01", "kind": "lesson", "wall_s": 31.0,
+                                     "error": ""}]}}
+    text = "keep\n<!-- figures:lesson-time -->\nold 99 s\n<!-- /figures:lesson-time -->\nkeep too\n"
+    assert figures.stale_blocks(text, data) == ["lesson-time"]
+    readme = tmp_path / "README.md"
+    readme.write_text(text)
+    assert figures.update_readme(readme, data) is True
+    new = readme.read_text()
+    assert new.startswith("keep\n") and new.endswith("keep too\n") and "4 to 31 s" in new
+    assert figures.stale_blocks(new, data) == [] and figures.update_readme(readme, data) is False
+    with pytest.raises(KeyError, match="no generator"):
+        figures.render_blocks("<!-- figures:nope -->\n<!-- /figures:nope -->", data)
+
+
+def test_workshop_block_states_capacity_from_the_measurement():
+    row = {"notebook": "lessons/01_gans", "learners": 10, "cores": 2, "max_wall_s": 150.0,
+           "median_wall_s": 140.0, "max_vs_alone": 7.5, "fair_share_s": 120.0,
+           "max_vs_fair_share": 1.25, "machine_peak_memory_mb": 6000,
+           "memory_per_learner_mb": 512, "errors": [], "alone": {"wall_s": 20.0, "cpu_s": 24.0}}
+    machine = {"date_utc": "d", "cpu": "c", "logical_cores": 2, "memory_gb": 8}
+    text = figures.workshop_block({"workshop": {"machine": machine, "rows": [row]},
+                                   "contention": {"busy": 4, "cores": 2, "notebook": "lessons/01_gans",
+                                                  "quiet": {"wall_s": 20.0},
+                                                  "loaded": {"wall_s": 60.0}, "slowdown": 3.0}})
+    assert "5.0 learners per core" in text and "within the 1.5 x target" in text
+    assert "2.0 learners per GB" in text and "3.0 x (target: within 4 x)" in text
+    assert "not measured" in figures.workshop_block({})

@@ -39,3 +39,38 @@ def test_postbuild_disables_instructor_pieces_for_learners(tmp_path):
     user_section = (server.stdout + server.stderr).split(str(tmp_path))[1].split("Config dir:")[0]
     assert re.search(r"formgrader\S*\s+\S*disabled", user_section)
     assert re.search(r"course_list\S*\s+\S*disabled", user_section)
+
+
+def _make_dry_run(target: str, venv: Path) -> str:
+    result = subprocess.run(["make", "-n", "-C", str(ROOT), target, f"VENV={venv}"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.skipif(subprocess.run(["which", "make"], capture_output=True).returncode != 0,
+                    reason="make is not installed")
+def test_each_make_target_installs_only_what_its_person_needs_and_says_so(tmp_path):
+    lab = _make_dry_run("lab", tmp_path / "venv")
+    assert '-e ".[lab]"' in lab, "a learner's `make lab` installs only the lab extra"
+    assert "test" not in lab.split("pip install")[1].split("\n")[0]
+    assert "nbgrader" not in lab and "instructor" not in lab.split("pip install")[1]
+    install = _make_dry_run("install", tmp_path / "venv")
+    assert '-e ".[lab,test]"' in install, "`make install` (CI, before the network is cut) installs the test extra"
+    assert "bash postBuild" in install and "JUPYTER_CONFIG_DIR=" in install, \
+        "nbgrader's instructor tools must be hidden in the venv the tests install"
+    instructor = _make_dry_run("instructor", tmp_path / "venv")
+    assert '-e ".[lab,instructor]"' in instructor and "labextension enable" in instructor
+    for text in (lab, install, instructor):
+        assert "--quiet" not in text and " -q " not in text, "installs must show what pip does"
+        assert "echo" in text, "each install says what it is doing"
+
+
+def test_extras_split_learner_from_test_and_instructor_tools():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    names = {key: {re.split(r"[<>=\[ ]", req)[0].lower() for req in reqs} for key, reqs in extras.items()}
+    assert names["lab"] == {"jupyterlab", "ipykernel"}, "learners get JupyterLab and a kernel, nothing else"
+    assert {"nbgrader", "jupyterlab-rise"} <= names["instructor"]
+    assert {"pytest", "nbval", "nbgrader", "playwright"} <= names["test"]

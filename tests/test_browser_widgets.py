@@ -18,12 +18,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _chromium import block_external, launch, require_browser
+from _chromium import block_external, launch, patient, patient_ms, require_browser
 from _jupyterlab import JupyterLab
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
 SCREENSHOTS = Path(os.environ.get("GENAI_COURSE_ARTIFACTS", tempfile.gettempdir())) / "genai-course-screenshots"
-RUN_TIMEOUT = 300          # seconds for one lesson to run top to bottom in the browser
+RUN_TIMEOUT = patient(300)  # seconds for one lesson to run top to bottom in the browser
 HARNESS = "harness.ipynb"  # a tiny widget notebook that proves the set-up itself works
 WIDGET_LESSONS = {         # notebook -> CSS class of the widget's root
     "02_vaes.ipynb": "genai-latent-explorer",
@@ -83,8 +83,8 @@ class Tab:
         block_external(self.page, self.blocked, self.failed)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.goto(lab.url(f"lessons/{notebook}"))
-        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-        self._wait(lambda: lab.kernel_state(notebook) == "idle", 120, "the kernel to start")
+        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=patient_ms(60))
+        self._wait(lambda: lab.kernel_state(notebook) == "idle", patient(120), "the kernel to start")
         self.page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         self.page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
         self.started = time.monotonic()
@@ -137,7 +137,7 @@ def lesson_tab(tabs, notebook: str) -> Tab:
 
 def widget_root(tab: Tab, css_class: str):
     root = tab.page.locator(f".{css_class}")
-    root.first.wait_for(state="visible", timeout=30_000)
+    root.first.wait_for(state="visible", timeout=patient_ms(30))
     assert root.count() >= 1
     root.first.scroll_into_view_if_needed()
     return root.first
@@ -166,6 +166,7 @@ def nudge_slider(root, index: int = 0, presses: int = 3) -> None:
 
 
 def wait_change(root, read, before, what: str, timeout: float = 30) -> None:
+    timeout = patient(timeout)
     deadline = time.monotonic() + timeout
     while read() == before:
         if time.monotonic() > deadline:
@@ -175,6 +176,7 @@ def wait_change(root, read, before, what: str, timeout: float = 30) -> None:
 
 def wait_settled(root, read, quiet: float = 2.0, timeout: float = 60) -> None:
     """Wait until ``read()`` has not changed for ``quiet`` seconds (updates may come in bursts)."""
+    timeout = patient(timeout)
     deadline = time.monotonic() + timeout
     last, since = read(), time.monotonic()
     while time.monotonic() - since < quiet:
@@ -207,7 +209,7 @@ def test_rise_presents_a_lesson_offline(lab, browser):
     blocked, failed = [], []
     block_external(page, blocked, failed)
     page.goto(f"{lab.base}/rise/lessons/{lesson}?token={lab.token}")
-    page.locator(".reveal .slides section").first.wait_for(timeout=120_000)
+    page.locator(".reveal .slides section").first.wait_for(timeout=patient_ms(120))
     page.wait_for_function(f"document.querySelectorAll('.reveal .slides section').length >= {len(expected)}")
     sections = page.evaluate("document.querySelectorAll('.reveal .slides section').length")
     assert sections == len(expected) + len({s.h for s in expected})

@@ -40,3 +40,13 @@ def test_cli_models_and_train(tmp_path, capsys):
     assert (tmp_path / "toy-mixture.safetensors").exists()
     assert main(["train", "nonexistent", "--quiet"]) == 2
     assert "No recipe called 'nonexistent'" in capsys.readouterr().err
+
+
+def test_get_lessons_from_a_checkout_copies_notebooks_and_refuses_a_file(tmp_path, capsys):
+    assert main(["get-lessons", str(tmp_path / "mine")]) == 0
+    copied = sorted(p.name for p in (tmp_path / "mine" / "lessons").glob("*.ipynb"))
+    assert copied and all(name[:2].isdigit() for name in copied)
+    assert list((tmp_path / "mine" / "exercises").glob("*.py")), "`check` needs the exercise sources"
+    (tmp_path / "file").write_text("x")
+    assert main(["get-lessons", str(tmp_path / "file")]) == 2
+    assert "not a folder" in capsys.readouterr().err

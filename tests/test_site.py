@@ -104,3 +104,13 @@ def test_cli_build_site_without_executing(tmp_path, capsys):
     assert "1 lesson pages" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.glob("*.html")) == sorted(["index.html", f"{LESSONS[0].stem}.html"])
     assert "<img" not in (tmp_path / f"{LESSONS[0].stem}.html").read_text()   # no outputs: no figures
+
+
+def test_index_timing_comes_from_the_figures_file():
+    import html
+
+    from genai_course.bench.figures import lesson_time_sentence, load
+    from genai_course.site.build import index_html
+
+    assert html.escape(lesson_time_sentence(load())) in index_html([])
+    assert "about a minute" not in index_html([])

@@ -328,6 +328,13 @@ EVALUATIONS: list[tuple[str, Callable[[bool], list[QualityRow]], str, str]] = [
     ("chorale-gru", music_rows, "validation NLL (nats/token)", "Markov chain"),
 ]
 
+# ---- evaluations that live in their own modules -------------------------------------------
+# One line each, appended below: ``EVALUATIONS += quality_NAME.EVALUATIONS`` after an import
+# of ``genai_course.bench.quality_NAME`` (a list of tuples shaped like the ones above).
+# Diffusion (bench/quality_flow.py) and language models (bench/quality_lm.py) go here.
+# -- hook lines start --
+# -- hook lines end --
+
 
 def _why(error: Exception) -> str:
     """A short reason for a row that could not be evaluated."""

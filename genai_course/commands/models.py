@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from genai_course.pretrained.store import PRETRAINED_DIR, available
-
 
 def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print the metadata as JSON")
 
 
 def run(args) -> int:
+    from genai_course.pretrained.store import PRETRAINED_DIR, available  # imports torch
+
     rows = [json.loads((PRETRAINED_DIR / f"{name}.json").read_text()) for name in available()]
     if args.json:
         print(json.dumps(rows, indent=2))

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import time
 
-from genai_course.site.build import build_site
-from genai_course.site.lessons import find_lessons
-
 
 def add_arguments(parser) -> None:
     parser.add_argument("lessons", nargs="*", metavar="LESSON",
@@ -19,6 +16,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from genai_course.site.build import build_site  # nbconvert: only when building
+    from genai_course.site.lessons import find_lessons
+
     start = time.perf_counter()
     lessons = find_lessons(args.lessons, args.lessons_dir)
     pages = build_site(lessons, args.out, execute=args.execute, timeout=args.timeout)

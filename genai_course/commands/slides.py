@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import nbformat
-
-from genai_course.site.lessons import find_lessons
-from genai_course.site.slides import export_slides
-from genai_course.site.structure import SlideLimits, slide_problems, split_slides
-
 
 def add_arguments(parser) -> None:
     parser.add_argument("lessons", nargs="*", metavar="LESSON",
@@ -22,6 +16,12 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    import nbformat  # nbformat and nbconvert: only when a deck is made or checked
+
+    from genai_course.site.lessons import find_lessons
+    from genai_course.site.slides import export_slides
+    from genai_course.site.structure import SlideLimits, slide_problems, split_slides
+
     lessons = find_lessons(args.lessons, args.lessons_dir)
     if args.check:
         problems = []

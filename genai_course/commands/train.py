@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 
-from genai_course.recipes import recipe_names, train_and_save
-from genai_course.seeding import seed_everything
-
 
 def add_arguments(parser) -> None:
     parser.add_argument("names", nargs="+", metavar="NAME",
-                        help=f"model(s) to train, or 'all'; one of: {', '.join(recipe_names())}")
+                        help="model(s) to train, or 'all' (`genai-course models` lists them)")
     parser.add_argument("--out", default=None,
                         help="folder for the weights (default: the package's pretrained/ folder)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -18,6 +15,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from genai_course.recipes import recipe_names, train_and_save  # torch: only when training
+    from genai_course.seeding import seed_everything
+
     names = recipe_names() if args.names == ["all"] else args.names
     for name in names:
         seed_everything(args.seed)

@@ -65,6 +65,9 @@ def _link(page: Page) -> dict[str, str]:
 
 
 def index_html(pages: list[Page]) -> str:
+    from genai_course.bench.figures import lesson_time_sentence, load  # the measured figures
+
+    timing = html.escape(lesson_time_sentence(load()))
     items = "\n".join(
         f'  <li><a href="{html.escape(p.href)}">{html.escape(p.title)}</a>'
         f'{"" if p.executed else " <small>(not executed: code only)</small>"}</li>'
@@ -83,7 +86,7 @@ li {{ margin: 0.4em 0; }}
 <body>
 <h1>Generative AI, hands-on</h1>
 <p>Read the lessons here; run them, with their widgets, in JupyterLab
-(<code>make lab</code> in the course folder). Each lesson runs top to bottom in about a minute on a laptop CPU.</p>
+(<code>make lab</code> in the course folder). {timing}</p>
 <ol start="0">
 {items}
 </ol>
