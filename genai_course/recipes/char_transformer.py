@@ -1,4 +1,4 @@
-"""The shipped character transformer: 4 layers of causal self-attention on Python's docs.
+"""The shipped character transformer: 3 layers of causal self-attention on Python's docs.
 
 Lesson 07 loads it to compare with the char-gru and the n-gram. Same data, splits and
 evaluation windows as :mod:`genai_course.recipes.char_gru` (train on the first 90%,
@@ -28,14 +28,14 @@ from genai_course.tokenizer import CharTokenizer
 from genai_course.training import fit
 
 NAME = "char-transformer"
-DESCRIPTION = ("Character-level causal transformer (4 layers, width 128, 4 heads, context 128) "
+DESCRIPTION = ("Character-level causal transformer (3 layers, width 128, 4 heads, context 128) "
                "trained on the python-docs corpus; losses in nats per character.")
 BATCH_SIZE = 32
-STEPS = (1500, 500)  # steps at learning rate LRS[0], then at LRS[1]
+STEPS = (800, 200)  # steps at learning rate LRS[0], then at LRS[1]
 LRS = (2e-3, 6e-4)
 DROPOUT = 0.1
-EVAL_EVERY = 250  # validation loss every 250 steps; the best weights are kept (early stopping)
-SHAPE = {"layers": 4, "heads": 4, "hidden": 128}
+EVAL_EVERY = 200  # validation loss every 200 steps; the best weights are kept (early stopping)
+SHAPE = {"layers": 3, "heads": 4, "hidden": 128}
 
 
 def build(config: dict) -> TransformerLM:
