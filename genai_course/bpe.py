@@ -33,7 +33,7 @@ def pair_counts(ids: Iterable[int], counts: Counter | None = None, weight: int =
     """How often each adjacent pair occurs: ``[1, 2, 1, 2]`` -> ``{(1, 2): 2, (2, 1): 1}``."""
     counts = Counter() if counts is None else counts
     ids = list(ids)
-    for pair in zip(ids, ids[1:]):
+    for pair in zip(ids, ids[1:], strict=False):
         counts[pair] += weight
     return counts
 
@@ -96,7 +96,7 @@ class BPETokenizer:
                 break
             merges.append(pair)
             for w, (ids, n) in enumerate(words):  # only words holding the pair change
-                if len(ids) < 2 or pair[0] not in ids or pair not in zip(ids, ids[1:]):
+                if len(ids) < 2 or pair[0] not in ids or pair not in zip(ids, ids[1:], strict=False):
                     continue
                 merged = merge_pair(ids, pair, new_id)
                 pair_counts(ids, counts, -n)  # take the old pairs out, put the new ones in
@@ -114,7 +114,7 @@ class BPETokenizer:
             return self._cache[chunk]
         ids = list(chunk.encode("utf-8"))
         while len(ids) > 1:  # apply the earliest-learned merge present, as training did
-            pair = min(zip(ids, ids[1:]), key=lambda p: self.merges.get(p, float("inf")))
+            pair = min(zip(ids, ids[1:], strict=False), key=lambda p: self.merges.get(p, float("inf")))
             if pair not in self.merges:
                 break
             ids = merge_pair(ids, pair, self.merges[pair])
