@@ -282,7 +282,7 @@ print("GPT-2's vocabulary has 50,257 tokens (Radford et al. 2019); GPT-3 uses th
 
 # %% slideshow={"slide_type": "fragment"}
 for text in ["12345 + 678", " function", " antidisestablishmentarianism", "the", " the", "        return"]:
-    print(f"{text!r:>34} -> {bpe.tokens(text)}")
+    print(f"{text!r:>34} -> {bpe.tokens(text)} ids {bpe.encode(text)}")
 common, rare = len(bpe.encode(" function")), len(bpe.encode(" antidisestablishmentarianism"))
 expect(rare > 3 * common, "a rare word costs many more tokens than a common one",
        observed=f"{rare} tokens against {common}")
