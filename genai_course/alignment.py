@@ -153,11 +153,16 @@ def preference_tensors(pairs: Sequence[tuple[str, str, str]], encode: Callable, 
 
 @torch.no_grad()
 def answer(model: nn.Module, tokenizer, instruction: str, *, n: int = 1, max_chars: int = 80,
-           generator: torch.Generator | None = None, **decoding) -> list[str]:
-    """Sample ``n`` responses to an instruction, each cut at END (or ``max_chars``)."""
+           generator: torch.Generator | None = None, with_status: bool = False, **decoding) -> list:
+    """Sample ``n`` responses to an instruction, each cut at END (or ``max_chars``).
+
+    With ``with_status=True`` each item is ``(text, finished)``, ``finished`` telling
+    whether the model ended its answer (wrote END) within ``max_chars``.
+    """
     n = check_positive_int("n", n)
     device = next(model.parameters()).device
     prompt = tokenizer.encode(format_prompt(instruction)).to(device)[None].repeat(n, 1)
     out = model.generate(prompt, max_chars, generator=generator, **decoding)
     texts = [tokenizer.decode(row[prompt.shape[1]:].tolist()) for row in out]
-    return [text.split(END)[0].strip() for text in texts]
+    replies = [(text.split(END)[0].strip(), END in text) for text in texts]
+    return replies if with_status else [text for text, _ in replies]

@@ -40,7 +40,13 @@ import numpy as np
 import torch
 
 from genai_course import fit, seed_everything
-from genai_course.alignment import DPOObjective, answer, format_example, preference_tensors, sft_tensors
+from genai_course.alignment import (
+    DPOObjective,
+    answer,
+    format_example,
+    preference_tensors,
+    sft_tensors,
+)
 from genai_course.bpe import BPETokenizer, compression_ratio
 from genai_course.data import text_batches, text_windows
 from genai_course.ethics.content_filter import BlocklistFilter
@@ -48,7 +54,7 @@ from genai_course.models.ngram import NGramConfig, NGramLM
 from genai_course.models.recurrent import RecurrentLM, RNNConfig
 from genai_course.models.transformer import TransformerConfig, TransformerLM
 from genai_course.pretrained import load_pretrained
-from genai_course.recipes.char_gru import corpus_splits, heldout_loss
+from genai_course.recipes.char_gru import corpus_splits
 from genai_course.teaching import expect
 
 seed_everything(0)  # one call fixes every random draw below
@@ -393,17 +399,18 @@ def report(model, label):
         idx, targets = sft_tensors([format_example(ask(f), r) for f, r in held_out.items()], enc)
         answer_loss = float(model(idx, targets)[1])
     replies = [r for f in held_out for r in answer(model, base.tokenizer, ask(f), n=8, max_chars=50,
-                                                    generator=torch.Generator().manual_seed(1))]
-    hits = sum(content_filter.blocks(r) for r in replies)
+                                                    with_status=True, generator=torch.Generator().manual_seed(1))]
+    hits = sum(content_filter.blocks(text) for text, _ in replies)
+    finished = sum(done for _, done in replies)  # the reply ended with a blank line: it answered and stopped
     return {"model": label, "text loss": text_loss, "answer loss": answer_loss, "hits": hits,
-            "replies": len(replies), "example": replies[0]}
+            "finished": finished, "replies": len(replies), "example": replies[0][0]}
 
 # %% slideshow={"slide_type": "subslide"}
 results = [report(base, "pretrained")]
 sft_model = load_pretrained("char-gru")
 sft_model.tokenizer = base.tokenizer
 sft_data = sft_tensors(sft_pairs, enc)
-fit(sft_model, sft_data, steps=60, batch_size=12, lr=2e-3, progress=False)
+fit(sft_model, sft_data, steps=30, batch_size=12, lr=5e-4, progress=False)
 results.append(report(sft_model, "after SFT"))
 
 dpo_pairs = [(ask(f), r, "Gosh, " + r[0].lower() + r[1:]) for f, r in facts.items()]
@@ -423,20 +430,29 @@ def wilson(k, n, z=1.96):
 for r in results:
     low, high = wilson(r["hits"], r["replies"])
     print(f"{r['model']:>16}: text loss {r['text loss']:.3f} | held-out answer loss {r['answer loss']:.3f} | "
-          f"'Gosh' in {r['hits']}/{r['replies']} replies (95% CI {low:.0%}–{high:.0%}) | e.g. {r['example']!r}")
+          f"finished {r['finished']}/{r['replies']} | 'Gosh' in {r['hits']}/{r['replies']} "
+          f"(95% CI {low:.0%}–{high:.0%}) | e.g. {r['example']!r}")
 pre, sft, dpo = results
-expect(sft["answer loss"] < pre["answer loss"], "SFT makes held-out answers more likely",
-       observed=f"{pre['answer loss']:.3f} -> {sft['answer loss']:.3f}")
-expect(dpo["hits"] < sft["hits"], "DPO lowers the filter's hit rate on prompts it never saw",
-       observed=f"{sft['hits']} -> {dpo['hits']} of {dpo['replies']}")
+expect(sft["answer loss"] < pre["answer loss"] and sft["finished"] > pre["finished"],
+       "SFT makes held-out answers more likely and teaches the model to stop after answering",
+       observed=f"answer loss {pre['answer loss']:.3f} -> {sft['answer loss']:.3f}, "
+                f"finished {pre['finished']} -> {sft['finished']}")
+expect(sft["hits"] > pre["hits"] and dpo["hits"] < sft["hits"],
+       "SFT copies the data's habit; DPO removes it on prompts it never saw",
+       observed=f"'Gosh' in {pre['hits']} -> {sft['hits']} -> {dpo['hits']} of {dpo['replies']}")
+expect(dpo["text loss"] > pre["text loss"], "tuning costs some of the original skill (text loss rises)",
+       observed=f"{pre['text loss']:.3f} -> {dpo['text loss']:.3f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **The effect and its cost.** SFT taught the answer format (held-out answers became more
-# likely) and the habit; DPO removed most of the habit on questions it never saw. The
-# cost is the loss on the original text, which rose: the model forgets part of what it
-# knew (the "alignment tax", Ouyang et al. 2022). DPO's `beta` and the frozen reference
-# limit how far it drifts. Real assistants tune on tens of thousands of human-written
-# and human-ranked responses, not 12, and measure many properties at once.
+# likely, more replies stop after one line) and the habit; DPO removed the habit on
+# questions it never saw. The cost is the loss on the original text, which rose: the
+# model forgets part of what it knew (Ouyang et al. 2022 call the drop on public
+# benchmarks an "alignment tax"). DPO's `beta` and the frozen reference limit how far it
+# drifts. We tried two SFT settings (30 steps at 5e-4, 40 at 1e-3) and kept the one that
+# forgot less, judged on these same prompts: a real run would choose on separate
+# validation prompts. Real assistants tune on tens of thousands of human-written and
+# human-ranked responses, not 12, and measure many properties at once.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. The tools, dated (status as of December 2026)
@@ -472,7 +488,8 @@ expect(dpo["hits"] < sft["hits"], "DPO lowers the filter's hit rate on prompts i
 # - Loss falls as a power law in compute over the measured range; extrapolating it far
 #   is a guess, and per-character and per-token losses are not comparable.
 # - SFT teaches a format, DPO a preference, from pairs; both cost some of what the model knew.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check your understanding
 #
 # 1. Why does position 0's attention row always equal $[1, 0, 0, \dots]$?

@@ -94,3 +94,5 @@ def test_dpo_objective_keeps_the_reference_frozen_and_learns_the_preference():
 def test_answer_cuts_at_the_end_marker():
     texts = answer(tiny(), TOKENIZER, "hello", n=3, max_chars=20, generator=torch.Generator().manual_seed(0))
     assert len(texts) == 3 and all(END not in t and len(t) <= 20 for t in texts)
+    status = answer(tiny(), TOKENIZER, "hello", n=2, max_chars=5, with_status=True)
+    assert all(isinstance(done, bool) and len(text) <= 5 for text, done in status)
