@@ -89,3 +89,21 @@ def test_runs_with_meta_as_default_device():
         assert out.device.type == "cpu" and out.shape == (2, 7)
     finally:
         torch.set_default_device("cpu")
+
+
+def test_corpus_splits_are_disjoint_contiguous_and_stable():
+    """The splits the shipped transformer, GRU and n-gram are scored on (nothing chosen on test)."""
+    from genai_course.data import load_corpus, split_text
+    from genai_course.data.text import split_corpus
+
+    text = load_corpus()
+    train, valid, test = split_corpus(text)
+    assert train + valid + test == text, "the three parts, in order, are the corpus"
+    assert split_corpus(text) == (train, valid, test), "the same split on every call"
+    assert abs(len(valid) - len(test)) <= 1 and len(train) == round(0.9 * len(text))
+    assert split_text(text, 0.1) == (train, valid + test), "old callers keep the same training text"
+    assert split_corpus("abcdefghij" * 10, 0.2, 0.1) == ("abcdefghij" * 7, "abcdefghij" * 2, "abcdefghij")
+    with pytest.raises(ValueError, match="leaves no training text"):
+        split_corpus(text, 0.5, 0.5)
+    with pytest.raises(ValueError, match="too short"):
+        split_corpus("ab", 0.3, 0.3)
