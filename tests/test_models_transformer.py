@@ -107,3 +107,16 @@ def test_corpus_splits_are_disjoint_contiguous_and_stable():
         split_corpus(text, 0.5, 0.5)
     with pytest.raises(ValueError, match="too short"):
         split_corpus("ab", 0.3, 0.3)
+
+
+def test_shipped_char_transformer_loads_generates_and_records_its_splits():
+    from genai_course.pretrained import load_pretrained
+
+    model = load_pretrained("char-transformer")
+    meta = model.pretrained_metadata
+    assert isinstance(model, TransformerLM) and model.config.block_size == meta["block_size"]
+    assert meta["chosen_on"] == "validation" and meta["cpu_seconds"] > 0
+    assert set(meta["metrics"]) == {"val_loss_nats_per_char", "test_loss_nats_per_char"}
+    prompt = model.tokenizer.encode("def ")[None]
+    text = model.tokenizer.decode(model.generate(prompt, 30, generator=torch.Generator().manual_seed(0))[0])
+    assert text.startswith("def ") and len(text) == 34
