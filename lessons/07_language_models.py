@@ -457,7 +457,8 @@ expect(dpo["text loss"] > pre["text loss"], "tuning costs some of the original s
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. The tools, dated (status as of December 2026)
 #
-# Facts are from the developers' papers and announcements; "not disclosed" means not published.
+# The course outline's tools. Facts are from the developers' papers and announcements;
+# "not disclosed" means not published.
 #
 # | tool | developer, first release | what is published |
 # |---|---|---|
@@ -466,13 +467,19 @@ expect(dpo["text loss"] > pre["text loss"], "tuning costs some of the original s
 # | LaMDA | Google, 2021–22 | 137 B parameters, pre-trained on 1.56 T words of dialogue and web text (Thoppilan et al. 2022) |
 # | Bard → Gemini | Google, Feb 2023; renamed Gemini in Feb 2024 | first ran on a lightweight LaMDA, then PaLM 2, then Gemini models |
 # | BLOOM | BigScience, 2022 | 176 B parameters, open weights, 46 natural + 13 programming languages (Le Scao et al. 2022) |
-# | Jarvis → Jasper | Jasper AI, renamed 2022 | marketing-copy assistant on third-party language models; sizes not disclosed |
-# | Copysmith | Copysmith, 2020s | copywriting and product descriptions; model not disclosed |
-# | Closerscopy | Closerscopy, 2020s | copywriting; model not disclosed |
+# | Jarvis → Jasper | Jasper AI; Jarvis renamed Jasper in 2022 | marketing-copy assistant; no model paper, model not disclosed |
+# | Copysmith | Copysmith | copywriting and product descriptions; no model paper, model not disclosed |
+# | Closerscopy | Closerscopy | copywriting; no model paper, model not disclosed |
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Today's models** (same sources rule; status as of December 2026):
+#
+# | tool | developer, first release | what is published |
+# |---|---|---|
 # | GPT-4 / GPT-5 | OpenAI, Mar 2023 / Aug 2025 | multimodal; size and data not disclosed (GPT-4 technical report, 2023) |
 # | Claude | Anthropic, Mar 2023 | model family trained with RLHF and "constitutional AI" (Bai et al. 2022); size not disclosed |
 # | Gemini | Google DeepMind, Dec 2023 | multimodal family; Nano sizes 1.8 B and 3.25 B, others not disclosed (Gemini Team 2023) |
-# | Llama | Meta, Feb 2023 | open weights; 7–65 B on 1.4 T tokens (Touvron et al. 2023), Llama 3 up to 405 B (2024) |
+# | Llama | Meta, Feb 2023 | open weights; 7–65 B on 1.0–1.4 T tokens (Touvron et al. 2023); Llama 3.1 up to 405 B (2024) |
 # | Mistral | Mistral AI, Sep 2023 | Mistral 7B, open weights under Apache 2.0 (Jiang et al. 2023) |
 # | DeepSeek | DeepSeek, 2023 | V3: 671 B parameters of which 37 B active per token, 14.8 T tokens (DeepSeek-AI 2024) |
 
