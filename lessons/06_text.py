@@ -476,3 +476,7 @@ print(f"parameters: GPT-3 / ours = {175e9 / n_params:,.0f}; "
 # **Exercise:** `exercises/06_text.ipynb` asks you to write top-k and top-p filtering and
 # the perplexity of a model on a text. To go further, fine-tune the model on a text of your
 # own with `load_text(path)`.
+#
+# **Next:** [lesson 07](07_language_models.ipynb) replaces the GRU by a transformer
+# (attention written out and measured on a long-range task), characters by byte-pair
+# tokens, and asks what scale and preference tuning add: from predictor to assistant.

@@ -56,6 +56,30 @@ def split_text(text: str, validation_fraction: float = 0.1) -> tuple[str, str]:
     return text[:cut], text[cut:]
 
 
+def split_corpus(text: str, validation_fraction: float = 0.05,
+                 test_fraction: float = 0.05) -> tuple[str, str, str]:
+    """Split text into contiguous training, validation and test parts, in that order.
+
+    Why three: every choice (an n-gram's order, an early-stopping step, a learning rate) is
+    made on the validation part; the test part is scored once, at the end, so its figure
+    is not flattered by those choices. With the defaults the training part is the same
+    first 90% that ``split_text(text, 0.1)`` gives, so models trained on it stay valid.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}.")
+    valid = check_number("validation_fraction", validation_fraction, low=0, high=0.5,
+                         low_inclusive=False)
+    test = check_number("test_fraction", test_fraction, low=0, high=0.5, low_inclusive=False)
+    if valid + test >= 1:
+        raise ValueError(f"validation_fraction + test_fraction = {valid + test} leaves no "
+                         "training text; keep their sum below 1 (e.g. 0.05 and 0.05).")
+    n = len(text)
+    cut_train, cut_valid = round(n * (1 - valid - test)), round(n * (1 - test))
+    if not 0 < cut_train < cut_valid < n:
+        raise ValueError(f"text of {n} characters is too short to split three ways.")
+    return text[:cut_train], text[cut_train:cut_valid], text[cut_valid:]
+
+
 def _check_ids(ids, block_size: int) -> None:
     import torch
 

@@ -40,6 +40,16 @@ _PURPOSE = {
                "long).",
         caveats="Character-level and small: fluent-looking but often meaningless text. Do "
                 "not present its output as documentation."),
+    "char-transformer": dict(
+        dataset="python-docs",
+        intended="Teaching: causal self-attention, attention maps, and the comparison with the "
+                 "GRU and the n-gram on held-out text (lesson 07). Out of scope: any real use.",
+        factors="Sees at most 128 characters of context; technical English and code of the "
+                "Python documentation only.",
+        ethics="Trained on text written by Python's contributors (PSF licence); its samples "
+               "may reproduce passages of it.",
+        caveats="Character-level and small; its losses are per character and cannot be "
+                "compared with the per-token losses of sub-word models."),
     "digits-gan": dict(
         dataset="digits",
         intended="Teaching: adversarial training and image generation (lessons 01 and 05).",

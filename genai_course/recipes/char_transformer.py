@@ -1,0 +1,89 @@
+"""The shipped character transformer: 3 layers of causal self-attention on Python's docs.
+
+Lesson 07 loads it to compare with the char-gru and the n-gram. Same data, splits and
+evaluation windows as :mod:`genai_course.recipes.char_gru` (train on the first 90%,
+choose the early-stopping step on the next 5%, score the last 5% once), so the three
+models' figures are directly comparable. The tokenizer is stored in the metadata, so
+``load_pretrained("char-transformer")`` comes back with ``model.tokenizer``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+
+import torch
+
+from genai_course.data import fingerprint, load_corpus, text_batches
+from genai_course.models.transformer import TransformerConfig, TransformerLM
+from genai_course.recipes.char_gru import (
+    BLOCK_SIZE,
+    TEST_FRACTION,
+    VALIDATION_FRACTION,
+    corpus_split,
+    heldout_loss,
+    validation_loss,
+)
+from genai_course.tokenizer import CharTokenizer
+from genai_course.training import fit
+
+NAME = "char-transformer"
+DESCRIPTION = ("Character-level causal transformer (3 layers, width 128, 4 heads, context 128) "
+               "trained on the python-docs corpus; losses in nats per character.")
+BATCH_SIZE = 32
+STEPS = (800, 200)  # steps at learning rate LRS[0], then at LRS[1]
+LRS = (2e-3, 6e-4)
+DROPOUT = 0.1
+EVAL_EVERY = 200  # validation loss every 200 steps; the best weights are kept (early stopping)
+SHAPE = {"layers": 3, "heads": 4, "hidden": 128}
+
+
+def build(config: dict) -> TransformerLM:
+    config = dict(config)
+    tokenizer = config.pop("tokenizer", None)
+    model = TransformerLM(TransformerConfig(**config))
+    if tokenizer is not None:
+        model.tokenizer = CharTokenizer.from_dict(tokenizer)
+    return model
+
+
+def evaluate(model: torch.nn.Module) -> dict:
+    return {"val_loss_nats_per_char": round(validation_loss(model), 5),
+            "test_loss_nats_per_char": round(heldout_loss(model, "test"), 5)}
+
+
+def train(seed: int = 0, progress: bool = True):
+    cpu_start = time.process_time()
+    tokenizer, train_ids, _ = corpus_split()
+    torch.manual_seed(seed)
+    config = {"vocab_size": tokenizer.vocab_size, "block_size": BLOCK_SIZE, "dropout": DROPOUT, **SHAPE}
+    model = build(config)
+    get_batch = text_batches(train_ids, BLOCK_SIZE)
+    best = {"loss": float("inf"), "step": 0, "state": None}
+    done = 0
+
+    def keep_best(step, logs, m):  # early stopping, on the validation split only
+        if (done + step) % EVAL_EVERY == 0:
+            loss = validation_loss(m)
+            if loss < best["loss"]:
+                best.update(loss=loss, step=done + step,
+                            state={k: v.clone() for k, v in m.state_dict().items()})
+
+    for phase, (steps, lr) in enumerate(zip(STEPS, LRS, strict=True)):
+        fit(model, get_batch, steps=steps, batch_size=BATCH_SIZE, lr=lr, seed=seed + phase,
+            progress=progress, description=f"{NAME} lr={lr}", callbacks=[keep_best], device="cpu")
+        done += steps
+    model.load_state_dict(best["state"])
+    model.eval()
+    cpu_seconds = round(time.process_time() - cpu_start, 1)
+    metadata = {
+        "config": {**asdict(model.config), "tokenizer": tokenizer.to_dict()},
+        "data_fingerprint": fingerprint(load_corpus("python-docs")),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "steps": sum(STEPS), "selected_step": best["step"], "batch_size": BATCH_SIZE,
+        "block_size": BLOCK_SIZE, "learning_rates": list(LRS),
+        "validation_fraction": VALIDATION_FRACTION, "test_fraction": TEST_FRACTION,
+        "chosen_on": "validation", "cpu_seconds": cpu_seconds,
+        "threads": torch.get_num_threads(), "metrics": evaluate(model),
+    }
+    return model, metadata
