@@ -253,32 +253,7 @@ def pixel_likelihood_row(model, data) -> QualityRow:
                       if labels is not None else "")
 
 
-# ----- text: the char model against the best n-gram ----------------------------------------
-def char_rows(quick: bool = False, model=None) -> list[QualityRow]:
-    """The char model's validation loss against the best interpolated add-k n-gram.
-
-    The n-gram's order and smoothing are chosen on the last 10% of the *training* text,
-    then it is refitted on all of it and scored on the validation windows the recipe uses.
-    """
-    from genai_course.models.ngram import NGramConfig, NGramLM, best_ngram
-    from genai_course.pretrained.store import load_pretrained
-    from genai_course.recipes import char_gru
-
-    model = model if model is not None else load_pretrained("char-gru")
-    tokenizer, train_ids, _ = char_gru.corpus_split()
-    loss = char_gru.validation_loss(model)
-    orders, ks = ((6,), (0.3,)) if quick else ((6, 8, 10), (0.2, 0.3, 0.5))
-    cut = int(len(train_ids) * 0.9)
-    chosen, _ = best_ngram(train_ids[:cut], train_ids[cut:], orders=orders, ks=ks,
-                           vocab_size=tokenizer.vocab_size)
-    n, k = chosen.config.n, chosen.config.k
-    baseline = NGramLM(NGramConfig(tokenizer.vocab_size, n=n, k=k)).fit_counts(train_ids)
-    baseline_loss = char_gru.validation_loss(baseline)
-    return [QualityRow("char-gru", "validation loss (nats/char)",
-                       f"best n-gram ({n}-gram, add-k k={k}, interpolated)", False,
-                       value=_r(loss), baseline_value=_r(baseline_loss),
-                       note=f"n-gram order and k chosen among n in {orders}, k in {ks} on the last "
-                            "10% of the training text, then refitted on all of it")]
+# ----- text: the char models against the best n-gram: see bench/quality_lm.py -------------
 
 
 # ----- music: the chorale model against a Markov chain ---------------------------------------
@@ -324,7 +299,6 @@ EVALUATIONS: list[tuple[str, Callable[[bool], list[QualityRow]], str, str]] = [
     # (model(s), function, primary measure, baseline) - the last two only for error rows
     ("toy-mixture", toy_mixture_rows, "test NLL (nats/point)", "one Gaussian (ML fit)"),
     ("digits images", image_rows, "Fréchet distance (classifier features)", "Gaussian mixture"),
-    ("char-gru", char_rows, "validation loss (nats/char)", "best n-gram"),
     ("chorale-gru", music_rows, "validation NLL (nats/token)", "Markov chain"),
 ]
 
@@ -333,6 +307,9 @@ EVALUATIONS: list[tuple[str, Callable[[bool], list[QualityRow]], str, str]] = [
 # of ``genai_course.bench.quality_NAME`` (a list of tuples shaped like the ones above).
 # Diffusion (bench/quality_flow.py) and language models (bench/quality_lm.py) go here.
 # -- hook lines start --
+from genai_course.bench.quality_lm import lm_rows  # noqa: E402
+
+EVALUATIONS.append(("char-transformer, char-gru", lm_rows, "test loss (nats/char)", "best n-gram"))
 # -- hook lines end --
 
 
