@@ -107,7 +107,7 @@ def encode(value, register) -> bytes:
             return {"$": "dict", "v": [[enc(k, depth + 1), enc(v, depth + 1)] for k, v in x.items()]}
         if isinstance(x, torch.Tensor) and not x.is_sparse and x.dtype in TORCH_DTYPES.values():
             data = torch.Tensor.contiguous(torch.Tensor.cpu(torch.Tensor.detach(x)))
-            raw = data.view(torch.uint8).numpy().tobytes() if data.numel() else b""
+            raw = data.reshape(-1).view(torch.uint8).numpy().tobytes() if data.numel() else b""
             return {"$": "tensor", "dtype": str(data.dtype).removeprefix("torch."),
                     "shape": list(data.shape), "b": blob(raw)}
         if t is np.ndarray and x.dtype.name in NUMPY_DTYPES:
