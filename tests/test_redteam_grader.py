@@ -114,16 +114,20 @@ READ_SOLUTIONS = '''
 import os, pathlib, genai_course
 _places = [pathlib.Path(genai_course.__file__).resolve().parents[1] / "solutions",
            pathlib.Path({root!r}) / "solutions"]
-for _top in ("/", "/work", "/opt", "/root", "/home", "/tmp"):
-    for _folder, _dirs, _files in os.walk(_top):
-        if "00_mechanism.py" in _files or _folder.endswith("solutions"):
-            _places.append(pathlib.Path(_folder))
-for _place in _places:
-    try:
-        if "BEGIN SOLUTION" in (_place / "00_mechanism.py").read_text():
-            _won = True
-    except OSError:
-        pass
+def _look(places):
+    global _won
+    for _place in places:
+        try:
+            if "BEGIN SOLUTION" in (_place / "00_mechanism.py").read_text():
+                _won = True
+        except OSError:
+            pass
+_look(_places)
+if not _won:  # search the whole sandbox (not the system folders)
+    for _top in sorted(set(os.listdir("/")) - {{"usr", "proc", "sys", "dev", "lib", "lib64", "bin"}}):
+        for _folder, _dirs, _files in os.walk("/" + _top):
+            if "00_mechanism.py" in _files:
+                _look([pathlib.Path(_folder)])
 '''
 HARM = '''
 import os, subprocess
