@@ -11,7 +11,7 @@ PIP_INDEX := $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX),)
 # The test suite runs notebooks two at a time, one torch thread each.
 JOBS ?= 2
 
-.PHONY: lab test install sync release lint clean
+.PHONY: lab test install sandbox sync release lint clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (3.11 recommended); set PYTHON=python3.11")'
@@ -19,7 +19,13 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet $(PIP_INDEX) -c constraints.txt -e ".[lab,test,instructor]"
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed sandbox
+
+# The grader runs student code under bubblewrap (docs/grading.md); install it where we can.
+sandbox:
+	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } \
+	  || echo "bubblewrap is not installed: genai-course grade will refuse without --no-sandbox (apt-get install bubblewrap)."
 
 # Jupyter refuses to run as root unless told to (containers, some course machines).
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
