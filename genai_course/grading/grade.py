@@ -110,6 +110,8 @@ def grade_submission(path, exercises: dict[str, Exercise], *, isolate: bool = Tr
 
     ``isolate=False`` (``--no-sandbox``) runs the student's code without the sandbox.
     """
+    if isolate:
+        require_sandbox()
     limits = {**LIMITS, **limits}
     path = Path(path)
     start = time.monotonic()
