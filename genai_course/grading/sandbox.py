@@ -194,7 +194,12 @@ class Sandbox:
         proc, self.process = self.process, None
         if proc is None:
             return
-        try:
+        try:  # end of input: a worker that still listens exits, and its CPU time is counted
+            proc.stdin.close()
+            proc.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        try:  # then everything left in its session (bwrap's PID namespace takes the rest)
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
