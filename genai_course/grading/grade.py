@@ -41,7 +41,7 @@ from genai_course.grading.submission import (
     read_notebook,
     read_submission_bytes,
 )
-from genai_course.grading.verdict import run_graded_isolated
+from genai_course.grading.verdict import CHILD_CPU, run_graded_isolated
 
 COLUMNS = ["student", "exercise", "part", "points", "max_points", "status", "reason"]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -137,7 +137,10 @@ def grade_submission(path, exercises: dict[str, Exercise], *, isolate: bool = Tr
         result["notes"].append(f"converted from nbformat {submission.metadata.genai_converted_from}")
     rebuilt = rebuild(exercise, submission)
     result["notes"] += list(rebuilt.notes)
-    runs = run_graded_isolated(rebuilt.notebook, isolate=isolate, **limits)
+    stats: dict = {}
+    runs = run_graded_isolated(rebuilt.notebook, isolate=isolate, stats=stats, **limits)
+    result["cpu_s"] = {"sandbox": stats.get("sandbox_cpu_s", 0.0),  # as the sandbox reports
+                       "verdict": round(CHILD_CPU["last"], 3)}
     runs_by_id = {}
     for cell, run in zip(rebuilt.notebook.cells, runs, strict=True):
         meta = cell.metadata["grading"]

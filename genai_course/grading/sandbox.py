@@ -176,6 +176,7 @@ class Sandbox:
         self.process: subprocess.Popen | None = None
         self.deadline = float("inf")  # set by the runner for the cell being run
         self._generators: list = []
+        self.cpu_s = 0.0  # CPU time the sandboxes reported (their own word: for measuring only)
 
     def start(self) -> None:
         argv = worker_argv()
@@ -194,10 +195,16 @@ class Sandbox:
         proc, self.process = self.process, None
         if proc is None:
             return
-        try:  # end of input: a worker that still listens exits, and its CPU time is counted
+        try:  # end of input: a worker that still listens reports its CPU time and exits
             proc.stdin.close()
+            size = struct.unpack("<Q", self._read_from(proc, 8, time.monotonic() + 2))[0]
+            if size < 4096:
+                stats = decode(self._read_from(proc, size, time.monotonic() + 2))
+                if type(stats) is dict and type(stats.get("cpu_s")) is float:
+                    self.cpu_s += max(0.0, min(stats["cpu_s"], 1e6))
             proc.wait(timeout=2)
-        except (OSError, subprocess.TimeoutExpired):
+        except (OSError, subprocess.TimeoutExpired, SandboxTimeout, SandboxDied, WireError,
+                struct.error):
             pass
         try:  # then everything left in its session (bwrap's PID namespace takes the rest)
             os.killpg(proc.pid, signal.SIGKILL)
@@ -239,7 +246,11 @@ class Sandbox:
         return reply
 
     def _read(self, n: int, deadline: float) -> bytes:
-        fd = self.process.stdout.fileno()
+        return self._read_from(self.process, n, deadline)
+
+    @staticmethod
+    def _read_from(process, n: int, deadline: float) -> bytes:
+        fd = process.stdout.fileno()
         chunks, got = [], 0
         while got < n:
             left = deadline - time.monotonic()

@@ -41,6 +41,7 @@ from genai_course.grading.sandbox import (
 from genai_course.grading.wire import Handle
 
 TEST_FILE = "<visible test cell>"
+CHILD_CPU = {"last": 0.0}  # CPU seconds of the last verdict process (for measuring)
 
 
 class _Capped(io.TextIOBase):
@@ -95,7 +96,7 @@ def _run_trusted(source: str, namespace: dict, *, role: str) -> CellRun:
 
 def run_graded(notebook, *, cell_timeout: float = 60, timeout: float = 300,
                setup_timeout: float = 120, isolate: bool = True, memory_mb: int = 4096,
-               **_ignored) -> list[CellRun]:
+               stats: dict | None = None, **_ignored) -> list[CellRun]:
     """One :class:`CellRun` per cell of the rebuilt notebook (see :mod:`.restore`)."""
     cells = notebook.cells
     runs = [CellRun() for _ in cells]
@@ -179,6 +180,8 @@ def run_graded(notebook, *, cell_timeout: float = 60, timeout: float = 300,
                     "again" + restart()))
     finally:
         sandbox.close()
+        if stats is not None:
+            stats["sandbox_cpu_s"] = round(sandbox.cpu_s, 3)
     for run in runs:
         if run.status == NOT_RUN and not run.reason:
             run.reason = "not run"
@@ -231,7 +234,8 @@ def in_child(fn, *, timeout: float):
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        os.waitpid(pid, 0)
+        _, _, usage = os.wait4(pid, 0)
+        CHILD_CPU["last"] = usage.ru_utime + usage.ru_stime
     if not chunks:
         raise RuntimeError("the grading process ended without a result")
     payload = json.loads(b"".join(chunks))
@@ -244,5 +248,14 @@ def run_graded_isolated(notebook, **limits) -> list[CellRun]:
     """:func:`run_graded` in a fresh forked process, so no state leaks between submissions."""
     slack = limits.get("timeout", 300) + 2 * max(limits.get("setup_timeout", 120),
                                                  limits.get("cell_timeout", 60)) + 60
-    rows = in_child(lambda: [asdict(r) for r in run_graded(notebook, **limits)], timeout=slack)
-    return [CellRun(**row) for row in rows]
+    stats = limits.pop("stats", None)
+
+    def job():
+        measured: dict = {}
+        runs = [asdict(r) for r in run_graded(notebook, stats=measured, **limits)]
+        return {"runs": runs, "stats": measured}
+
+    done = in_child(job, timeout=slack)
+    if stats is not None:
+        stats.update(done["stats"])
+    return [CellRun(**row) for row in done["runs"]]

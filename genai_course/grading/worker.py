@@ -18,6 +18,7 @@ import builtins
 import io
 import os
 import pickle
+import resource
 import struct
 import sys
 import traceback
@@ -113,8 +114,12 @@ def main() -> None:
         try:
             (size,) = struct.unpack("<Q", _read_exact(proto_in, 8))
             data = _read_exact(proto_in, size)
-        except EOFError:
-            return
+        except EOFError:  # the grader is done: report this sandbox's CPU time, then leave
+            use = [resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                       resource.RUSAGE_CHILDREN)]
+            payload = encode({"cpu_s": sum(u.ru_utime + u.ru_stime for u in use)}, register)
+            proto_out.write(struct.pack("<Q", len(payload)) + payload)
+            os._exit(0)
         sys.stdout, sys.stderr = _Sink(), _Sink()
         reply = {"status": "ok"}
         unpickler = Unpickler(data)
