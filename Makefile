@@ -19,7 +19,7 @@ JOBS ?= 2
 NBGRADER_INSTRUCTOR := @jupyter/nbgrader:create-assignment @jupyter/nbgrader:formgrader @jupyter/nbgrader:course-list
 VENV_JUPYTER := JUPYTER_CONFIG_DIR=$(abspath $(VENV))/etc/jupyter PATH=$(abspath $(BIN)):$$PATH
 
-.PHONY: lab test install instructor sync release lint clean
+.PHONY: lab test install instructor sandbox sync release lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (3.11 recommended); set PYTHON=python3.11")'
@@ -51,10 +51,16 @@ $(VENV)/.instructor-installed: $(VENV)/.lab-installed
 	touch $@
 
 # What `make test` needs; .ci/run calls it while the network is still up.
-install: $(VENV)/.test-installed
+install: $(VENV)/.test-installed sandbox
 
 instructor: $(VENV)/.instructor-installed
 	@echo "Instructor tools ready: make lab opens JupyterLab with them (see the README's Workshops section)."
+
+# The grader runs student code under bubblewrap (docs/grading.md); install it where we can.
+sandbox:
+	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } \
+	  || echo "bubblewrap is not installed: genai-course grade will refuse without --no-sandbox (apt-get install bubblewrap)."
 
 # Jupyter refuses to run as root unless told to (containers, some course machines).
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)

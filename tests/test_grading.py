@@ -17,11 +17,13 @@ from genai_course.grading import grade as grade_module
 from genai_course.grading.exercise import find_exercises, nbgrader_meta
 from genai_course.grading.grade import grade_batch
 from genai_course.grading.release import student_version
+from genai_course.grading.sandbox import sandbox_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = find_exercises(ROOT / "solutions")
 NAME = "00_mechanism"
-LIMITS = {"cell_timeout": 10, "timeout": 120}
+# sandboxed where bubblewrap works (CI installs it); the red-team tests need it, these do not
+LIMITS = {"cell_timeout": 10, "timeout": 120, "isolate": sandbox_problem() is None}
 SOLUTION_1 = '''def sample_mixture(weights, means, scales, n, generator=None):
     k = torch.multinomial(weights, n, replacement=True, generator=generator)
     return means[k] + torch.randn(n, means.shape[1], generator=generator) * scales[k]
@@ -132,11 +134,11 @@ def test_kernel_crash_huge_output_and_always_equal(batch):
     assert always["points"] == 0 and always["status"] == "failed"
     assert "return a Python float" in always["reason"]
     feedback = (batch["out"] / "feedback" / "crasher" / f"{NAME}.md").read_text()
-    assert "was cut after 100,000 characters" in feedback
-    assert len(feedback) < 20_000
-    result = json.loads((batch["out"] / "results" / f"crasher__{NAME}.json").read_text())
-    assert os.path.getsize(batch["out"] / "results" / f"crasher__{NAME}.json") < 50_000
-    assert result["student"] == "crasher"
+    assert len(feedback) < 20_000  # the 30 MB the answer printed stayed in the sandbox
+    saved = grade_module.result_path(batch["out"], ("crasher", NAME),
+                                     str(batch["sub"] / "crasher" / f"{NAME}.ipynb"))
+    assert os.path.getsize(saved) < 50_000
+    assert json.loads(saved.read_text())["result"]["student"] == "crasher"
 
 
 def test_edited_and_deleted_test_cells_are_restored(batch):
@@ -202,14 +204,15 @@ def test_an_interrupted_run_keeps_finished_grades(tmp_path, monkeypatch):
 
     monkeypatch.setattr(grade_module, "_grade_job", interrupted_on_second)
     with pytest.raises(KeyboardInterrupt):
-        grade_batch([sub], tmp_path / "out", source_dir=ROOT / "solutions", progress=False)
+        grade_batch([sub], tmp_path / "out", source_dir=ROOT / "solutions", progress=False,
+                    isolate=LIMITS["isolate"])
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     assert {r["student"] for r in rows} == {"ann"}
     assert (tmp_path / "out" / "feedback" / "ann" / f"{NAME}.md").exists()
     calls.clear()
     monkeypatch.setattr(grade_module, "_grade_job", real)
     grade_batch([sub], tmp_path / "out", source_dir=ROOT / "solutions", progress=False,
-                resume=True)
+                resume=True, **LIMITS)
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     assert sorted({r["student"] for r in rows}) == ["ann", "ben", "cat"]
 
@@ -228,7 +231,8 @@ def test_check_command_reports_visible_tests(tmp_path, capsys):
 def test_grade_command_line(tmp_path, capsys):
     (tmp_path / "zoe_00_mechanism.ipynb").write_text("")
     assert main(["grade", str(tmp_path / "zoe_00_mechanism.ipynb"), "--out",
-                 str(tmp_path / "out"), "--no-progress"]) == 0
+                 str(tmp_path / "out"), "--no-progress",
+                 *([] if LIMITS["isolate"] else ["--no-sandbox"])]) == 0
     assert "Graded 1 submissions" in capsys.readouterr().out
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     assert {r["student"] for r in rows} == {"zoe"} and all(r["points"] == 0 for r in rows)
@@ -248,7 +252,7 @@ def test_a_grader_failure_is_recorded_and_the_batch_goes_on(tmp_path, monkeypatc
 
     monkeypatch.setattr(grade_module, "_grade_job", fails_for_ann)
     grade_batch([tmp_path / "sub"], tmp_path / "out", source_dir=ROOT / "solutions",
-                progress=False)
+                progress=False, isolate=LIMITS["isolate"])
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     ann = [r for r in rows if r["student"] == "ann"]
     assert len(ann) == 2 and all(r["status"] == "error" and "RuntimeError: boom" in r["reason"]

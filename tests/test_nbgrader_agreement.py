@@ -17,6 +17,7 @@ import pytest
 
 from genai_course.grading.exercise import find_exercises, nbgrader_meta
 from genai_course.grading.grade import grade_batch
+from genai_course.grading.sandbox import sandbox_problem
 
 pytest.importorskip("nbgrader")
 
@@ -86,7 +87,8 @@ def test_nbgrader_autograde_agrees_with_genai_course_grade(tmp_path):
             for grade in notebook.grades:
                 theirs[(student, grade.name)] = (grade.score, grade.max_score)
 
-    grade_batch([ours_dir], tmp_path / "graded", source_dir=ROOT / "solutions", progress=False)
+    grade_batch([ours_dir], tmp_path / "graded", source_dir=ROOT / "solutions", progress=False,
+                isolate=sandbox_problem() is None)
     rows = json.loads((tmp_path / "graded" / "gradebook.json").read_text())
     ours = {(r["student"], r["part"]): (r["points"], r["max_points"]) for r in rows}
     assert ours == theirs

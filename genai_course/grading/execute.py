@@ -33,6 +33,7 @@ class CellRun:
     stderr: bool = False
     truncated: bool = False
     reason: str = ""
+    student: bool = False  # the error was raised by the student's code (in the sandbox)
 
 
 class _CappedClient(NotebookClient):

@@ -9,6 +9,7 @@ split in two, visible then hidden, so a failure can be reported without showing 
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import nbformat
@@ -41,9 +42,35 @@ def _student_answers(submission) -> tuple[dict[str, str], list[str]]:
     return answers, notes
 
 
-def _code(source: str, role: str, grade_id: str | None = None):
+def _code(source: str, role: str, grade_id: str | None = None, **extra):
     return nbformat.v4.new_code_cell(source, metadata={"grading": {"role": role,
-                                                                   "grade_id": grade_id}})
+                                                                   "grade_id": grade_id,
+                                                                   **extra}})
+
+
+def interface(source: str) -> tuple[list[str], str]:
+    """What an answer cell of the *source* defines: top-level names, and its import lines.
+
+    The grader's test process binds exactly these names to stand-ins for the student's
+    objects (the imports it runs itself), so a student cannot shadow ``isinstance`` or
+    ``torch`` there by defining them.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [], ""
+    names, imports = [], []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(ast.get_source_segment(source, node) or "")
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        for target in targets:
+            names += [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+    return list(dict.fromkeys(names)), "\n".join(imports)
 
 
 def rebuild(exercise: Exercise, submission, *, hidden: bool = True) -> Rebuilt:
@@ -56,7 +83,9 @@ def rebuild(exercise: Exercise, submission, *, hidden: bool = True) -> Rebuilt:
         grade_id = nbgrader_meta(cell).get("grade_id")
         if is_answer(cell):
             if grade_id in answers:
-                cells.append(_code(answers[grade_id], "answer", grade_id))
+                names, imports = interface(cell.source)
+                cells.append(_code(answers[grade_id], "answer", grade_id, names=names,
+                                   imports=imports))
             else:
                 missing.append(grade_id)
         elif is_test(cell):

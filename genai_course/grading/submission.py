@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +24,34 @@ class Unreadable(Exception):
     """The file cannot be read as a notebook; ``str(error)`` says why."""
 
 
-def read_notebook(path) -> nbformat.NotebookNode:
-    """The submission as a notebook, or :class:`Unreadable` saying what is wrong with it."""
-    data = Path(path).read_bytes()
+MAX_BYTES = 50 * 2**20
+
+
+def read_submission_bytes(path) -> bytes:
+    """The file's bytes; a symbolic link is refused, never followed (nor a FIFO, a device)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if os.path.islink(path):
+            raise Unreadable("the submission is a symbolic link; the grader does not follow "
+                             "links (submit the notebook itself)") from None
+        raise Unreadable(f"the file cannot be opened ({error.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("the submission is not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise Unreadable(f"the file is {info.st_size:,} bytes, more than the "
+                             f"{MAX_BYTES:,} a notebook may have")
+        return handle.read(MAX_BYTES + 1)
+
+
+def read_notebook(path, *, data: bytes | None = None) -> nbformat.NotebookNode:
+    """The submission as a notebook, or :class:`Unreadable` saying what is wrong with it.
+
+    nbformat 3 notebooks (``worksheets``) are converted to version 4.
+    """
+    data = read_submission_bytes(path) if data is None else data
     if not data.strip():
         raise Unreadable("the file is empty")
     try:
@@ -34,7 +61,9 @@ def read_notebook(path) -> nbformat.NotebookNode:
     except json.JSONDecodeError as error:
         raise Unreadable(f"the file is not valid JSON ({error.msg} at line {error.lineno}, "
                          f"column {error.colno}); was it edited outside Jupyter?") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+    old = isinstance(raw, dict) and raw.get("nbformat") in (2, 3) and \
+        isinstance(raw.get("worksheets"), list)
+    if not isinstance(raw, dict) or not (old or isinstance(raw.get("cells"), list)):
         raise Unreadable("the file is JSON but not a Jupyter notebook (no list of cells)")
     try:
         notebook = nbformat.reads(json.dumps(raw), as_version=4)
@@ -44,11 +73,13 @@ def read_notebook(path) -> nbformat.NotebookNode:
     for cell in notebook.cells:
         if not isinstance(cell, dict) or not isinstance(cell.get("source", ""), str):
             raise Unreadable("the notebook has a malformed cell")
+    if old:
+        notebook.metadata["genai_converted_from"] = raw["nbformat"]
     return notebook
 
 
 def file_digest(path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return hashlib.sha256(read_submission_bytes(path)).hexdigest()
 
 
 @dataclass(frozen=True)
