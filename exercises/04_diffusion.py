@@ -1,0 +1,160 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "7288b1ca08a451be3ee9de947dabc591", "cell_type": "markdown"} deletable=false editable=false
+# # Exercise 04 — flow matching: the loss, an Euler step, guidance
+#
+# This exercise goes with [lesson 04](../lessons/04_diffusion.ipynb). A flow-matching model
+# learns the velocity $v_\theta(x_t, t)$ of straight paths $x_t = (1 - t)\,\varepsilon + t\,x$
+# from noise ($t = 0$) to data ($t = 1$). You write:
+#
+# 1. the **flow-matching loss** for given noise and times;
+# 2. an **Euler sampler** that integrates $dx/dt = v(x, t)$ from $t = 0$ to $1$;
+# 3. **classifier-free guidance**;
+# 4. a **decision** from measurements: the fewest Euler steps that keep the class accuracy
+#    at or above 90%.
+#
+# Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
+# and run the test cell below it. The grader also runs hidden tests, and puts back the
+# original test cells, so make your functions right in general.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "checksum": "04d056c388de16c8a4944d34b05f7a18", "cell_type": "code"} deletable=false editable=false
+import torch
+
+from genai_course import seed_everything
+
+seed_everything(0)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "loss_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "4204d7c204b6b2d82bfd97334cb7b5bf", "cell_type": "markdown"} deletable=false editable=false
+# ## Part 1 — the flow-matching loss (3 points)
+#
+# Write `flow_matching_loss(velocity, x, eps, t)`: `x` and `eps` have shape `(n, ...)`, `t`
+# has shape `(n,)` (one time per example). Build $x_t = (1 - t)\,\varepsilon + t\,x$
+# (broadcast each example's $t$ over its numbers), call `velocity(x_t, t)` and return the
+# mean over all numbers of $(v - (x - \varepsilon))^2$, a scalar tensor.
+
+# %% nbgrader={"grade": false, "grade_id": "flow_matching_loss", "locked": false, "schema_version": 3, "solution": true, "checksum": "13965a8f0495889db58c86b952510204", "cell_type": "code"} deletable=false
+def flow_matching_loss(velocity, x, eps, t):
+    """Mean squared error between velocity(x_t, t) and the path's velocity x - eps."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_flow_matching_loss", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "a36430fd45ef64090faeb93c55204171", "cell_type": "code"} deletable=false editable=false
+_x = torch.tensor([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])
+_eps = torch.tensor([[0.5, 0.0], [1.0, 1.0], [-1.0, 2.0]])
+_t = torch.tensor([0.0, 0.5, 1.0])
+_loss = flow_matching_loss(lambda xt, t: torch.zeros_like(xt), _x, _eps, _t)
+assert isinstance(_loss, torch.Tensor), f"return a torch.Tensor, got {type(_loss).__name__}"
+assert _loss.ndim == 0, f"return a scalar (the mean), got shape {tuple(_loss.shape)}"
+assert torch.isclose(_loss, ((_x - _eps) ** 2).mean()), (
+    "a velocity of 0 everywhere must cost the mean of (x - eps)^2")
+_seen = {}
+
+
+def _exact(xt, t):
+    _seen["xt"], _seen["t"] = xt, t
+    return _x - _eps
+
+
+assert float(flow_matching_loss(_exact, _x, _eps, _t)) < 1e-10, "the exact velocity x - eps must cost 0"
+assert torch.allclose(_seen["xt"][0], _eps[0]), "at t = 0, x_t must be the noise"
+assert torch.allclose(_seen["xt"][2], _x[2]), "at t = 1, x_t must be the data"
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "euler_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "53829fa59fe3969ae00fb82ec307429a", "cell_type": "markdown"} deletable=false editable=false
+# ## Part 2 — Euler sampling (3 points)
+#
+# Write `euler_sample(velocity, x0, steps)`: start at `x0` (the noise, at $t = 0$) and take
+# `steps` Euler steps of size $h = 1/\text{steps}$: $x \leftarrow x + h\,v(x, t)$ at
+# $t = 0, h, 2h, \dots, 1 - h$. Pass `t` to `velocity` as a tensor of shape `(n,)` (one
+# time per row of `x`, all equal). Return the final `x`.
+
+# %% nbgrader={"grade": false, "grade_id": "euler_sample", "locked": false, "schema_version": 3, "solution": true, "checksum": "edc70cda07d75ecd2edec80f018d8037", "cell_type": "code"} deletable=false
+def euler_sample(velocity, x0, steps):
+    """Integrate dx/dt = velocity(x, t) from t = 0 to t = 1 with `steps` Euler steps."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_euler_sample", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "b8628806dce80a86bb31cd6a7a0bf233", "cell_type": "code"} deletable=false editable=false
+_x0 = torch.tensor([[0.0, 1.0], [2.0, -2.0]])
+_out = euler_sample(lambda x, t: torch.ones_like(x), _x0, 4)
+assert isinstance(_out, torch.Tensor) and _out.shape == _x0.shape, "return x, shaped like x0"
+assert torch.allclose(_out, _x0 + 1), "a constant velocity 1 over one unit of time moves x by 1"
+_times = []
+euler_sample(lambda x, t: (_times.append(t.clone()), torch.zeros_like(x))[1], _x0, 4)
+assert len(_times) == 4, "take exactly `steps` steps"
+assert all(t.shape == (2,) for t in _times), "pass t as a tensor of shape (n,)"
+assert torch.allclose(torch.stack(_times)[:, 0], torch.tensor([0.0, 0.25, 0.5, 0.75])), (
+    "evaluate the velocity at the start of each step, t = 0, h, ..., 1 - h")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "guide_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "17a1db3cd6a0e8e50c3a1c2306f4cbb0", "cell_type": "markdown"} deletable=false editable=false
+# ## Part 3 — classifier-free guidance (2 points)
+#
+# Ho & Salimans (2022) combine the conditional and unconditional outputs with a weight
+# $w \ge 0$: $\tilde v = (1 + w)\,v_\text{cond} - w\,v_\text{uncond}$. Write
+# `guide(v_cond, v_uncond, w)`.
+
+# %% nbgrader={"grade": false, "grade_id": "guide", "locked": false, "schema_version": 3, "solution": true, "checksum": "1a0c1db44001c7b37bf7415fc2c71894", "cell_type": "code"} deletable=false
+def guide(v_cond, v_uncond, w):
+    """Classifier-free guidance: (1 + w) * v_cond - w * v_uncond."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_guide", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "4a487f6a25c98dfee6811f0d4f5788f3", "cell_type": "code"} deletable=false editable=false
+_c, _u = torch.tensor([1.0, 2.0]), torch.tensor([0.5, -1.0])
+assert torch.equal(guide(_c, _u, 0.0), _c), "w = 0 must give the conditional output itself"
+assert torch.allclose(guide(_c, _u, 1.0), torch.tensor([1.5, 5.0])), (
+    "w = 1 must move as far again past the conditional output, away from the unconditional one")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "steps_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "e73df540458719dd2ce5237fb0628179", "cell_type": "markdown"} deletable=false editable=false
+# ## Part 4 — measure, then decide: how few steps are enough? (2 points)
+#
+# The cell below samples the shipped `digits-flow` with several numbers of Euler steps and
+# measures how often the digit classifier reads the samples as the digit asked for. Write
+# `fewest_steps(accuracy_by_steps, threshold=0.9)`: given a dict `{steps: accuracy}`, return
+# the smallest number of steps whose accuracy is at least `threshold`, or `None` when no
+# entry reaches it.
+
+# %% nbgrader={"grade": false, "grade_id": "measure", "locked": true, "schema_version": 3, "solution": false, "checksum": "67768da8563cf5d52c400d7266d3b699", "cell_type": "code"} deletable=false editable=false
+from genai_course.metrics.images import classify_digits  # noqa: E402
+from genai_course.pretrained import load_pretrained  # noqa: E402
+
+flow = load_pretrained("digits-flow")
+labels = torch.arange(300) % 10
+measured = {}
+for s in [1, 2, 3, 5, 10, 20]:
+    out = flow.sample(300, labels=labels, steps=s, generator=torch.Generator().manual_seed(0))
+    measured[s] = float((classify_digits(out, "symmetric") == labels).float().mean())
+print({s: f"{a:.1%}" for s, a in measured.items()})
+
+
+# %% nbgrader={"grade": false, "grade_id": "fewest_steps", "locked": false, "schema_version": 3, "solution": true, "checksum": "26b7d8aa7452e5803bc138e90562a0c8", "cell_type": "code"} deletable=false
+def fewest_steps(accuracy_by_steps, threshold=0.9):
+    """The smallest number of steps whose accuracy is >= threshold, or None."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+print("fewest Euler steps with accuracy >= 90%:", fewest_steps(measured))
+
+# %% nbgrader={"grade": true, "grade_id": "test_fewest_steps", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "a692ed0c50ae9c14c131faef231f02a8", "cell_type": "code"} deletable=false editable=false
+_a = fewest_steps({1: 0.5, 5: 0.92, 10: 0.95})
+assert isinstance(_a, int) and not isinstance(_a, bool), f"return an int (a number of steps), got {type(_a).__name__}"
+assert _a == 5, "return the smallest number of steps that reaches the threshold"
+assert fewest_steps({2: 0.3, 4: 0.5}) is None, "return None when no number of steps reaches the threshold"
