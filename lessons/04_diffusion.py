@@ -106,6 +106,9 @@ image_grid(strip, nrow=9, labels=[f"t={t:.2f}" for t in ts] * 4, vmin=-1, vmax=1
 # | noise $\hat\varepsilon$ (DDPM) | $\hat x = (x_t - (1 - t)\hat\varepsilon)/t$, $\quad \hat v = (x_t - \hat\varepsilon)/t$ |
 # | score $s = \nabla_{x_t} \log p_t(x_t)$ | $s = -\hat\varepsilon / (1 - t)$ |
 #
+# (On DDPM's path of section 4, $x_k = \sqrt{\bar\alpha_k}\,x + \sqrt{1-\bar\alpha_k}\,\varepsilon$,
+# the same algebra gives $s = -\hat\varepsilon/\sqrt{1-\bar\alpha_k}$.)
+#
 # The score line comes from the Gaussian $p(x_t \mid x) = \mathcal N(t x, (1-t)^2 I)$, whose
 # score is $-(x_t - t x)/(1-t)^2 = -\varepsilon/(1-t)$; averaged over the $x$ that could have
 # produced $x_t$ it is the score of $p_t$ (Vincent 2011; Song et al. 2021). So the three
@@ -178,7 +181,8 @@ for ax, n_steps in zip(axes, [1, 3, 10, 50], strict=True):
     out = euler_sample(toy_flow.net, start, n_steps)
     ax.scatter(points[:1000, 0], points[:1000, 1], s=2, c="lightgrey", label="data")
     ax.scatter(out[:, 0], out[:, 1], s=2, c="tab:blue", label="samples")
-    ax.set_title(f"{n_steps} Euler step{'s' * (n_steps > 1)}")
+    gap = torch.cdist(out, points).min(dim=1).values.median().item()  # to the nearest data point
+    ax.set_title(f"{n_steps} Euler step{'s' * (n_steps > 1)}: median gap {gap:.3f}")
     ax.set_xlabel("$x_1$")
     ax.legend(loc="upper right", fontsize=7, markerscale=4)
 axes[0].set_ylabel("$x_2$")
@@ -186,8 +190,9 @@ fig.suptitle("Flow-matching samples on the moons: the number of Euler steps is a
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With **one** step every sample lands on $x_0 + v_\theta(x_0, 0)$: the *average* of the data
-# points that noise $x_0$ could lead to, which is why one-step samples sit between the two
-# moons. The paths of many noise points are curved, and a few large straight steps cut the
+# points that noise $x_0$ could lead to, which is why one-step samples huddle in the middle,
+# between the two moons (the titles give the median distance from a sample to its nearest
+# data point). The paths of many noise points are curved, and a few large straight steps cut the
 # corners. More steps follow the curves. (Rectified flow, Liu et al. 2023, retrains on
 # its own noise–sample pairs to straighten the paths so that one step suffices.)
 

@@ -192,3 +192,20 @@ def test_generator_on_the_wrong_device_is_named():
     model.to("meta")
     with pytest.raises(ValueError, match="generator is on cpu"):
         model.sample(2, generator=torch.Generator().manual_seed(0))
+
+
+def test_bench_rows_use_the_settings_chosen_at_training():
+    from genai_course.bench.quality_flow import _settings, flow_samples, speed_rows
+    from genai_course.data import load_digits
+
+    model = FlowMatching(FlowConfig(num_classes=10, **SMALL)).eval()
+    model.pretrained_metadata = {"settings": {"euler_steps": 3, "guidance": 0.5}}
+    assert _settings(model) == {"steps": 3, "guidance": 0.5}
+    data = load_digits("symmetric")
+    out = flow_samples(model, 12, data.y_train)
+    g = torch.Generator().manual_seed(0)
+    labels = data.y_train[torch.randint(len(data.y_train), (12,), generator=g)]
+    assert torch.equal(out, model.sample(12, labels=labels, generator=g, steps=3, guidance=0.5))
+    rows = speed_rows(model, data, quick=True)
+    assert [r.measure.split(" at ")[1].split(" ")[0] for r in rows] == ["1", "2", "5"]
+    assert all(r.value > 0 and "Fréchet distance" in r.note for r in rows)

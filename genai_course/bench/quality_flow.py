@@ -38,15 +38,23 @@ FLOW_SCALE = "symmetric"
 SPEED_STEPS = (1, 2, 5, 10, 20, 50)
 
 
+def _settings(model) -> dict:
+    """The sampling settings chosen on validation digits when the model was trained."""
+    chosen = getattr(model, "pretrained_metadata", {}).get("settings", {})
+    return {"steps": int(chosen.get("euler_steps", 20)), "guidance": float(chosen.get("guidance", 0.0))}
+
+
 def _flow_steps(model) -> int:
-    return int(getattr(model, "pretrained_metadata", {}).get("settings", {}).get("euler_steps", 20))
+    return _settings(model)["steps"]
 
 
 def flow_samples(model, n: int, y_train: torch.Tensor, *, steps: int | None = None, seed: int = 0):
-    """n samples of the flow, labels drawn from the training mix (as :func:`model_samples`)."""
+    """n samples of the flow, labels drawn from the training mix (as :func:`model_samples`),
+    with the number of Euler steps and the guidance weight chosen on validation digits."""
     g = torch.Generator().manual_seed(seed)
     labels = y_train[torch.randint(len(y_train), (n,), generator=g)]
-    return model.sample(n, labels=labels, generator=g, steps=steps or _flow_steps(model))
+    return model.sample(n, labels=labels, generator=g, steps=steps or _flow_steps(model),
+                        guidance=_settings(model)["guidance"])
 
 
 def flow_rows(quick: bool = False) -> list[QualityRow]:
@@ -68,7 +76,8 @@ def flow_rows(quick: bool = False) -> list[QualityRow]:
     measured = image_measures(flow_samples(model, n, data.y_train), FLOW_SCALE, data)
     rows = []
     for measure, key, hib, primary in IMAGE_SPECS:
-        note = (f"{n} samples, {FLOW_SCALE} pixels, {steps} Euler steps, no guidance; "
+        note = (f"{n} samples, {FLOW_SCALE} pixels, {steps} Euler steps, guidance "
+                f"w={_settings(model)['guidance']:g} (both chosen on validation digits); "
                 "class-conditional: labels drawn from the training mix") if key == "fd" else ""
         rows.append(QualityRow(FLOW_NAME, measure, base_name, hib, primary, value=_r(measured[key]),
                                baseline_value=_r(baseline[key]), floor=_r(floor[key]), note=note,
