@@ -149,7 +149,7 @@ for ax, (family, model) in zip(axes[1:], models.items(), strict=True):
                title=f"{family}: digits 0-9, three times")
 fig.tight_layout()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Four looks: the GAN's digits are sharp, with grey levels like the real ones; the VAE's
 # are smooth (it draws the *mean* of its Bernoulli decoder: each pixel's probability of
 # being on, a soft average over plausible digits); the pixel model's are black and white
@@ -189,7 +189,7 @@ print(f"classifier test accuracy: {judge_meta['metrics']['test_accuracy']:.1%} o
 # cannot be compared with published FID values** — only with each other, at equal sample
 # sizes. Here it is written out and checked against the package:
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 N_SAMPLES = len(data.x_train)  # as many samples as training images (see the table below)
 gan_samples = models["GAN"].sample(N_SAMPLES, generator=torch.Generator().manual_seed(1),
                                    labels=data.y_train)
