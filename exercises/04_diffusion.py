@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "7288b1ca08a451be3ee9de947dabc591", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "checksum": "d3ed973ca1a0d3f3aa35c3827471069e", "cell_type": "markdown"} deletable=false editable=false
 # # Exercise 04 — flow matching: the loss, an Euler step, guidance
 #
 # This exercise goes with [lesson 04](../lessons/04_diffusion.ipynb). A flow-matching model
@@ -23,8 +23,8 @@
 # 1. the **flow-matching loss** for given noise and times;
 # 2. an **Euler sampler** that integrates $dx/dt = v(x, t)$ from $t = 0$ to $1$;
 # 3. **classifier-free guidance**;
-# 4. a **decision** from measurements: the fewest Euler steps that keep the class accuracy
-#    at or above 90%.
+# 4. a **decision** from measurements: the fewest Euler steps whose Fréchet distance is
+#    within 10% of the best.
 #
 # Write your code where it says `# YOUR CODE HERE` (delete the `raise NotImplementedError()`)
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
@@ -122,39 +122,42 @@ assert torch.equal(guide(_c, _u, 0.0), _c), "w = 0 must give the conditional out
 assert torch.allclose(guide(_c, _u, 1.0), torch.tensor([1.5, 5.0])), (
     "w = 1 must move as far again past the conditional output, away from the unconditional one")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "steps_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "e73df540458719dd2ce5237fb0628179", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "steps_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "58ca7637853cff27a0d485adce64821c", "cell_type": "markdown"} deletable=false editable=false
 # ## Part 4 — measure, then decide: how few steps are enough? (2 points)
 #
 # The cell below samples the shipped `digits-flow` with several numbers of Euler steps and
-# measures how often the digit classifier reads the samples as the digit asked for. Write
-# `fewest_steps(accuracy_by_steps, threshold=0.9)`: given a dict `{steps: accuracy}`, return
-# the smallest number of steps whose accuracy is at least `threshold`, or `None` when no
-# entry reaches it.
+# measures the Fréchet distance of the samples to test digits (lesson 05's measure; lower is
+# better). Each step costs one pass of the network, so we want the fewest steps that lose
+# little quality. Write `fewest_steps(fd_by_steps, tolerance=0.1)`: given a dict
+# `{steps: Fréchet distance}`, return the smallest number of steps whose distance is at
+# most `(1 + tolerance)` times the best (lowest) distance in the dict.
 
-# %% nbgrader={"grade": false, "grade_id": "measure", "locked": true, "schema_version": 3, "solution": false, "checksum": "67768da8563cf5d52c400d7266d3b699", "cell_type": "code"} deletable=false editable=false
-from genai_course.metrics.images import classify_digits  # noqa: E402
+# %% nbgrader={"grade": false, "grade_id": "measure", "locked": true, "schema_version": 3, "solution": false, "checksum": "7108aa6e65db6325a976405db6cc85aa", "cell_type": "code"} deletable=false editable=false
+from genai_course.data import load_digits  # noqa: E402
+from genai_course.metrics.images import frechet_digit_distance  # noqa: E402
 from genai_course.pretrained import load_pretrained  # noqa: E402
 
 flow = load_pretrained("digits-flow")
-labels = torch.arange(300) % 10
+test = load_digits("symmetric").x_test
+labels = torch.arange(400) % 10
 measured = {}
-for s in [1, 2, 3, 5, 10, 20]:
-    out = flow.sample(300, labels=labels, steps=s, generator=torch.Generator().manual_seed(0))
-    measured[s] = float((classify_digits(out, "symmetric") == labels).float().mean())
-print({s: f"{a:.1%}" for s, a in measured.items()})
+for s in [1, 2, 5, 10, 20, 50]:
+    out = flow.sample(400, labels=labels, steps=s, generator=torch.Generator().manual_seed(0))
+    measured[s] = frechet_digit_distance(out, test, "symmetric")
+print({s: round(fd, 2) for s, fd in measured.items()})
 
 
-# %% nbgrader={"grade": false, "grade_id": "fewest_steps", "locked": false, "schema_version": 3, "solution": true, "checksum": "26b7d8aa7452e5803bc138e90562a0c8", "cell_type": "code"} deletable=false
-def fewest_steps(accuracy_by_steps, threshold=0.9):
-    """The smallest number of steps whose accuracy is >= threshold, or None."""
+# %% nbgrader={"grade": false, "grade_id": "fewest_steps", "locked": false, "schema_version": 3, "solution": true, "checksum": "f2c6e7f33b2dff14c6e399f3eb24593a", "cell_type": "code"} deletable=false
+def fewest_steps(fd_by_steps, tolerance=0.1):
+    """The smallest number of steps whose distance is <= (1 + tolerance) * the best distance."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
-print("fewest Euler steps with accuracy >= 90%:", fewest_steps(measured))
+print("fewest Euler steps within 10% of the best Fréchet distance:", fewest_steps(measured))
 
-# %% nbgrader={"grade": true, "grade_id": "test_fewest_steps", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "a692ed0c50ae9c14c131faef231f02a8", "cell_type": "code"} deletable=false editable=false
-_a = fewest_steps({1: 0.5, 5: 0.92, 10: 0.95})
+# %% nbgrader={"grade": true, "grade_id": "test_fewest_steps", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "552dbe33551f3b70016e00c9438f9a69", "cell_type": "code"} deletable=false editable=false
+_a = fewest_steps({1: 80.0, 5: 21.5, 10: 20.5, 50: 20.0})
 assert isinstance(_a, int) and not isinstance(_a, bool), f"return an int (a number of steps), got {type(_a).__name__}"
-assert _a == 5, "return the smallest number of steps that reaches the threshold"
-assert fewest_steps({2: 0.3, 4: 0.5}) is None, "return None when no number of steps reaches the threshold"
+assert _a == 5, "return the smallest number of steps within 10% of the lowest distance"
+assert fewest_steps({2: 30.0, 4: 10.0}) == 4, "compare with the lowest distance, not the first"

@@ -471,5 +471,5 @@ image_grid(latent_images[:20], nrow=10, vmin=-1, vmax=1, title="Latent flow: sam
 #    on all pixels; the autoencoder handles fine detail once, at the end.</details>
 #
 # **Exercise:** `exercises/04_diffusion.ipynb` asks you to write the flow-matching loss, an
-# Euler step and guidance, then to find the fewest Euler steps that keep the class
-# accuracy at or above 90%.
+# Euler step and guidance, then to find the fewest Euler steps whose Fréchet distance is
+# within 10% of the best.
