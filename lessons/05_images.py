@@ -286,7 +286,9 @@ expect(lowest_recall == "VAE", "the VAE's smooth samples have the lowest recall 
 #   tell apart from real digits' in mean and spread. The pixel model comes close to its floor
 #   — in the easier, black-and-white world of binarised digits; the GAN is further above
 #   the grey-level floor, and the VAE furthest: its blurred digits have smoother features
-#   than any real digit.
+#   than any real digit. The flow (50 Euler steps, no guidance) is judged against the same
+#   grey-level floor as the GAN; lesson 04 shows how its number of steps and its guidance
+#   weight move its distance.
 # - **Coverage.** All four draw every class and, asked for a digit, draw that digit most
 #   of the time. That is the conditioning at work: the *class mix* here is chosen by us.
 #   Section 4 removes the labels and lets a model choose its own mix.
