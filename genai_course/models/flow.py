@@ -269,8 +269,8 @@ class DDPM(_IterativeModel):
         """The ancestral sampler (Ho et al. 2020, algorithm 2), x_T ~ N(0, I) down to x_0.
 
         ``steps`` < T visits only ``steps`` evenly spaced noise levels and takes each jump
-        as if it were one small step (with the jump's own alpha), the naive shortcut that
-        lesson 04 shows failing.
+        with the jump's own alpha = abar_k / abar_k' ("respacing", Nichol & Dhariwal 2021).
+        Lesson 04 contrasts it with the naive shortcut that keeps each level's beta_k.
         """
         n = check_positive_int("n", n)
         T = self.config.timesteps
