@@ -14,23 +14,25 @@
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # Lesson 05 — Image generation: three families, one set of digits
+# # Lesson 05 — Image generation: four families, one set of digits
 #
-# Lessons 01–03 built three kinds of generator: a **GAN** (a generator trained against a
+# Lessons 01–04 built four kinds of generator: a **GAN** (a generator trained against a
 # discriminator), a **VAE** (a decoder trained with an encoder through a Gaussian latent
-# space) and a **pixel autoregressive model** (one pixel at a time, by the chain rule).
-# Here all three meet on the same 8×8 handwritten digits, and we *measure* them.
+# space), a **pixel autoregressive model** (one pixel at a time, by the chain rule) and a
+# **flow-matching model** (noise carried to data in small steps, the family behind today's
+# image tools). Here all four meet on the same 8×8 handwritten digits, and we *measure* them.
 #
 # **By the end of this lesson you will be able to**
 # - describe a training set by its statistics (class mix, mean images, pixel values);
 # - compare generators with four numbers: a classifier-feature **Fréchet distance**
 #   (the idea behind FID), **class coverage**, the **near-copy fraction** and
-#   **sampling speed** — and read each against its real-versus-real floor;
+#   **sampling speed** — and read each against its real-versus-real floor; separate
+#   fidelity from diversity with k-NN **precision and recall**;
 # - use class-conditional generation ("draw a 7") and latent interpolation;
 # - measure three challenges: the cost of higher resolution, memorisation when data are
 #   few, and bias in the class mix of generated images;
-# - place DALL-E 2, Imagen, Midjourney, Craiyon, Artbreeder, NightCafe, Dream by WOMBO and
-#   VQGAN+CLIP on this map — and see where they use a family this course does not cover.
+# - place DALL-E 2, Imagen, Stable Diffusion, Midjourney, Flux, SD3, Imagen 3, Craiyon,
+#   Artbreeder, NightCafe, Dream by WOMBO and VQGAN+CLIP on this map of four families.
 
 # %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
@@ -51,11 +53,13 @@ from genai_course.metrics import (
     sampling_speed,
     to_unit_scale,
 )
+from genai_course.metrics.precision_recall import digit_precision_recall
 from genai_course.models.gan import GAN, GANConfig
 from genai_course.models.pixel import PixelConfig, PixelMADE
 from genai_course.models.vae import VAE, VAEConfig
 from genai_course.plotting import image_grid
 from genai_course.pretrained import load_pretrained
+from genai_course.teaching import expect
 from genai_course.widgets.class_picker import ClassPicker
 
 seed_everything(0)  # one call fixes every random draw below: same numbers on every run
@@ -111,17 +115,19 @@ fig.tight_layout()
 # binarising keeps the shapes while discarding the grey levels.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. Three families side by side
+# ## 2. Four families side by side
 #
-# Training the three generators well takes minutes, not seconds, so they ship with the
+# Training the four generators well takes minutes, not seconds, so they ship with the
 # course: each was trained by `genai-course train NAME` (the recipe, its step budget and
 # the measured figures are stored next to the weights) and is loaded here with
-# `load_pretrained`. All three are **class-conditional**: besides noise, they take the
-# digit to draw.
+# `load_pretrained`. All four are **class-conditional**: besides noise, they take the
+# digit to draw. The flow (lesson 04) samples with its default number of Euler steps and
+# no guidance, so that it is judged like the others.
 
 # %% slideshow={"slide_type": "subslide"}
 models = {"GAN": load_pretrained("digits-gan"), "VAE": load_pretrained("digits-vae"),
-          "pixel model": load_pretrained("digits-pixel")}
+          "pixel model": load_pretrained("digits-pixel"), "flow": load_pretrained("digits-flow")}
+SCALES = {**SCALES, "flow": "symmetric"}  # the flow, like the GAN, works in [-1, 1]
 print(f"{'family':<12}{'checkpoint':<14}{'scale':<11}{'parameters':>11}{'train steps':>13}"
       f"{'train time':>12}")
 for family, model in models.items():
@@ -134,7 +140,7 @@ print("(the GAN's count includes its discriminator, needed only for training: th
 
 # %% slideshow={"slide_type": "subslide"}
 grid_labels = torch.arange(30) % 10   # ask each model for 0, 1, ..., 9, three times
-fig, axes = plt.subplots(1, 4, figsize=(14, 3.4))
+fig, axes = plt.subplots(1, 5, figsize=(17, 3.4))
 image_grid(data.x_test[:30], nrow=10, ax=axes[0], vmin=0, vmax=1, title="Real test digits")
 for ax, (family, model) in zip(axes[1:], models.items(), strict=True):
     samples = model.sample(30, generator=torch.Generator().manual_seed(0), labels=grid_labels)
@@ -142,12 +148,13 @@ for ax, (family, model) in zip(axes[1:], models.items(), strict=True):
                title=f"{family}: digits 0-9, three times")
 fig.tight_layout()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Three looks: the GAN's digits are sharp, with grey levels like the real ones; the VAE's
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Four looks: the GAN's digits are sharp, with grey levels like the real ones; the VAE's
 # are smooth (it draws the *mean* of its Bernoulli decoder: each pixel's probability of
 # being on, a soft average over plausible digits); the pixel model's are black and white
 # — it was trained on binarised digits — and a little noisy, because every pixel is a
-# coin toss given the pixels before it.
+# coin toss given the pixels before it. The flow's are sharp and grey-levelled like the
+# GAN's: it carried noise to digits along 20 or so learned steps.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### The judge: a digits classifier
@@ -181,7 +188,7 @@ print(f"classifier test accuracy: {judge_meta['metrics']['test_accuracy']:.1%} o
 # cannot be compared with published FID values** — only with each other, at equal sample
 # sizes. Here it is written out and checked against the package:
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 N_SAMPLES = len(data.x_train)  # as many samples as training images (see the table below)
 gan_samples = models["GAN"].sample(N_SAMPLES, generator=torch.Generator().manual_seed(1),
                                    labels=data.y_train)
@@ -195,11 +202,15 @@ w, V = torch.linalg.eigh(cov_r)
 root_r = V @ torch.diag(w.clamp(min=0).sqrt()) @ V.T
 trace_sqrt = torch.linalg.eigvalsh(root_r @ cov_g @ root_r).clamp(min=0).sqrt().sum()
 d2 = ((mu_r - mu_g) ** 2).sum() + cov_r.trace() + cov_g.trace() - 2 * trace_sqrt
-print(f"by hand: {d2.item():.4f}   frechet_distance: {frechet_distance(f_real, f_gen):.4f}")
-assert abs(d2.item() - frechet_distance(f_real, f_gen)) < 1e-6 * max(1.0, d2.item())
+package_d2 = frechet_distance(f_real, f_gen)
+print(f"by hand: {d2.item():.4f}   frechet_distance: {package_d2:.4f}")
+# torch's and numpy's eigen-solvers round differently: agreement to 1e-4 (relative) is exact enough
+expect(abs(d2.item() - package_d2) < 1e-4 * max(1.0, d2.item()),
+       "the formula written out gives the package's Fréchet distance",
+       observed=f"{d2.item():.6f} by hand, {package_d2:.6f} from the package")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### One table for the three families
+# ### One table for the four families
 #
 # Each model draws 1,437 digits (as many as there are training digits) with the *labels of
 # the training digits*, so that the samples should follow the training class mix; three
@@ -216,7 +227,12 @@ assert abs(d2.item() - frechet_distance(f_real, f_gen)) < 1e-6 * max(1.0, d2.ite
 # - **near-copies**: samples closer to their nearest training image than 95% of the test
 #   digits are (lesson 00's test); real unseen digits give 5% by construction
 #   (more for binary images, whose distances take few distinct values);
-# - **sampling speed**: images per second, the median of three timed calls of 256 images.
+# - **sampling speed**: images per second, the median of three timed calls of 256 images;
+# - **k-NN precision and recall** (Kynkäänniemi et al. 2019), which split the Fréchet
+#   distance's two failures apart: *precision* is the share of samples that fall inside
+#   the region of real test digits (balls reaching each real digit's 3rd-nearest real
+#   neighbour, in classifier features): fidelity; *recall* the share of real test digits
+#   inside the region of the samples: diversity. Real training digits give the floor.
 
 # %% slideshow={"slide_type": "subslide"}
 floors = {scale: frechet_digit_distance(digits[scale].x_train, digits[scale].x_test, scale)
@@ -247,6 +263,20 @@ for family, r in results.items():
           f"{r['asked_for']:>10.1%}{r['novelty'].near_copy_fraction:>13.1%}"
           f"{r['novelty'].heldout_near_copy_fraction:>11.1%}{r['speed'].images_per_second:>11,.0f}")
 
+# %% slideshow={"slide_type": "subslide"}
+# k-NN precision (fidelity) and recall (diversity), on the first draw of each family
+pr_floor = digit_precision_recall(data.x_train, data.x_test, "unit")
+print(f"{'family':<12}{'precision':>10}{'recall':>8}")
+for family, model in models.items():
+    scale, d = SCALES[family], digits[SCALES[family]]
+    draw = model.sample(N_SAMPLES, generator=torch.Generator().manual_seed(1), labels=d.y_train)
+    results[family]["pr"] = digit_precision_recall(draw, d.x_test, scale)
+    print(f"{family:<12}{results[family]['pr'].precision:>10.2f}{results[family]['pr'].recall:>8.2f}")
+print(f"{'real (floor)':<12}{pr_floor.precision:>10.2f}{pr_floor.recall:>8.2f}  training digits vs test digits")
+lowest_recall = min(results, key=lambda f: results[f]["pr"].recall)
+expect(lowest_recall == "VAE", "the VAE's smooth samples have the lowest recall of the four families",
+       observed=f"lowest recall: {lowest_recall}")
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # How to read it (the numbers are measured on your machine as you run this):
 #
@@ -255,18 +285,25 @@ for family, r in results.items():
 #   tell apart from real digits' in mean and spread. The pixel model comes close to its floor
 #   — in the easier, black-and-white world of binarised digits; the GAN is further above
 #   the grey-level floor, and the VAE furthest: its blurred digits have smoother features
-#   than any real digit.
-# - **Coverage.** All three draw every class and, asked for a digit, draw that digit most
+#   than any real digit. The flow (50 Euler steps, no guidance) is judged against the same
+#   grey-level floor as the GAN; lesson 04 shows how its number of steps and its guidance
+#   weight move its distance.
+# - **Coverage.** All four draw every class and, asked for a digit, draw that digit most
 #   of the time. That is the conditioning at work: the *class mix* here is chosen by us.
 #   Section 4 removes the labels and lets a model choose its own mix.
 # - **Novelty.** The GAN and the pixel model have fewer near-copies than real unseen digits.
 #   The VAE shows *more*: but look at what it copies (next cell).
 # - **Speed.** The GAN and the VAE make an image in one pass of a network; the pixel model
-#   needs 64 passes, one per pixel, and is two orders of magnitude slower. Wall-clock speed
-#   depends on the machine and its load: compare rows of the same run.
+#   needs 64 passes, one per pixel, and is two orders of magnitude slower; the flow needs one
+#   pass per Euler step (lesson 04 turns that dial). Wall-clock speed depends on the machine
+#   and its load: compare rows of the same run.
+# - **Fidelity and diversity.** Precision and recall say *which* way a Fréchet distance is
+#   lost. The VAE's smooth samples land among real digits in feature space (high precision)
+#   but cover only a narrow part of them (the lowest recall): averaging removes the variety
+#   of real handwriting. A model near the real floor in both is faithful *and* varied.
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 3, figsize=(13, 2.6))
+fig, axes = plt.subplots(1, 4, figsize=(17, 2.6))
 for ax, family in zip(axes, models, strict=True):
     scale, d = SCALES[family], digits[SCALES[family]]
     samples = to_unit_scale(models[family].sample(200, generator=torch.Generator().manual_seed(4),
@@ -639,17 +676,27 @@ ax.legend(fontsize=8);
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Where the famous image generators fit
 #
-# Most of today's famous systems are built on a fourth family that this course does not
-# cover: **diffusion models**, which learn to remove noise step by step and generate by
-# denoising pure noise over many steps (so, like our pixel model, they are slow to sample).
-# Around the generator they add **conditioning** on text, through a text encoder (CLIP's
-# or a language model's). Only what the makers have published is stated here.
+# Most of today's famous systems are built on the fourth family, met in lesson 04:
+# **diffusion and flow models**, which learn to remove noise step by step and generate by
+# denoising pure noise over many steps (so, like our pixel model, they are slow to sample;
+# lesson 04 measures the cost per step). Around the generator they add **conditioning** on
+# text, through a text encoder (CLIP's or a language model's), steered with classifier-free
+# guidance (lesson 04's slider), and most of them denoise a compressed **latent** rather
+# than pixels (lesson 04's latent flow). Only what the makers have published is stated here.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # | system | family it builds on | conditioning | scale (as published) |
 # |---|---|---|---|
 # | **DALL-E 2** (OpenAI, 2022) | diffusion: a *prior* maps a CLIP text embedding to a CLIP image embedding, a diffusion *decoder* draws the image, diffusion upsamplers reach 1024×1024 | text, through CLIP embeddings | decoder 3.5B parameters (Ramesh et al., 2022) |
 # | **Imagen** (Google, 2022) | cascaded diffusion: 64×64, then super-resolution to 256 and 1024 | text, through a frozen T5-XXL language model | 2B base model, 600M and 400M super-resolution models, 4.6B-parameter text encoder (Saharia et al., 2022) |
+# | **Stable Diffusion** (CompVis, Stability AI, Runway, 2022) | *latent* diffusion: an autoencoder compresses 512×512 images 8× per side, a U-Net denoises the latent | text, through a frozen CLIP ViT-L/14 text encoder, with classifier-free guidance | about 860M-parameter U-Net, 123M text encoder; open weights (Rombach et al., 2022, and the v1 model card) |
+# | **Stable Diffusion 3** (Stability AI, 2024) | latent **rectified flow** (lesson 04's flow matching) with a transformer denoiser (MMDiT) | text, through two CLIP encoders and T5-XXL | 800M to 8B parameters (Esser et al., 2024) |
+# | **Flux.1** (Black Forest Labs, 2024) | latent **flow matching** (a "rectified flow transformer") | text, through CLIP-L and T5-XXL encoders | 12B parameters (the makers' model cards); the training data are not disclosed |
+# | **Imagen 3** (Google, 2024) | latent diffusion, per its report; architecture details not disclosed | text prompts | not disclosed (Imagen-Team-Google, 2024) |
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# | system | family it builds on | conditioning | scale (as published) |
+# |---|---|---|---|
 # | **Midjourney** | not disclosed | text prompts (and image prompts) | not disclosed: architecture, data and size are unpublished |
 # | **Craiyon** (formerly DALL-E mini) | **autoregressive** (our family 3): a BART transformer writes the image as a sequence of VQGAN tokens; a VQGAN decoder (an autoencoder with a discrete code, trained with a GAN loss: relatives of families 2 and 1) turns them into pixels; CLIP ranks the results | text, read by the BART encoder | open weights for DALL-E mini/Mega; later Craiyon versions are not fully documented |
 # | **Artbreeder** (originally Ganbreeder) | **GAN** (our family 1): BigGAN and StyleGAN | no text in its original tools: users mix latent vectors and class "genes" (crossbreeding = interpolation, as in section 3) | BigGAN (trained on ImageNet's classes) and StyleGAN models; Artbreeder does not publish its own models' sizes |
@@ -659,9 +706,11 @@ ax.legend(fontsize=8);
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # What carries over from our digits: conditioning is how "draw a 7" becomes "draw a cat in
-# the style of Ukiyo-e"; a classifier's features (Inception's, CLIP's) are how quality is
-# measured (FID); resolution is bought with cascades and compressed latents; and every one
-# of them faces the memorisation and bias questions of section 4, at a far larger scale.
+# the style of Ukiyo-e", and guidance is how strongly it is enforced (lesson 04 measures
+# the diversity it costs); a classifier's features (Inception's, CLIP's) are how quality is
+# measured (FID); resolution is bought with cascades and compressed latents; the number of
+# denoising steps is a speed/quality dial, as in lesson 04; and every one of them faces
+# the memorisation and bias questions of section 4, at a far larger scale.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap

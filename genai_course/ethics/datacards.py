@@ -80,7 +80,8 @@ _CARDS = {
                    "13 others for its test set, the part scikit-learn ships); NIST programs "
                    "extracted normalised 32x32 bitmaps, then on-pixels were counted in 4x4 "
                    "blocks to give 8x8 images.",
-        intended_use="Image generation with every model family (lessons 01-05), classifier "
+        intended_use="Image generation with every model family (lessons 01-05, diffusion and "
+                     "flow matching in 04), classifier "
                      "features for quality metrics, bias and privacy measurements (lesson 09).",
         known_gaps="Few writers (13 in the shipped part), so handwriting styles are narrow; "
                    "writer demographics are not documented; Western Arabic numerals only; "

@@ -1,0 +1,211 @@
+import math
+
+import pytest
+import torch
+
+from genai_course.models.contract import GenerativeModel
+from genai_course.models.flow import DDPM, FlowConfig, FlowMatching, TimeMLP, guided, time_embedding
+from genai_course.training import fit
+
+SMALL = dict(hidden=16, layers=2, time_features=8)
+
+
+@pytest.mark.parametrize("cls", [FlowMatching, DDPM])
+def test_contract_shapes_and_scale(cls):
+    model = cls(FlowConfig(num_classes=10, timesteps=20, **SMALL))
+    assert isinstance(model, GenerativeModel)
+    assert model.num_classes == 10 and model.value_scale == "symmetric" and model.data_shape == (8, 8)
+    x = torch.rand(6, 8, 8) * 2 - 1
+    loss = model.loss((x, torch.arange(6)))
+    assert loss.ndim == 0 and torch.isfinite(loss)
+    out = model.sample(5, labels=3, steps=4)
+    assert out.shape == (5, 8, 8) and out.min() >= -1 and out.max() <= 1
+    assert model.sample(3, steps=2).shape == (3, 8, 8)  # no labels: cycles 0, 1, 2
+
+
+@pytest.mark.parametrize("cls", [FlowMatching, DDPM])
+def test_unconditional_points_are_not_clamped(cls):
+    model = cls(FlowConfig(data_shape=(2,), value_scale="real", timesteps=10, **SMALL))
+    assert model.num_classes == 0
+    assert model.sample(4, steps=3).shape == (4, 2)
+    with pytest.raises(ValueError, match="unconditional"):
+        model.sample(4, labels=1)
+
+
+def test_flow_loss_is_zero_for_the_exact_velocity():
+    """With a network that outputs x - eps exactly, the flow-matching loss is 0."""
+    model = FlowMatching(FlowConfig(data_shape=(3,), value_scale="real", **SMALL))
+    x = torch.tensor([[1.0, -2.0, 0.5]]).repeat(4, 1)
+    g = torch.Generator().manual_seed(0)
+    eps = torch.randn(x.shape, generator=g)
+    t = torch.rand(4, generator=g)
+
+    class Exact(torch.nn.Module):
+        def forward(self, x_t, t_in, labels=None):
+            assert torch.allclose(t_in, t)
+            tt = t_in[:, None]
+            assert torch.allclose(x_t, (1 - tt) * eps + tt * x, atol=1e-6)
+            return x - eps
+
+    model.net = Exact()
+    assert float(model.loss(x, generator=torch.Generator().manual_seed(0))) == pytest.approx(0, abs=1e-10)
+
+
+def test_ddpm_loss_is_the_noise_error_on_known_values():
+    model = DDPM(FlowConfig(data_shape=(2,), value_scale="real", timesteps=10, **SMALL))
+
+    class Zero(torch.nn.Module):
+        def forward(self, x_t, t_in, labels=None):
+            assert (t_in > 0).all() and (t_in <= 1).all()
+            return torch.zeros_like(x_t)
+
+    model.net = Zero()
+    g = torch.Generator().manual_seed(0)
+    x = torch.zeros(5, 2)
+    loss = model.loss(x, generator=g)
+    g = torch.Generator().manual_seed(0)
+    torch.randint(1, 11, (5,), generator=g)
+    eps = torch.randn(5, 2, generator=g)
+    assert float(loss) == pytest.approx(float((eps ** 2).mean()), rel=1e-6)
+
+
+def test_ddpm_schedule_is_ho_et_al():
+    model = DDPM(FlowConfig())
+    assert model.betas[0].item() == pytest.approx(1e-4) and model.betas[-1].item() == pytest.approx(0.02)
+    abar = math.prod(1 - b for b in torch.linspace(1e-4, 0.02, 1000, dtype=torch.float64).tolist())
+    assert model.alpha_bars[-1].item() == pytest.approx(abar, rel=1e-4)
+    assert model.alpha_bars[-1].item() < 1e-4  # x_T is (almost) pure noise
+
+
+@pytest.mark.parametrize("cls", [FlowMatching, DDPM])
+def test_sampling_is_deterministic_with_a_generator(cls):
+    model = cls(FlowConfig(num_classes=10, timesteps=20, **SMALL))
+    a = model.sample(4, labels=7, steps=5, generator=torch.Generator().manual_seed(3))
+    b = model.sample(4, labels=7, steps=5, generator=torch.Generator().manual_seed(3))
+    c = model.sample(4, labels=7, steps=5, generator=torch.Generator().manual_seed(4))
+    assert torch.equal(a, b) and not torch.equal(a, c)
+
+
+@pytest.mark.parametrize("cls", [FlowMatching, DDPM])
+def test_guidance_zero_equals_the_conditional_model(cls):
+    torch.manual_seed(0)
+    model = cls(FlowConfig(num_classes=10, timesteps=20, **SMALL)).eval()
+    g = lambda: torch.Generator().manual_seed(5)  # noqa: E731
+    plain = model.sample(6, labels=2, steps=4, generator=g())
+    zero = model.sample(6, labels=2, steps=4, generator=g(), guidance=0.0)
+    strong = model.sample(6, labels=2, steps=4, generator=g(), guidance=3.0)
+    assert torch.equal(plain, zero) and not torch.equal(plain, strong)
+    x, t, y = torch.randn(3, 8, 8), torch.rand(3), torch.tensor([1, 2, 3])
+    assert torch.equal(model.predict(x, t, y, guidance=0), model.net(x, t, y))
+    expected = 3 * model.net(x, t, y) - 2 * model.net(x, t, None)
+    assert torch.allclose(model.predict(x, t, y, guidance=2), expected, atol=1e-6)
+
+
+def test_guided_formula():
+    c, u = torch.tensor([2.0]), torch.tensor([1.0])
+    assert guided(c, u, 0).item() == 2.0 and guided(c, u, 1).item() == 3.0
+
+
+def test_euler_path_shape_and_endpoints():
+    model = FlowMatching(FlowConfig(data_shape=(2,), value_scale="real", **SMALL))
+    out, path = model.sample(7, steps=5, return_path=True, generator=torch.Generator().manual_seed(0))
+    assert path.shape == (6, 7, 2) and torch.equal(path[-1], out)
+    assert torch.equal(path[0], torch.randn(7, 2, generator=torch.Generator().manual_seed(0)))
+
+
+def test_label_dropout_uses_the_null_token_only_in_training():
+    model = FlowMatching(FlowConfig(num_classes=3, label_dropout=0.5, **SMALL))
+    labels = torch.zeros(1000, dtype=torch.long)
+    dropped = model.train()._train_labels(labels)
+    assert 0.4 < (dropped == 3).float().mean() < 0.6
+    assert torch.equal(model.eval()._train_labels(labels), labels)
+
+
+def test_time_embedding_and_net_shapes():
+    e = time_embedding(torch.tensor([0.0, 0.5, 1.0]), 8)
+    assert e.shape == (3, 8) and torch.allclose(e[0], torch.tensor([0.0] * 4 + [1.0] * 4))
+    net = TimeMLP(FlowConfig(data_shape=(2,), num_classes=2, **SMALL))
+    assert net(torch.randn(4, 2), torch.rand(4), torch.tensor([0, 1, 2, 0])).shape == (4, 2)
+
+
+def test_fit_learns_two_points_and_counts_steps():
+    """A flow trained on two points sends noise to (near) those points."""
+    torch.manual_seed(0)
+    data = torch.tensor([[2.0, 0.0], [-2.0, 0.0]]).repeat(64, 1)
+    model = FlowMatching(FlowConfig(data_shape=(2,), value_scale="real", hidden=64, layers=2,
+                                    time_features=16))
+    fit(model, data, steps=600, batch_size=64, lr=3e-3, progress=False)
+    assert model.steps_trained == 600
+    out = model.sample(200, steps=50, generator=torch.Generator().manual_seed(0))
+    nearest = torch.cdist(out, data[:2]).min(dim=1).values
+    assert nearest.median() < 0.3
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(hidden=0), "hidden"), (dict(layers=-1), "layers"), (dict(label_dropout=1.0), "label_dropout"),
+    (dict(value_scale="binary"), "value_scale"), (dict(time_features=7), "even"),
+    (dict(beta_start=0.1, beta_end=0.01), "beta_end"), (dict(data_shape=(0,)), "data_shape"),
+])
+def test_config_errors_name_the_field(kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        FlowConfig(**kwargs)
+
+
+def test_config_from_json_list():
+    assert FlowConfig(data_shape=[8, 8]).data_shape == (8, 8)
+
+
+def test_input_errors():
+    model = FlowMatching(FlowConfig(num_classes=10, **SMALL))
+    with pytest.raises(ValueError, match="shape"):
+        model.loss((torch.zeros(3, 64), torch.zeros(3, dtype=torch.long)))
+    with pytest.raises(ValueError, match="class-conditional"):
+        model.loss(torch.zeros(3, 8, 8))
+    with pytest.raises(ValueError, match="0..9"):
+        model.sample(2, labels=10)
+    with pytest.raises(TypeError, match="keyword"):
+        model.sample(2, generator=7)
+    with pytest.raises(ValueError, match="at most"):
+        DDPM(FlowConfig(timesteps=10, **SMALL)).sample(2, steps=11)
+
+
+@pytest.mark.parametrize("cls", [FlowMatching, DDPM])
+def test_meta_device_check(cls):
+    """Every tensor the model creates follows its device: under a 'meta' default device,
+    any tensor made without device= would land on meta and fail when mixed with CPU ones."""
+    model = cls(FlowConfig(num_classes=10, timesteps=20, **SMALL))
+    x, y = torch.rand(4, 8, 8) * 2 - 1, torch.arange(4)
+    torch.set_default_device("meta")
+    try:
+        loss = model.loss((x, y))
+        loss.backward()
+        out = model.sample(3, labels=1, steps=3, guidance=1.0)
+        gen_out = model.sample(3, steps=2, generator=torch.Generator().manual_seed(0))
+    finally:
+        torch.set_default_device("cpu")
+    assert loss.device.type == "cpu" and out.device.type == "cpu" and gen_out.device.type == "cpu"
+    assert torch.isfinite(out).all()
+
+
+def test_generator_on_the_wrong_device_is_named():
+    model = FlowMatching(FlowConfig(**SMALL))
+    model.to("meta")
+    with pytest.raises(ValueError, match="generator is on cpu"):
+        model.sample(2, generator=torch.Generator().manual_seed(0))
+
+
+def test_bench_rows_use_the_settings_chosen_at_training():
+    from genai_course.bench.quality_flow import _settings, flow_samples, speed_rows
+    from genai_course.data import load_digits
+
+    model = FlowMatching(FlowConfig(num_classes=10, **SMALL)).eval()
+    model.pretrained_metadata = {"settings": {"euler_steps": 3, "guidance": 0.5}}
+    assert _settings(model) == {"steps": 3, "guidance": 0.5}
+    data = load_digits("symmetric")
+    out = flow_samples(model, 12, data.y_train)
+    g = torch.Generator().manual_seed(0)
+    labels = data.y_train[torch.randint(len(data.y_train), (12,), generator=g)]
+    assert torch.equal(out, model.sample(12, labels=labels, generator=g, steps=3, guidance=0.5))
+    rows = speed_rows(model, data, quick=True)
+    assert [r.measure.split(" at ")[1].split(" ")[0] for r in rows] == ["1", "2", "5"]
+    assert all(r.value > 0 and "Fréchet distance" in r.note for r in rows)
