@@ -359,6 +359,8 @@ scatter_compare(spiral.train, spiral_model.sample(1000, generator=torch.Generato
 # prints it); later lessons build each one from scratch. Each turns random numbers into something new:
 #
 # - a **GAN** and a **VAE** turn a random vector into a whole digit at once;
+# - a **flow** (the family behind today's image tools) starts from pure noise the size of the
+#   image and removes it in a few small steps;
 # - an **autoregressive** model draws one pixel, one character or one note at a time,
 #   each a weighted coin flip that depends on what came before.
 
@@ -372,17 +374,18 @@ from genai_course.tokenizer import CharTokenizer
 
 g = torch.Generator().manual_seed(0)
 digits_wanted = torch.arange(10).repeat(2)  # these models can be asked for a given digit
-fig, axes = plt.subplots(1, 3, figsize=(12, 2.2), layout="constrained")
+fig, axes = plt.subplots(1, 4, figsize=(16, 2.2), layout="constrained")
 families = {"digits-gan": "GAN: noise vector -> image",
             "digits-vae": "VAE: latent vector -> image",
-            "digits-pixel": "autoregressive: pixel by pixel"}
+            "digits-pixel": "autoregressive: pixel by pixel",
+            "digits-flow": "flow: noise -> image, step by step"}
 for ax, (name, title) in zip(axes, families.items()):
     shipped = load_pretrained(name)
     meta = shipped.pretrained_metadata                        # how it was trained, recorded
     print(f"{name}: {meta['steps']:,} steps, {meta['train_seconds']:.0f} s of training "
           "(as recorded when it was trained)")
     image_grid(shipped.sample(20, generator=g, labels=digits_wanted), nrow=10, ax=ax, title=title)
-fig.suptitle("Digits 0-9, twice, from three families of generative model")
+fig.suptitle("Digits 0-9, twice, from four families of generative model")
 plt.show()
 
 # %% slideshow={"slide_type": "subslide"}

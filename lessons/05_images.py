@@ -721,8 +721,11 @@ ax.legend(fontsize=8);
 #   classifier-feature Fréchet distance (quality and variety), class coverage, the near-copy
 #   fraction (novelty) and sampling speed. Look at what a metric flags before trusting it.
 # - GANs are sharp and fast; VAEs are fast but blurred; pixel autoregressive models give
-#   exact likelihoods but sample one pixel at a time. Conditioning on a label (or a text)
-#   lets you ask for what you want.
+#   exact likelihoods but sample one pixel at a time; flows (and diffusion) are sharp and
+#   cover the classes, at the price of several network calls per image. Conditioning on a
+#   label (or a text) lets you ask for what you want, and guidance trades variety for fidelity.
+# - k-NN precision and recall separate the two halves of the Fréchet distance: are the
+#   samples like real digits (precision), and are all kinds of real digits produced (recall)?
 # - Resolution costs grow fast with the image side (count the work, not the wall clock);
 #   memorisation grows as data shrink; the class mix of samples can drift away from the
 #   training mix. Small samples need intervals before a difference means anything.
@@ -792,7 +795,8 @@ ax.legend(fontsize=8);
 #    Craiyon: an autoregressive transformer writes VQGAN tokens, and the VQGAN (an
 #    autoencoder trained with a GAN loss) turns them into pixels. Artbreeder: GANs (BigGAN,
 #    StyleGAN). VQGAN+CLIP and NightCafe's "Artistic" mode: a GAN-trained VQGAN decoder.
-#    DALL-E 2, Imagen and Stable Diffusion build on diffusion models (lesson 04).
+#    DALL-E 2, Imagen, Stable Diffusion, SD3, Flux and Imagen 3 build on diffusion or flow
+#    models (lesson 04): the fourth family of the table in section 2.
 #    </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -37,12 +37,15 @@ def test_top_level_help_imports_no_command_module():
     assert _heavy_modules_loaded("--help") == [], "`genai-course --help` must not import these"
 
 
-# grade.py belongs to the grader helper: it imports genai_course.grading.grade (nbformat) at
-# module level for its defaults; the fix (import inside run) is requested in the infra report.
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(reason="grade.py imports nbformat at module level",
-                                               strict=False)) if name == "grade" else name
-    for name, _, _ in COMMANDS])
+@pytest.mark.parametrize("name", [name for name, _, _ in COMMANDS])
 def test_each_subcommand_help_is_light(name):
     loaded = _heavy_modules_loaded(name, "--help")
     assert loaded == [], f"`genai-course {name} --help` imported {loaded}: import them inside run()"
+
+
+def test_grade_command_defaults_match_the_grader():
+    from genai_course.commands import grade as command
+    from genai_course.grading.grade import LIMITS
+
+    assert command.DEFAULT_CELL_TIMEOUT == LIMITS["cell_timeout"]
+    assert command.DEFAULT_TIMEOUT == LIMITS["timeout"]

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = find_exercises(ROOT / "solutions")
 NAME = "00_mechanism"
 # sandboxed where bubblewrap works (CI installs it); the red-team tests need it, these do not
-LIMITS = {"cell_timeout": 10, "timeout": 120, "isolate": sandbox_problem() is None}
+LIMITS = {"cell_timeout": 20, "timeout": 600, "isolate": sandbox_problem() is None}
 SOLUTION_1 = '''def sample_mixture(weights, means, scales, n, generator=None):
     k = torch.multinomial(weights, n, replacement=True, generator=generator)
     return means[k] + torch.randn(n, means.shape[1], generator=generator) * scales[k]
@@ -120,7 +120,7 @@ def test_solution_earns_full_marks_and_blank_earns_zero(batch):
 def test_infinite_loop_and_missing_cell(batch):
     loop = _row(batch, "looper", "test_sample_mixture")
     assert loop["points"] == 0 and loop["status"] == "timeout"
-    assert "stopped after 10 s" in loop["reason"] and "sample_mixture" in loop["reason"]
+    assert "stopped after 20 s" in loop["reason"] and "sample_mixture" in loop["reason"]
     missing = _row(batch, "looper", "test_near_copy_fraction")
     assert missing["points"] == 0 and missing["status"] == "missing"
     assert "'near_copy_fraction' is missing" in missing["reason"]

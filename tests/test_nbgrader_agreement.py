@@ -55,7 +55,7 @@ def test_nbgrader_autograde_agrees_with_genai_course_grade(tmp_path):
         f"c.CourseDirectory.root = {str(course)!r}\n"
         f"c.CourseDirectory.db_url = 'sqlite:///{course / 'gradebook.db'}'\n"
         "c.CourseDirectory.ignore = ['.ipynb_checkpoints', '*.pyc', '__pycache__', '*.py']\n"
-        "c.ExecutePreprocessor.timeout = 60\n")
+        "c.ExecutePreprocessor.timeout = 300\n")
     _nbgrader(course, "generate_assignment", ASSIGNMENT)
     released = nbformat.read(course / "release" / ASSIGNMENT / f"{NAME}.ipynb", as_version=4)
 

@@ -310,6 +310,11 @@ EVALUATIONS: list[tuple[str, Callable[[bool], list[QualityRow]], str, str]] = [
 from genai_course.bench.quality_lm import lm_rows  # noqa: E402
 
 EVALUATIONS.append(("char-transformer, char-gru", lm_rows, "test loss (nats/char)", "best n-gram"))
+from genai_course.bench.quality_flow import flow_rows, precision_recall_rows  # noqa: E402
+
+EVALUATIONS += [("digits-flow", flow_rows, "Fréchet distance (classifier features)", "Gaussian mixture"),
+                ("digits images: precision/recall", precision_recall_rows, "k-NN precision and recall",
+                 "real vs real")]
 # -- hook lines end --
 
 
