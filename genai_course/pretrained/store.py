@@ -50,8 +50,21 @@ def load_checkpoint(stem) -> tuple[dict[str, torch.Tensor], dict]:
     return state, metadata
 
 
+def _upgrade(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Checkpoints written before the model contract: the step counter was a buffer called
+    ``steps_trained`` (GAN, VAE) or absent (the others); today it is ``_steps_trained``."""
+    state = dict(state)
+    expected = model.state_dict()
+    for key in [k for k in expected if k.endswith("_steps_trained")]:
+        old = key[: -len("_steps_trained")] + "steps_trained"
+        if key not in state:
+            state[key] = state.pop(old) if old in state else expected[key].clone()
+    return state
+
+
 def load_state_into(model: torch.nn.Module, state: dict[str, torch.Tensor], source) -> None:
     """Load ``state`` into ``model``, naming every missing, extra or misshapen tensor."""
+    state = _upgrade(model, state)
     expected = model.state_dict()
     problems = []
     missing = sorted(set(expected) - set(state))

@@ -17,7 +17,9 @@ from functools import lru_cache
 
 import torch
 
-from genai_course.data import fingerprint, load_corpus, split_text, text_batches, text_windows
+from genai_course.data import fingerprint, load_corpus, split_text, text_batches
+from genai_course.models.contract import renamed
+from genai_course.models.language_model import sequence_loss
 from genai_course.models.recurrent import RecurrentLM, RNNConfig
 from genai_course.tokenizer import CharTokenizer
 from genai_course.training import fit
@@ -48,27 +50,17 @@ def corpus_split() -> tuple[CharTokenizer, torch.Tensor, torch.Tensor]:
 def build(config: dict) -> RecurrentLM:
     config = dict(config)
     tokenizer = config.pop("tokenizer", None)
-    model = RecurrentLM(RNNConfig(**config))
+    model = RecurrentLM(RNNConfig(**renamed(config)))
     if tokenizer is not None:
         model.tokenizer = CharTokenizer.from_dict(tokenizer)
     return model
 
 
-@torch.no_grad()
-def validation_loss(model: torch.nn.Module, batch_rows: int = 64) -> float:
-    """Mean next-character cross-entropy (nats/char) on the fixed validation windows."""
+def validation_loss(model: torch.nn.Module) -> float:
+    """Mean next-character cross-entropy (nats/char) on the fixed validation windows
+    (:func:`genai_course.models.language_model.sequence_loss` with ``BLOCK_SIZE``)."""
     _, _, valid = corpus_split()
-    x, y = text_windows(valid, BLOCK_SIZE)
-    was_training = model.training
-    model.eval()
-    total = 0.0
-    for start in range(0, len(x), batch_rows):
-        logits, _ = model(x[start:start + batch_rows])
-        total += float(torch.nn.functional.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]), y[start:start + batch_rows].reshape(-1),
-            reduction="sum"))
-    model.train(was_training)
-    return total / y.numel()
+    return sequence_loss(model, valid, BLOCK_SIZE)
 
 
 def evaluate(model: torch.nn.Module) -> dict:
@@ -78,8 +70,8 @@ def evaluate(model: torch.nn.Module) -> dict:
 def train(seed: int = 0, progress: bool = True):
     tokenizer, train_ids, valid_ids = corpus_split()
     torch.manual_seed(seed)
-    config = {"vocab_size": tokenizer.vocab_size, "embed_dim": 64, "hidden_size": 256,
-              "num_layers": 1, "dropout": DROPOUT}
+    config = {"vocab_size": tokenizer.vocab_size, "embed_dim": 64, "hidden": 256,
+              "layers": 1, "dropout": DROPOUT}
     model = build(config)
     get_batch = text_batches(train_ids, BLOCK_SIZE)
     best = {"loss": float("inf"), "step": 0, "state": None}

@@ -13,6 +13,7 @@ from dataclasses import asdict
 import torch
 
 from genai_course.data import fingerprint, split_chorales
+from genai_course.models.contract import renamed
 from genai_course.models.recurrent import RecurrentLM, RNNConfig
 from genai_course.music.tokens import MelodyTokenizer
 from genai_course.training import fit
@@ -24,11 +25,11 @@ STEPS = 1500
 BATCH_SIZE = 32
 WINDOW = 192  # longer melodies are cut into windows of this many tokens for training
 MAX_SHIFT = 6
-CONFIG = {"embed_dim": 32, "hidden_size": 128, "num_layers": 1, "dropout": 0.1}
+CONFIG = {"embed_dim": 32, "hidden": 128, "layers": 1, "dropout": 0.1}
 
 
 def build(config: dict) -> RecurrentLM:
-    return RecurrentLM(RNNConfig(**config))
+    return RecurrentLM(RNNConfig(**renamed(config)))
 
 
 def tokenizer() -> MelodyTokenizer:

@@ -13,6 +13,7 @@ import torch
 
 from genai_course.data import fingerprint, load_digits
 from genai_course.models.classifier import ClassifierConfig, DigitClassifier
+from genai_course.models.contract import renamed
 from genai_course.training import fit
 
 NAME = "digits-classifier"
@@ -24,7 +25,7 @@ LR = 2e-3
 
 
 def build(config: dict) -> DigitClassifier:
-    return DigitClassifier(ClassifierConfig(**config))
+    return DigitClassifier(ClassifierConfig(**renamed(config)))
 
 
 def _accuracy(model: DigitClassifier, images: torch.Tensor, labels: torch.Tensor) -> float:

@@ -14,6 +14,7 @@ import torch
 from genai_course.data import fingerprint, load_digits
 from genai_course.metrics import nearest_neighbour_distances
 from genai_course.metrics.images import classify_digits
+from genai_course.models.contract import renamed
 from genai_course.models.gan import GAN, GANConfig
 from genai_course.training import fit
 
@@ -27,7 +28,7 @@ EVAL_SAMPLES = 1000
 
 
 def build(config: dict) -> GAN:
-    return GAN(GANConfig(**config))
+    return GAN(GANConfig(**renamed(config)))
 
 
 @torch.no_grad()

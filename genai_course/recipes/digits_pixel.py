@@ -13,6 +13,7 @@ from dataclasses import asdict
 import torch
 
 from genai_course.data import fingerprint, load_digits
+from genai_course.models.contract import renamed
 from genai_course.models.pixel import IndependentPixels, PixelConfig, PixelMADE
 from genai_course.training import fit
 
@@ -25,7 +26,7 @@ BATCH_SIZE = 64
 
 
 def build(config: dict) -> PixelMADE:
-    return PixelMADE(PixelConfig(**config))
+    return PixelMADE(PixelConfig(**renamed(config)))
 
 
 def evaluate(model: PixelMADE) -> dict:
@@ -42,7 +43,7 @@ def evaluate(model: PixelMADE) -> dict:
 def train(seed: int = 0, progress: bool = True):
     data = load_digits("binary")
     torch.manual_seed(seed)
-    model = build({"hidden": 256, "num_layers": 1, "num_classes": 10})
+    model = build({"hidden": 256, "layers": 1, "num_classes": 10})
     fit(model, (data.x_train, data.y_train), steps=STEPS, batch_size=BATCH_SIZE, lr=LR,
         seed=seed, progress=progress, description="digits-pixel")
     return model, {"config": asdict(model.config), "data_fingerprint": fingerprint(data.x_train),

@@ -10,6 +10,7 @@ from dataclasses import asdict
 import torch
 
 from genai_course.data import fingerprint, load_digits
+from genai_course.models.contract import renamed
 from genai_course.models.vae import VAE, VAEConfig
 from genai_course.training import fit
 
@@ -22,7 +23,7 @@ ELBO_SAMPLES = 10  # z draws per test image when estimating the test -ELBO
 
 
 def build(config: dict) -> VAE:
-    return VAE(VAEConfig(**config))
+    return VAE(VAEConfig(**renamed(config)))
 
 
 @torch.no_grad()
