@@ -2,7 +2,24 @@
 how fast torch runs: the default device and the thread policy.
 
 Thread policy (measured on the course's 2-core machine, see :func:`default_threads`):
-one torch thread unless ``GENAI_COURSE_THREADS`` says otherwise. MEASUREMENT_PLACEHOLDER
+one torch thread unless ``GENAI_COURSE_THREADS`` says otherwise. Measured 2026-12-01 on
+the course's 2-core machine with 4 ``while True: pass`` processes beside it (and other
+work: load average 14-20): 40 GAN steps + 40 VAE steps on the digits (batch 128), twice
+per setting, each run capped at 150 s including imports (``time.perf_counter`` and
+``time.process_time`` around the two ``fit`` calls):
+
+=============================  ===============  ===========
+setting                        wall (s)         CPU (s)
+=============================  ===============  ===========
+1 thread                       43.9, 58.8       2.5, 2.3
+2 threads                      > 150, > 150     (killed)
+2 threads, OMP_WAIT_POLICY=    47.0, > 150      2.6, (killed)
+PASSIVE
+=============================  ===============  ===========
+
+Two threads collapsed (at least 3x slower than one); passive waiting helped once and not
+the second time. One thread is the only setting that never collapsed, so it is the
+default. (The wall times are dominated by the load; the CPU column is the work itself.)
 
 Device policy: ``GENAI_COURSE_DEVICE`` (default ``"cpu"``, for which every step budget
 of the lessons was set); ``fit(device=...)`` overrides it for one call.

@@ -189,7 +189,8 @@ class VAE(Autoencoder):
         if generator is None or generator.device == mu.device:
             eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
         else:  # a CPU generator for a model elsewhere: draw on the CPU, then move
-            eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype).to(mu.device)
+            eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype,
+                              device=generator.device).to(mu.device)
         return mu + (0.5 * logvar).exp() * eps
 
     def loss(self, batch, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
