@@ -84,7 +84,7 @@ class CharTokenizer:
             ids = [self.stoi.get(c, self.stoi[self.replacement]) for c in text]
         else:
             ids = [self.stoi[c] for c in text if c in self.stoi]
-        return torch.tensor(ids, dtype=torch.long)
+        return torch.tensor(ids, dtype=torch.long, device="cpu")  # data live on the CPU, as datasets do
 
     def decode(self, ids) -> str:
         """Turn ids (a 1-D tensor or a list of ints) back into text."""

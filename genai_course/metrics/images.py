@@ -203,7 +203,7 @@ def class_coverage(sample_labels, reference_labels, *, num_classes: int = 10) ->
         smallest_class=smallest,
         smallest_share=float(p[smallest]),
         missing=tuple(int(c) for c in torch.nonzero(p == 0).flatten()),
-        n_samples=len(torch.as_tensor(sample_labels)),
+        n_samples=len(sample_labels),
     )
 
 

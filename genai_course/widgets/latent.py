@@ -183,7 +183,7 @@ class LatentInterpolator(_LatentWidget):
         device = next(model.parameters()).device
         labels = None if label is None else torch.tensor([label, label], device=device)
         with torch.no_grad():
-            pair = torch.stack([torch.as_tensor(x0), torch.as_tensor(x1)]).to(device)
+            pair = torch.stack([torch.as_tensor(x0, device=device), torch.as_tensor(x1, device=device)])
             codes = model.encode(pair, labels)
         codes = codes[0] if isinstance(codes, tuple) else codes
         return cls(model, codes[0], codes[1], label=label, **options)

@@ -99,7 +99,7 @@ class TrainingMonitor:
         return figure_png(fig)
 
     def _samples_png(self, shown, scale: str | None = None) -> bytes:
-        shown = torch.as_tensor(shown).detach().cpu()
+        shown = (shown if isinstance(shown, torch.Tensor) else torch.as_tensor(shown, device="cpu")).detach().cpu()
         fig = Figure(figsize=(3.6, 3.6))
         ax = fig.add_subplot()
         step = self.history.steps[-1]
