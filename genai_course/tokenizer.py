@@ -49,6 +49,13 @@ class CharTokenizer:
                              f"of length {len(text) if isinstance(text, str) else 'n/a'}.")
         return cls(sorted(set(text)), replacement=replacement)
 
+    def extended(self, text: str) -> CharTokenizer:
+        """This vocabulary plus the new characters of ``text``, added after the old ones (so
+        every old id is unchanged): the tokenizer for fine-tuning a model on new text, with
+        :func:`genai_course.models.language_model.grow_vocabulary`."""
+        new = sorted(set(text) - set(self.chars))
+        return CharTokenizer(self.chars + new, replacement=self.replacement)
+
     @property
     def vocab_size(self) -> int:
         return len(self.chars)

@@ -125,3 +125,48 @@ def sequence_loss(model: nn.Module, ids: torch.Tensor, block_size: int = 256,
 def perplexity(model: nn.Module, ids: torch.Tensor, block_size: int = 256) -> float:
     """exp(sequence_loss): the number of equally likely next tokens the model is as unsure as."""
     return math.exp(sequence_loss(model, ids, block_size))
+
+
+def grow_vocabulary(model: LanguageModel, tokenizer) -> LanguageModel:
+    """Give ``model`` room for the new tokens of ``tokenizer`` before fine-tuning on new text.
+
+    ``tokenizer`` must extend the model's own (``model.tokenizer.extended(text)``): the old
+    tokens keep their ids, so their embedding rows and read-out rows are kept as they are;
+    the rows of the new tokens start like those of an untrained model (small random
+    embeddings, a read-out that gives them a low, equal logit). Changes the model in place
+    and returns it, with ``model.tokenizer`` set to the larger tokenizer.
+    """
+    old = model.config.vocab_size
+    new = int(tokenizer.vocab_size)
+    own = getattr(model, "tokenizer", None)
+    if own is not None and list(tokenizer.chars[: own.vocab_size]) != list(own.chars):
+        raise ValueError("The new tokenizer must keep the model's characters in their places "
+                         "(ids 0..{}) and add new ones after them: build it with "
+                         "model.tokenizer.extended(text).".format(own.vocab_size - 1))
+    if new < old:
+        raise ValueError(f"The tokenizer has {new} tokens, fewer than the model's {old}.")
+    if new == old:
+        model.tokenizer = tokenizer
+        return model
+    for name, module in list(model.named_modules()):
+        for child_name, child in list(module.named_children()):
+            if isinstance(child, nn.Embedding) and child.num_embeddings in (old, old + 1):
+                extra = child.num_embeddings - old  # an MLP's start token sits after the vocabulary
+                grown = nn.Embedding(new + extra, child.embedding_dim).to(child.weight.device)
+                with torch.no_grad():
+                    grown.weight.normal_(0, float(child.weight.std()))
+                    grown.weight[:old] = child.weight[:old]
+                    grown.weight[new:] = child.weight[old:]  # the start token, if any
+                setattr(module, child_name, grown)
+            elif isinstance(child, nn.Linear) and child.out_features == old:
+                grown = nn.Linear(child.in_features, new, bias=child.bias is not None).to(child.weight.device)
+                with torch.no_grad():
+                    grown.weight.zero_()
+                    grown.weight[:old] = child.weight
+                    if child.bias is not None:
+                        grown.bias[:old] = child.bias
+                        grown.bias[old:] = child.bias.min()  # new tokens start unlikely, not impossible
+                setattr(module, child_name, grown)
+    model.config.vocab_size = new
+    model.tokenizer = tokenizer
+    return model

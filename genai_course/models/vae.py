@@ -110,10 +110,8 @@ class Autoencoder(GenerativeModel):
         return h if onehot is None else torch.cat([h, onehot], dim=1)
 
     def _flat(self, x) -> torch.Tensor:
-        x = check_tensor("x", x, last_dims=self.config.data_shape)
-        if x.ndim != len(self.config.data_shape) + 1:
-            raise ValueError(f"x must have shape (n, {', '.join(map(str, self.config.data_shape))}), "
-                             f"got {tuple(x.shape)}.")
+        """Checked data (shape, dtype, value scale), one flat row per example."""
+        x = check_tensor("x", x, ndim=(2, len(self.config.data_shape) + 1))
         return self.check_data(x).reshape(len(x), -1)
 
     # ----- encoder and decoder ---------------------------------------------------------
