@@ -7,7 +7,12 @@ subclasses :class:`LanguageModel` (``forward(idx, targets) -> (logits, loss)``, 
 from genai_course.models.classifier import ClassifierConfig, DigitClassifier
 from genai_course.models.contract import VALUE_SCALES, GenerativeModel
 from genai_course.models.gan import GAN, GANConfig
-from genai_course.models.language_model import LanguageModel, grow_vocabulary, perplexity, sequence_loss
+from genai_course.models.language_model import (
+           LanguageModel,
+           grow_vocabulary,
+           perplexity,
+           sequence_loss,
+)
 from genai_course.models.mixture import GaussianMixture, MixtureConfig
 from genai_course.models.mlp_lm import MLPLM, MLPConfig
 from genai_course.models.ngram import NGramConfig, NGramLM, best_ngram

@@ -148,7 +148,7 @@ def grow_vocabulary(model: LanguageModel, tokenizer) -> LanguageModel:
     if new == old:
         model.tokenizer = tokenizer
         return model
-    for name, module in list(model.named_modules()):
+    for module in list(model.modules()):
         for child_name, child in list(module.named_children()):
             if isinstance(child, nn.Embedding) and child.num_embeddings in (old, old + 1):
                 extra = child.num_embeddings - old  # an MLP's start token sits after the vocabulary
