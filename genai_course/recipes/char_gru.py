@@ -27,6 +27,21 @@ from genai_course.training import fit
 NAME = "char-gru"
 DESCRIPTION = ("Character-level GRU language model (1 layer, 256 units, embedding 64) "
                "trained on the python-docs corpus; validation loss in nats per character.")
+# The model card's words (what metadata cannot say); see genai_course.ethics.modelcards.
+CARD = {
+    "dataset": 'python-docs',
+    "intended": ('Teaching: next-character prediction, decoding rules, watermarking and '
+             'memorisation checks in lessons 06 and 09. Out of scope: any real use; its text '
+             'is not reliable documentation and may quote its training data.'),
+    "factors": ('Performance depends on how close a prompt is to the technical English and code '
+             'of the Python documentation; other languages, registers and topics were never '
+             'seen.'),
+    "ethics": ("Trained on text written by Python's contributors (PSF licence); long verbatim "
+             'passages of its samples may reproduce that text (lesson 09 measures how long).'),
+    "caveats": ('Character-level and small: fluent-looking but often meaningless text. Do not '
+             'present its output as documentation.'),
+}
+VALUE_SCALE = None  # a language model: token ids, no value scale
 BLOCK_SIZE = 128
 BATCH_SIZE = 32
 STEPS = (1500, 500)  # steps at learning rate LRS[0], then at LRS[1]

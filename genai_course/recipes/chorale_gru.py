@@ -27,6 +27,18 @@ from genai_course.training import fit
 NAME = "chorale-gru"
 DESCRIPTION = ("GRU (1 layer, 128 units) over pitch/duration tokens of Bach chorale soprano "
                "melodies, with transposition augmentation.")
+# The model card's words (what metadata cannot say); see genai_course.ethics.modelcards.
+CARD = {
+    "dataset": 'chorales',
+    "intended": 'Teaching: melody generation from a seed phrase (lesson 08).',
+    "factors": ("Soprano lines of one composer's chorales in one tradition; other styles, harmony "
+             'and rhythmic idioms were never seen.'),
+    "ethics": ('Its samples can repeat phrases of the chorale tunes (measure with copied '
+             'n-grams); label generated music as machine-made and name the corpus.'),
+    "caveats": ('Melody only, no harmony; small model; judge by listening as well as by the '
+             'metrics.'),
+}
+VALUE_SCALE = None  # a language model: token ids, no value scale
 STEPS = 1500
 BATCH_SIZE = 32
 WINDOW = 192  # longer melodies are cut into windows of this many tokens for training (batching.py)

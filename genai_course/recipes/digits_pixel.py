@@ -20,6 +20,16 @@ from genai_course.training import fit
 NAME = "digits-pixel"
 DESCRIPTION = ("Class-conditional MADE (masked MLP, 1 hidden layer of 256) over binarised 8x8 "
                "digits, raster order; test NLL in nats per image and bits per pixel.")
+# The model card's words (what metadata cannot say); see genai_course.ethics.modelcards.
+CARD = {
+    "dataset": 'digits',
+    "intended": 'Teaching: pixel-by-pixel autoregressive generation (lessons 03 and 05).',
+    "factors": 'Binarised 8x8 digits only.',
+    "ethics": 'Check samples for near-copies of training images before calling them new.',
+    "caveats": ('Binarisation discards intensity; bits per pixel are not comparable with models '
+             'of grey-level images.'),
+}
+VALUE_SCALE = 'binary'  # the scale of what sample() returns
 STEPS = 1500
 LR = 2e-3
 BATCH_SIZE = 64

@@ -13,6 +13,15 @@ from genai_course.training import fit
 
 NAME = "toy-mixture"
 DESCRIPTION = "Gaussian mixture, 3 components, fitted to the 'gaussians' toy data."
+# The model card's words (what metadata cannot say); see genai_course.ethics.modelcards.
+CARD = {
+    "dataset": 'toy2d',
+    "intended": 'Teaching: the mechanism of a generative model (lesson 00).',
+    "factors": 'Synthetic 2D data only.',
+    "ethics": 'None specific: synthetic data.',
+    "caveats": "Three components; it describes the 'gaussians' toy data and nothing else.",
+}
+VALUE_SCALE = 'real'  # the scale of what sample() returns
 STEPS = 600
 
 
