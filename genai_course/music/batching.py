@@ -80,3 +80,21 @@ def validation_nll(model: torch.nn.Module, sequences, pad_id: int) -> float:
         count += int((targets != -100).sum())
     model.train(was_training)
     return total / count
+
+
+def tokenizer_for(melodies) -> MelodyTokenizer:
+    """A :class:`MelodyTokenizer` whose pitch range and durations are those of ``melodies``
+    (lists of ``(midi_pitch or None, quarter_length[, fermata])`` notes): for your own music,
+    whose range and rhythms need not be the chorales'."""
+    pitches, durations = [], set()
+    for melody in melodies:
+        for note in melody:
+            pitch, length = note[0], float(note[1])
+            if pitch is not None:
+                pitches.append(int(pitch))
+            durations.add(length)
+    if not pitches:
+        raise ValueError("The melodies hold no pitched note: give lists of (midi_pitch, "
+                         "quarter_length) notes, e.g. [(60, 1.0), (62, 0.5)].")
+    low, high = min(pitches), max(pitches)
+    return MelodyTokenizer(low=low, high=max(high, low + 1), durations=sorted(durations))
