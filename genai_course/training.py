@@ -227,13 +227,13 @@ def _callbacks(callbacks) -> list[Callback]:
 
 
 def _progress_bar(steps: int, description: str, progress: bool):
-    """A text bar on stderr. An ipywidgets bar (tqdm.auto) freezes at "0% 0/600" in an
+    """A text bar on stdout (stderr is shown on a red background in JupyterLab). An ipywidgets bar (tqdm.auto) freezes at "0% 0/600" in an
     executed notebook (nbval, nbconvert, the site); a text bar is redrawn with carriage
     returns, so a stored output shows its final state: steps done and the last losses."""
     from tqdm.std import tqdm
 
     return tqdm(range(1, steps + 1), desc=description, disable=not progress, leave=True,
-                file=sys.stderr, mininterval=1.0, dynamic_ncols=False, ncols=90, ascii=True)
+                file=sys.stdout, mininterval=1.0, dynamic_ncols=False, ncols=90, ascii=True)
 
 
 # ----- the loop ---------------------------------------------------------------------------

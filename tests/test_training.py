@@ -69,9 +69,9 @@ def test_callbacks_see_every_step():
 
 def test_progress_bar_can_be_silenced(capsys):
     fit(Line(), line_data(), steps=5, progress=False)
-    assert "training" not in capsys.readouterr().err
+    assert "training" not in capsys.readouterr().out
     fit(Line(), line_data(), steps=5, progress=True, description="line fit")
-    assert "line fit" in capsys.readouterr().err
+    assert "line fit" in capsys.readouterr().out  # stdout: no red stderr box in JupyterLab
 
 
 def test_callable_data_and_custom_train_step():
@@ -248,5 +248,5 @@ def test_fit_counts_steps_trained():
 
 def test_progress_bar_shows_its_final_state(capsys):
     fit(Line(), line_data(), steps=30, progress=True)
-    err = capsys.readouterr().err
-    assert "30/30" in err, "the bar's stored output must end on the last step, not 0/30"
+    out = capsys.readouterr().out
+    assert "30/30" in out, "the bar's stored output must end on the last step, not 0/30"
