@@ -117,3 +117,9 @@ def test_digit_metrics_warn_on_images_that_are_not_digits():
     plain = class_coverage(labels, load_digits("unit").y_train)
     assert confident.confident_share < 0.6, "noise must not be read as confident digits"
     assert confident.n_samples < plain.n_samples == 200, "coverage must count only confident readings"
+
+
+def test_float64_latent_codes_decode():
+    codes = np.zeros((2, 8))  # float64, e.g. from a NumPy computation
+    assert GAN(hidden=16).decode(torch.from_numpy(codes)).dtype == torch.float32
+    assert VAE(hidden=16, latent_dim=8).decode(torch.from_numpy(codes)).dtype == torch.float32

@@ -105,6 +105,7 @@ class GAN(GenerativeModel):
     def decode(self, z: torch.Tensor, labels=None) -> torch.Tensor:
         """G(z): noise (n, latent_dim) -> data of shape (n, *data_shape)."""
         z = check_tensor("z", z, ndim=2, last_dims=(self.config.latent_dim,))
+        z = z.float() if z.dtype == torch.float64 else z  # NumPy's float64 into a float32 model
         onehot = self.one_hot(labels, len(z))
         h = z if onehot is None else torch.cat([z, onehot], dim=1)
         x = self.generator(h)

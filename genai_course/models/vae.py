@@ -122,6 +122,7 @@ class Autoencoder(GenerativeModel):
     def decode_logits(self, z, labels=None) -> torch.Tensor:
         """The decoder's raw output, flat (n, data_dim): logits (Bernoulli) or means (Gaussian)."""
         z = check_tensor("z", z, ndim=2, last_dims=(self.config.latent_dim,))
+        z = z.float() if z.dtype == torch.float64 else z  # NumPy's float64 into a float32 model
         return self.decoder(self._with_labels(z, labels))
 
     def decode(self, z, labels=None) -> torch.Tensor:
