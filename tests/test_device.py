@@ -156,3 +156,12 @@ def _exercise_widgets(vae, gan, lm, tokenizer, z0, z1):
     widget = PromptWidget(lm, tokenizer, prompt="hel", length=5)
     widget.temperature.value = 0.5
     assert isinstance(widget.continuation(), str)
+
+
+def test_sequence_loss_respects_a_transformer_block_size():
+    from genai_course.models import TransformerLM
+    from genai_course.models.language_model import sequence_loss
+
+    ids = torch.arange(200) % 7
+    model = TransformerLM(vocab_size=7, block_size=16)
+    assert sequence_loss(model, ids, block_size=64) > 0, "windows are cut to the model's block_size"

@@ -103,6 +103,9 @@ def sequence_loss(model: nn.Module, ids: torch.Tensor, block_size: int = 256,
 
     block_size = check_positive_int("block_size", block_size)
     limit = getattr(model, "max_length", None)
+    position = getattr(model, "position", None)
+    if not limit and isinstance(position, nn.Embedding):  # a learned position table caps the input
+        limit = position.num_embeddings
     if limit:
         block_size = min(block_size, int(limit))
     x, y = text_windows(ids, block_size)
