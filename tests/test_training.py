@@ -250,3 +250,12 @@ def test_progress_bar_shows_its_final_state(capsys):
     fit(Line(), line_data(), steps=30, progress=True)
     out = capsys.readouterr().out
     assert "30/30" in out, "the bar's stored output must end on the last step, not 0/30"
+
+
+def test_language_models_count_steps_too():
+    from genai_course.models import MLPLM
+
+    ids = torch.arange(100) % 5
+    model = MLPLM(vocab_size=5, block_size=3, hidden=8)
+    fit(model, (ids[:-1].view(-1, 9)[:, :-1], ids[:-1].view(-1, 9)[:, 1:]), steps=4, progress=False)
+    assert model.steps_trained == 4, "fit counts steps on language models as on every model"

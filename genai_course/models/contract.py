@@ -100,16 +100,10 @@ def check_value_scale(name: str, x: torch.Tensor, scale: str, *, model: str = "t
                          f"values in [{lo:g}, {hi:g}]: {fix}.")
 
 
-class GenerativeModel(nn.Module):
-    """Base class: what every generative model of the course has, beside its own maths.
+class StepCounter(nn.Module):
+    """``steps_trained``: optimiser steps ``fit`` has taken, saved with the weights.
 
-    Subclasses set ``num_classes``, ``value_scale`` and ``data_shape`` (usually from
-    their config) and write ``loss`` and ``sample``.
-    """
-
-    num_classes: int = 0
-    value_scale: str = "real"
-    data_shape: tuple[int, ...] = (2,)
+    Shared by :class:`GenerativeModel` and the language models."""
 
     def __init__(self):
         super().__init__()
@@ -133,6 +127,18 @@ class GenerativeModel(nn.Module):
             state_dict[new] = state_dict.pop(old)
         state_dict.setdefault(new, self._steps_trained.detach().clone())
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+
+class GenerativeModel(StepCounter):
+    """Base class: what every generative model of the course has, beside its own maths.
+
+    Subclasses set ``num_classes``, ``value_scale`` and ``data_shape`` (usually from
+    their config) and write ``loss`` and ``sample``.
+    """
+
+    num_classes: int = 0
+    value_scale: str = "real"
+    data_shape: tuple[int, ...] = (2,)
 
     @property
     def device(self) -> torch.device:

@@ -19,8 +19,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genai_course.models.contract import StepCounter
 
-class LanguageModel(nn.Module):
+
+class LanguageModel(StepCounter):
     """Base class of the n-gram, MLP, recurrent and transformer language models."""
 
     block_size: int | None = None  # how many previous tokens the model sees (None: all)

@@ -80,6 +80,8 @@ def load_pretrained(name: str, directory=None):
     state, metadata = load_checkpoint(stem)
     model = recipe.build(metadata.get("config", {}))
     load_state_into(model, state, stem.with_suffix(".safetensors"))
+    if not any(k.endswith("steps_trained") for k in state) and hasattr(model, "_steps_trained"):
+        model.steps_trained = int(metadata.get("steps", 0))  # saved before the counter existed
     model.eval()
     extra = {**getattr(recipe, "CARD", {}), "value_scale": getattr(recipe, "VALUE_SCALE", None)}
     model.pretrained_metadata = {**extra, **metadata}
