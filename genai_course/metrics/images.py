@@ -54,9 +54,11 @@ MIN_CONFIDENT_SHARE = 0.6
 def to_unit_scale(images, scale: str = "unit", *, name: str = "images") -> torch.Tensor:
     """Check that ``images`` (N, H, W), (N, 1, H, W) or flat (N, H*W) fit ``scale``; return (N, H, W) in [0, 1].
 
-    Flat rows must hold a square number of pixels. Raises a clear error on an empty set,
+    ``scale`` is a scale name or a model, whose declared ``value_scale`` is then used
+    (``classify_digits(gan.sample(100), gan)``). Flat rows must hold a square number of pixels. Raises a clear error on an empty set,
     a wrong shape or values outside the scale (for example [-1, 1] images passed as "unit").
     """
+    scale = getattr(scale, "value_scale", scale)  # a model of the contract stands for its scale
     check_choice("scale", scale, SCALES)
     images = check_tensor(name, images, ndim=(2, 3, 4), min_len=1).detach().float().cpu()
     if images.ndim == 4:
