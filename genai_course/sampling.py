@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import torch
 
+from genai_course.models.contract import multinomial
 from genai_course.validation import check_number, check_positive_int
 
 LogitsHook = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -84,7 +85,7 @@ def sample_next(logits: torch.Tensor, *, temperature: float = 1.0, top_k: int | 
         chosen = logits.argmax(dim=-1)
     else:
         probs = next_token_probabilities(logits, temperature=temperature, top_k=top_k, top_p=top_p)
-        chosen = torch.multinomial(probs, 1, generator=generator)[:, 0]
+        chosen = multinomial(probs, 1, generator=generator)[:, 0]  # generator on any device
     return chosen[0] if squeeze else chosen
 
 
@@ -106,6 +107,8 @@ def generate(model: torch.nn.Module, idx: torch.Tensor, n: int, *, temperature: 
         raise ValueError("idx must be a long tensor of token ids with shape (batch, T), T >= 1; "
                          f"got {getattr(idx, 'dtype', type(idx).__name__)} "
                          f"{tuple(getattr(idx, 'shape', ()))}. Encode a prompt first.")
+    device = next((t.device for t in list(model.parameters()) + list(model.buffers())), idx.device)
+    idx = idx.to(device)  # new tokens follow the model
     was_training = model.training
     model.eval()
     stateful = hasattr(model, "step")

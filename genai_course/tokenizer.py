@@ -49,6 +49,13 @@ class CharTokenizer:
                              f"of length {len(text) if isinstance(text, str) else 'n/a'}.")
         return cls(sorted(set(text)), replacement=replacement)
 
+    def extended(self, text: str) -> CharTokenizer:
+        """This vocabulary plus the new characters of ``text``, added after the old ones (so
+        every old id is unchanged): the tokenizer for fine-tuning a model on new text, with
+        :func:`genai_course.models.language_model.grow_vocabulary`."""
+        new = sorted(set(text) - set(self.chars))
+        return CharTokenizer(self.chars + new, replacement=self.replacement)
+
     @property
     def vocab_size(self) -> int:
         return len(self.chars)
@@ -84,7 +91,7 @@ class CharTokenizer:
             ids = [self.stoi.get(c, self.stoi[self.replacement]) for c in text]
         else:
             ids = [self.stoi[c] for c in text if c in self.stoi]
-        return torch.tensor(ids, dtype=torch.long)
+        return torch.tensor(ids, dtype=torch.long, device="cpu")  # data live on the CPU, as datasets do
 
     def decode(self, ids) -> str:
         """Turn ids (a 1-D tensor or a list of ints) back into text."""

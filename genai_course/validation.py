@@ -58,7 +58,7 @@ def check_tensor(name: str, value, *, ndim: int | Sequence[int] | None = None,
     """
     if not isinstance(value, torch.Tensor):
         try:
-            value = torch.as_tensor(value, dtype=torch.float32)
+            value = torch.as_tensor(value, dtype=torch.float32, device="cpu")
         except (TypeError, ValueError, RuntimeError) as error:
             raise TypeError(f"{name} must be a tensor or an array of numbers, "
                             f"got {type(value).__name__}.") from error
@@ -85,7 +85,7 @@ def check_labels(name: str, labels, num_classes: int, *, n: int | None = None) -
     With ``n`` (the number of examples), a single integer stands for ``n`` copies of
     itself and anything else must hold exactly ``n`` labels.
     """
-    labels = torch.as_tensor(labels)
+    labels = labels if isinstance(labels, torch.Tensor) else torch.as_tensor(labels, device="cpu")
     if labels.dtype == torch.bool or (labels.is_floating_point()
                                       and not torch.equal(labels, labels.round())):
         raise ValueError(f"{name} must be whole class numbers, got {labels.dtype} values.")

@@ -156,3 +156,12 @@ def test_sampling_speed_times_a_sampler():
         sampling_speed(42)
     with pytest.raises(ValueError, match="n must be a positive integer"):
         sampling_speed(Sampler(), n=0)
+
+
+def test_a_model_stands_for_its_value_scale():
+    from genai_course.metrics.images import to_unit_scale
+    from genai_course.models import GAN
+
+    gan = GAN(data_shape=(8, 8), output="tanh", hidden=8)
+    images = torch.full((2, 8, 8), -1.0)
+    assert torch.equal(to_unit_scale(images, gan), torch.zeros(2, 8, 8)), "a tanh GAN's -1 is black, 0 in unit scale"

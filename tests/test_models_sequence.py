@@ -20,7 +20,7 @@ def models():
     ids = torch.randint(V, (500,))
     return [NGramLM(NGramConfig(V, n=3, k=0.5)).fit_counts(ids),
             MLPLM(MLPConfig(V, block_size=4, embed_dim=4, hidden=16)),
-            RecurrentLM(RNNConfig(V, embed_dim=4, hidden_size=16)),
+            RecurrentLM(RNNConfig(V, embed_dim=4, hidden=16)),
             TransformerLM(TransformerConfig(V, block_size=16, n_layer=1, n_head=2, n_embd=16))]
 
 
@@ -105,14 +105,14 @@ def test_recurrent_step_matches_forward():
 
 def test_char_gru_round_trip_and_errors(tmp_path):
     tokenizer = CharTokenizer.from_text("hello world")
-    small = RecurrentLM(RNNConfig(tokenizer.vocab_size, embed_dim=4, hidden_size=8))
+    small = RecurrentLM(RNNConfig(tokenizer.vocab_size, embed_dim=4, hidden=8))
     config = {**small.config.__dict__, "tokenizer": tokenizer.to_dict()}
     save_checkpoint(small, tmp_path / "char-gru", {"config": config})
     loaded = load_pretrained("char-gru", tmp_path)
     assert loaded.tokenizer.chars == tokenizer.chars
     idx = tokenizer.encode("hello")[None]
     assert torch.allclose(loaded(idx)[0], small(idx)[0])
-    save_checkpoint(small, tmp_path / "char-gru", {"config": {**config, "hidden_size": 16}})
+    save_checkpoint(small, tmp_path / "char-gru", {"config": {**config, "hidden": 16}})
     with pytest.raises(CheckpointError, match="char-gru.safetensors does not match RecurrentLM"):
         load_pretrained("char-gru", tmp_path)
 

@@ -66,3 +66,29 @@ def test_load_state_names_missing_and_extra_tensors():
     state["bonus"] = torch.zeros(1)
     with pytest.raises(CheckpointError, match=r"missing tensors \['logits'\]; unexpected tensors \['bonus'\]"):
         load_state_into(model, state, "test.safetensors")
+
+
+def test_store_does_not_import_the_recipes():
+    """The store knows files, the recipes know models: recipes -> store, never back."""
+    import ast
+    from pathlib import Path
+
+    import genai_course.pretrained.store as store
+
+    tree = ast.parse(Path(store.__file__).read_text())
+    top_level = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    assert not any("recipes" in (getattr(node, "module", "") or "") for node in top_level), \
+        "store.py must not import genai_course.recipes at import time"
+
+
+def test_each_recipe_carries_its_card_and_value_scale():
+    from genai_course.models.contract import VALUE_SCALES
+    from genai_course.recipes import get_recipe, recipe_names
+
+    for name in recipe_names():
+        recipe = get_recipe(name)
+        assert {"dataset", "intended", "caveats"} <= set(recipe.CARD), f"{name}: the card's words"
+        assert recipe.VALUE_SCALE is None or recipe.VALUE_SCALE in VALUE_SCALES, name
+    model = load_pretrained("digits-vae")
+    assert model.pretrained_metadata["value_scale"] == model.value_scale == "unit"
+    assert model.steps_trained > 0, "an old checkpoint's step counter must load"

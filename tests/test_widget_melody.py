@@ -17,7 +17,7 @@ SEED = [(67, 1.0, 0), (67, 1.0, 0), (74, 1.0, 0), (71, 1.5, 0), (69, 0.5, 0), (6
 def player():
     torch.manual_seed(0)
     tok = MelodyTokenizer()
-    model = RecurrentLM(vocab_size=tok.vocab_size, embed_dim=8, hidden_size=16)
+    model = RecurrentLM(vocab_size=tok.vocab_size, embed_dim=8, hidden=16)
     return MelodyPlayer(model, tok, {"opening": first_phrase(SEED)}, bpm=120, length=8)
 
 
@@ -51,7 +51,7 @@ def test_first_phrase_and_bad_input():
     assert first_phrase(SEED) == SEED[:6]
     assert first_phrase(SEED, max_notes=3) == SEED[:3]
     tok = MelodyTokenizer()
-    model = RecurrentLM(vocab_size=tok.vocab_size, embed_dim=8, hidden_size=16)
+    model = RecurrentLM(vocab_size=tok.vocab_size, embed_dim=8, hidden=16)
     with pytest.raises(ValueError, match="seeds must be a non-empty dict"):
         MelodyPlayer(model, tok, {})
     with pytest.raises(TokenError, match="outside the supported range"):

@@ -10,7 +10,7 @@ from genai_course.widgets.prompt import PromptWidget
 def make_widget(**kwargs):
     seed_everything(0)
     tokenizer = CharTokenizer.from_text("abcdefghij klmnop\n")
-    model = RecurrentLM(RNNConfig(tokenizer.vocab_size, embed_dim=8, hidden_size=16))
+    model = RecurrentLM(RNNConfig(tokenizer.vocab_size, embed_dim=8, hidden=16))
     with torch.no_grad():
         model.head.weight.mul_(20)  # a peaked distribution, so the filters visibly bite
     return PromptWidget(model, tokenizer, prompt="abc", length=30, **kwargs)

@@ -19,20 +19,25 @@ Two generator losses are offered (``GANConfig.loss``):
 
 With ``num_classes > 0`` the GAN is class-conditional: a one-hot label is appended to
 the noise of G and to the input of D, so one can ask for "a 7".
+
+The GAN follows the course's contract (:mod:`genai_course.models.contract`): ``decode(z)``
+is G(z), ``sample(n)`` decodes fresh noise, ``value_scale`` is "symmetric" for a tanh
+output (images in [-1, 1]) and "real" for a linear one (points).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import warnings
+from dataclasses import InitVar, dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genai_course.models.contract import GenerativeModel, legacy
 from genai_course.validation import (
     check_choice,
-    check_labels,
     check_number,
     check_positive_int,
     check_tensor,
@@ -51,9 +56,20 @@ class GANConfig:
     loss: str = "non-saturating"    # generator loss: "non-saturating" or "minimax"
     num_classes: int = 0            # > 0 makes the GAN class-conditional
     dropout: float = 0.0            # dropout in D: a less sure D gives G steadier gradients
+    num_layers: InitVar[int | None] = None  # old name of ``layers``
 
-    def __post_init__(self):
+    def __post_init__(self, num_layers=None):
+        legacy(self, "num_layers", "layers", num_layers)
         self.data_shape = tuple(int(s) for s in self.data_shape)  # JSON gives back a list
+        for s in self.data_shape:
+            check_positive_int("data_shape entries", s)
+        check_positive_int("latent_dim", self.latent_dim)
+        check_positive_int("hidden", self.hidden)
+        check_positive_int("layers", self.layers)
+        check_positive_int("num_classes", self.num_classes, allow_zero=True)
+        check_choice("output", self.output, ("linear", "tanh"))
+        check_choice("loss", self.loss, GAN_LOSSES)
+        check_number("dropout", self.dropout, low=0, high=1, high_inclusive=False)
 
 
 def mlp(n_in: int, hidden: int, layers: int, n_out: int, dropout: float = 0.0) -> nn.Sequential:
@@ -70,48 +86,38 @@ def mlp(n_in: int, hidden: int, layers: int, n_out: int, dropout: float = 0.0) -
     return nn.Sequential(*blocks, nn.Linear(width, n_out))
 
 
-class GAN(nn.Module):
+class GAN(GenerativeModel):
     """Generator and discriminator in one module, trained by ``fit`` through ``train_step``."""
 
     def __init__(self, config: GANConfig | None = None, **overrides):
         super().__init__()
         config = config or GANConfig(**overrides)
-        check_positive_int("latent_dim", config.latent_dim)
-        check_positive_int("hidden", config.hidden)
-        check_positive_int("layers", config.layers)
-        check_positive_int("num_classes", config.num_classes, allow_zero=True)
-        check_choice("output", config.output, ("linear", "tanh"))
-        check_choice("loss", config.loss, GAN_LOSSES)
         self.config = config
+        self.num_classes = config.num_classes
+        self.data_shape = config.data_shape
+        self.value_scale = "symmetric" if config.output == "tanh" else "real"
         self.data_dim = math.prod(config.data_shape)
         c = config.num_classes
-        check_number("dropout", config.dropout, low=0, high=1, high_inclusive=False)
         self.generator = mlp(config.latent_dim + c, config.hidden, config.layers, self.data_dim)
         self.discriminator = mlp(self.data_dim + c, config.hidden, config.layers, 1, config.dropout)
-        # Counts training steps; saved with the weights, so a loaded model knows it was trained.
-        self.register_buffer("steps_trained", torch.zeros((), dtype=torch.long))
 
     # ----- the two players -------------------------------------------------------------
-    def _labels(self, labels, n: int) -> torch.Tensor | None:
-        """Check labels and return them one-hot (or None for an unconditional GAN)."""
-        c = self.config.num_classes
-        if c == 0:
-            if labels is not None:
-                raise ValueError("This GAN is unconditional (num_classes=0): do not pass labels.")
-            return None
-        if labels is None:
-            raise ValueError(f"This GAN is class-conditional: pass labels in 0..{c - 1}.")
-        return F.one_hot(check_labels("labels", labels, c, n=n), c).float()
-
-    def generate(self, z: torch.Tensor, labels=None) -> torch.Tensor:
+    def decode(self, z: torch.Tensor, labels=None) -> torch.Tensor:
         """G(z): noise (n, latent_dim) -> data of shape (n, *data_shape)."""
         z = check_tensor("z", z, ndim=2, last_dims=(self.config.latent_dim,))
-        onehot = self._labels(labels, len(z))
+        z = z.float() if z.dtype == torch.float64 else z  # NumPy's float64 into a float32 model
+        onehot = self.one_hot(labels, len(z))
         h = z if onehot is None else torch.cat([z, onehot], dim=1)
         x = self.generator(h)
         if self.config.output == "tanh":
             x = torch.tanh(x)
         return x.reshape(len(z), *self.config.data_shape)
+
+    def generate(self, z: torch.Tensor, labels=None) -> torch.Tensor:
+        """The old name of :meth:`decode` (G(z)); kept so older notebooks still run."""
+        warnings.warn("GAN.generate(z) is now GAN.decode(z), as for every model with a latent.",
+                      DeprecationWarning, stacklevel=2)
+        return self.decode(z, labels)
 
     def discriminate(self, x: torch.Tensor, labels=None) -> torch.Tensor:
         """The discriminator's logit l(x), one per row; D(x) = sigmoid(l(x))."""
@@ -119,7 +125,7 @@ class GAN(nn.Module):
         if flat.shape[1] != self.data_dim:
             raise ValueError(f"x must have shape (n, {', '.join(map(str, self.config.data_shape))}), "
                              f"got {tuple(x.shape)}.")
-        onehot = self._labels(labels, len(x))
+        onehot = self.one_hot(labels, len(x))
         h = flat if onehot is None else torch.cat([flat, onehot], dim=1)
         return self.discriminator(h).squeeze(1)
 
@@ -145,12 +151,11 @@ class GAN(nn.Module):
     def train_step(self, batch, optimizers) -> dict[str, float]:
         """One update of D on real + fake data, then one update of G against the new D."""
         opt_d, opt_g = optimizers
-        real, labels = (batch if isinstance(batch, (tuple, list)) else (batch, None))
-        if self.config.num_classes == 0:
-            labels = None  # an unconditional GAN ignores labels that come with the data
+        real, labels = self.split_batch(batch)  # an unconditional GAN ignores labels
+        real = self.check_data(real, "real data")
         n = len(real)
         # 1. discriminator: real -> 1, fake -> 0. detach(): this step must not move G.
-        fake = self.generate(torch.randn(n, self.config.latent_dim), labels)
+        fake = self.decode(self.randn(n, self.config.latent_dim), labels)
         real_logits = self.discriminate(real, labels)
         fake_logits = self.discriminate(fake.detach(), labels)
         d_loss = self.discriminator_loss(real_logits, fake_logits)
@@ -162,7 +167,7 @@ class GAN(nn.Module):
         opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         opt_g.step()  # only G's optimizer steps; D's stale gradients are zeroed next time
-        self.steps_trained += 1
+        self._steps_trained += 1
         return {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
                 "d_real": torch.sigmoid(real_logits).mean().item(),
                 "d_fake": torch.sigmoid(fake_logits).mean().item()}
@@ -171,21 +176,16 @@ class GAN(nn.Module):
     def latent(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """n noise vectors z ~ N(0, I), shape (n, latent_dim)."""
         n = check_positive_int("n", n)
-        if generator is not None and not isinstance(generator, torch.Generator):
-            raise TypeError(f"generator must be a torch.Generator or None, got {generator!r}; "
-                            "pass class labels by keyword: sample(n, labels=7).")
-        return torch.randn(n, self.config.latent_dim, generator=generator)
+        return self.randn(n, self.config.latent_dim, generator=generator)
 
     @torch.no_grad()
-    def sample(self, n: int, generator: torch.Generator | None = None, labels=None) -> torch.Tensor:
+    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None) -> torch.Tensor:
         """n new examples, shape (n, *data_shape), on the scale of the training data.
 
         A conditional GAN given no labels cycles through the classes 0, 1, ..., 9, 0, ...
         """
         n = check_positive_int("n", n)
-        if self.config.num_classes and labels is None:
-            labels = torch.arange(n) % self.config.num_classes
-        return self.generate(self.latent(n, generator), labels)
+        return self.decode(self.latent(n, generator), self.default_labels(n, labels))
 
     @torch.no_grad()
     def interpolate(self, z0, z1, steps: int = 8, labels=None) -> torch.Tensor:
@@ -196,10 +196,10 @@ class GAN(nn.Module):
         """
         steps = check_positive_int("steps", steps)
         d = self.config.latent_dim
-        z0 = check_tensor("z0", z0).reshape(-1)
-        z1 = check_tensor("z1", z1).reshape(-1)
+        z0 = check_tensor("z0", z0).reshape(-1).to(self.device)
+        z1 = check_tensor("z1", z1).reshape(-1).to(self.device)
         if z0.shape != (d,) or z1.shape != (d,):
             raise ValueError(f"z0 and z1 must each hold {d} numbers (latent_dim), "
                              f"got {tuple(z0.shape)} and {tuple(z1.shape)}.")
-        t = torch.linspace(0, 1, steps)[:, None]
-        return self.generate((1 - t) * z0 + t * z1, labels)
+        t = torch.linspace(0, 1, steps, device=self.device)[:, None]
+        return self.decode((1 - t) * z0 + t * z1, labels)

@@ -28,6 +28,10 @@ class MLPConfig:
     embed_dim: int = 16
     hidden: int = 128
 
+    def __post_init__(self):
+        for name in ("vocab_size", "block_size", "embed_dim", "hidden"):
+            check_positive_int(name, getattr(self, name))
+
 
 class MLPLM(LanguageModel):
     """Next-token model over a fixed window: ``forward(idx, targets) -> (logits, loss)``."""
@@ -35,8 +39,6 @@ class MLPLM(LanguageModel):
     def __init__(self, config: MLPConfig | None = None, **overrides):
         super().__init__()
         config = config or MLPConfig(**overrides)
-        for name in ("vocab_size", "block_size", "embed_dim", "hidden"):
-            check_positive_int(name, getattr(config, name))
         self.config = config
         self.block_size = config.block_size
         self.embed = nn.Embedding(config.vocab_size + 1, config.embed_dim)  # +1: the start token
@@ -47,7 +49,8 @@ class MLPLM(LanguageModel):
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
         idx = self.check_idx(idx)
         B, T = idx.shape
-        start = torch.full((B, self.block_size - 1), self.config.vocab_size, dtype=torch.long)
+        start = torch.full((B, self.block_size - 1), self.config.vocab_size, dtype=torch.long,
+                           device=idx.device)
         padded = torch.cat([start, idx], dim=1)              # (B, block_size - 1 + T)
         windows = padded.unfold(1, self.block_size, 1)       # (B, T, block_size): tokens up to t
         x = self.embed(windows).flatten(2)                   # (B, T, block_size * embed_dim)

@@ -30,10 +30,8 @@ import math
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
-from torch import nn
 
-from genai_course.models.language_model import LanguageModel
+from genai_course.models.language_model import LanguageModel, sequence_loss
 from genai_course.validation import check_number, check_positive_int
 
 
@@ -58,8 +56,14 @@ class NGramLM(LanguageModel):
                              "the contexts cannot be indexed. Use a smaller n.")
         check_number("k", config.k, low=0, low_inclusive=False)
         self.config = config
-        # tables[m] = (sorted context keys, counts of shape (contexts, V)) for context length m
-        self.tables: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self._orders = 0  # how many tables fit_counts has stored
+
+    @property
+    def tables(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """tables[m] = (sorted context keys, counts (contexts, V)) for context length m.
+
+        Stored as buffers, so ``model.to("cuda")`` moves the counts with the model."""
+        return [(getattr(self, f"keys_{m}"), getattr(self, f"counts_{m}")) for m in range(self._orders)]
 
     @property
     def block_size(self) -> int:
@@ -78,33 +82,30 @@ class NGramLM(LanguageModel):
             key[..., m - 1:] += idx[..., m - 1 - j: idx.shape[-1] - j] * V ** j
         return key
 
-    def _check_ids(self, ids: torch.Tensor, name: str, ndim: int) -> torch.Tensor:
-        if not isinstance(ids, torch.Tensor) or ids.dtype != torch.long or ids.ndim != ndim:
-            raise ValueError(f"{name} must be a {ndim}-D long tensor of token ids, got "
-                             f"{getattr(ids, 'dtype', type(ids).__name__)} {tuple(getattr(ids, 'shape', ()))}.")
-        if ids.numel() and (ids.min() < 0 or ids.max() >= self.config.vocab_size):
-            raise ValueError(f"token ids must lie in [0, {self.config.vocab_size}), got "
-                             f"[{int(ids.min())}, {int(ids.max())}].")
-        return ids
-
     def fit_counts(self, ids: torch.Tensor) -> NGramLM:
         """Count every (context, next token) pair of the 1-D sequence ``ids``."""
-        ids = self._check_ids(ids, "ids", 1)
+        ids = self.check_idx(ids, ndim=1, name="ids")
         if len(ids) < self.config.n:
             raise ValueError(f"ids hold {len(ids)} tokens; an {self.config.n}-gram needs at least "
                              f"{self.config.n}.")
         V = self.config.vocab_size
-        self.tables = []
+        ids = ids.to(self.device)
         for m in range(self.config.n):  # context length m = 0 (unigram) .. n-1
             if m == 0:  # the empty context: plain token frequencies
                 context, target = torch.zeros_like(ids), ids
             else:  # the m tokens before each target ids[t], t >= m
                 context, target = self._keys(ids[:-1], m)[m - 1:], ids[m:]
             keys, row = torch.unique(context, return_inverse=True)
-            counts = torch.zeros(len(keys), V)
-            counts.index_put_((row, target), torch.ones(len(target)), accumulate=True)
-            self.tables.append((keys, counts))
+            counts = torch.zeros(len(keys), V, device=ids.device)
+            counts.index_put_((row, target), torch.ones(len(target), device=ids.device), accumulate=True)
+            self.register_buffer(f"keys_{m}", keys, persistent=False)
+            self.register_buffer(f"counts_{m}", counts, persistent=False)
+        self._orders = self.config.n
         return self
+
+    @property
+    def device(self) -> torch.device:
+        return self.keys_0.device if self._orders else torch.device("cpu")
 
     def _lookup(self, idx: torch.Tensor, m: int) -> torch.Tensor:
         """Counts (B, T, V) following the length-m context ending at each position (0 if unseen)."""
@@ -118,11 +119,13 @@ class NGramLM(LanguageModel):
         """Log-probabilities of the next token at every position (they serve as logits)."""
         if not self.tables:
             raise RuntimeError("This n-gram model has no counts yet: call fit_counts(ids) first.")
-        idx = self._check_ids(idx, "idx", 2)
+        idx = self.check_idx(idx)
         V, k = self.config.vocab_size, self.config.k
         B, T = idx.shape
-        positions = torch.arange(T).view(1, T, 1)
-        prob = torch.full((B, T, V), 1.0 / V)
+        dev = self.keys_0.device
+        idx = idx.to(dev)
+        positions = torch.arange(T, device=dev).view(1, T, 1)
+        prob = torch.full((B, T, V), 1.0 / V, device=dev)
         for m in range(self.config.n):
             counts = self._lookup(idx, m)
             if self.config.backoff:
@@ -145,23 +148,9 @@ class NGramLM(LanguageModel):
                              f"(longer ones would hold V^{context_length + 1} entries).")
         keys, counts = self.tables[context_length]
         V = self.config.vocab_size
-        table = torch.zeros(V if context_length else 1, V)
+        table = torch.zeros(V if context_length else 1, V, device=counts.device)
         table[keys] = counts
         return table
-
-
-@torch.no_grad()
-def sequence_loss(model: nn.Module, ids: torch.Tensor, block_size: int = 256) -> float:
-    """Mean next-token cross-entropy (nats/token) on consecutive windows of ``ids``."""
-    from genai_course.data import text_windows
-
-    x, y = text_windows(ids, block_size)
-    total = 0.0
-    for start in range(0, len(x), 64):
-        logits, _ = model(x[start:start + 64])
-        total += float(F.cross_entropy(logits.reshape(-1, logits.shape[-1]),
-                                       y[start:start + 64].reshape(-1), reduction="sum"))
-    return total / y.numel()
 
 
 def best_ngram(train_ids: torch.Tensor, valid_ids: torch.Tensor, orders=(2, 3, 4, 5),

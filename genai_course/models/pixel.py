@@ -23,24 +23,49 @@ all the others.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genai_course.models.contract import GenerativeModel, bernoulli, legacy
 from genai_course.validation import check_positive_int, check_tensor
 
 IMAGE_SHAPE = (8, 8)
 NUM_PIXELS = 64
 
 
+def _shape_for(num_pixels: int) -> tuple[int, ...]:
+    """Old configs gave a pixel count: a square number becomes a square image."""
+    side = math.isqrt(num_pixels)
+    return (side, side) if side * side == num_pixels else (num_pixels,)
+
+
 @dataclass
 class PixelConfig:
     hidden: int = 256
-    num_layers: int = 2
-    num_classes: int | None = None  # e.g. 10 to condition on the digit's label
-    num_pixels: int = NUM_PIXELS
+    layers: int = 2
+    num_classes: int = 0            # e.g. 10 to condition on the digit's label; 0 = unconditional
+    data_shape: tuple = IMAGE_SHAPE  # (8, 8) digits; (16, 16) for larger images
+    num_layers: InitVar[int | None] = None  # old name of ``layers``
+    num_pixels: InitVar[int | None] = None  # old: a pixel count instead of data_shape
+
+    def __post_init__(self, num_layers=None, num_pixels=None):
+        legacy(self, "num_layers", "layers", num_layers)
+        if num_pixels is not None:
+            legacy(self, "num_pixels", "data_shape", _shape_for(check_positive_int("num_pixels", num_pixels)))
+        if self.num_classes is None:  # checkpoints from before the contract
+            self.num_classes = 0
+        self.data_shape = tuple(int(s) for s in self.data_shape)
+        for s in self.data_shape:
+            check_positive_int("data_shape entries", s)
+        check_positive_int("hidden", self.hidden)
+        check_positive_int("layers", self.layers)
+        check_positive_int("num_classes", self.num_classes, allow_zero=True)
+        if math.prod(self.data_shape) < 2:
+            raise ValueError(f"data_shape={self.data_shape} holds one pixel; an "
+                             "autoregressive model needs at least 2.")
 
 
 class MaskedLinear(nn.Linear):
@@ -54,39 +79,54 @@ class MaskedLinear(nn.Linear):
         return F.linear(x, self.weight * self.mask, self.bias)
 
 
-def _check_images(x, num_pixels: int) -> torch.Tensor:
-    x = check_tensor("images", x, ndim=(2, 3))
-    x = x.reshape(len(x), -1).float()
-    if x.shape[1] != num_pixels:
-        raise ValueError(f"images must have {num_pixels} pixels each ((N, 8, 8) or (N, 64)), "
-                         f"got {x.shape[1]}.")
-    if not ((x == 0) | (x == 1)).all():
-        raise ValueError("pixels must be 0 or 1: load the digits with load_digits('binary').")
-    return x
-
-
 def _bits_per_pixel(nll_nats: torch.Tensor | float, num_pixels: int = NUM_PIXELS) -> float:
     """Convert a mean NLL per image in nats into bits per pixel."""
     return float(nll_nats) / (num_pixels * math.log(2))
 
 
-class PixelMADE(nn.Module):
+class _BinaryImages(GenerativeModel):
+    """What both pixel models share: binary images of ``data_shape``, read flat."""
+
+    value_scale = "binary"
+
+    def _flat(self, x, name: str = "images") -> torch.Tensor:
+        x = check_tensor(name, x, ndim=(2, len(self.data_shape) + 1))
+        x = x.reshape(len(x), -1)
+        if x.shape[1] != self.num_pixels:
+            raise ValueError(f"{name} must have {self.num_pixels} pixels each ((N, "
+                             f"{', '.join(map(str, self.data_shape))}) or (N, {self.num_pixels})), "
+                             f"got {x.shape[1]}. Build the model with data_shape= your image size.")
+        x = x.float()
+        if not ((x == 0) | (x == 1)).all():
+            raise ValueError(f"{name} must be 0 or 1 (value_scale='binary'), got values in "
+                             f"[{float(x.min()):g}, {float(x.max()):g}]: threshold them, e.g. "
+                             "(x > 0.5).float(), or load the digits with load_digits('binary').")
+        return x
+
+    def bits_per_pixel(self, x: torch.Tensor, labels=None) -> float:
+        with torch.no_grad():
+            return _bits_per_pixel(-self.log_prob(x, labels).mean(), self.num_pixels)
+
+    def _shaped(self, x: torch.Tensor) -> torch.Tensor:
+        return x.view(len(x), *self.data_shape)
+
+
+class PixelMADE(_BinaryImages):
     """p(x) = prod_i p(x_i | x_<i [, label]), each factor a Bernoulli from a masked MLP."""
 
     def __init__(self, config: PixelConfig | None = None, **overrides):
         super().__init__()
         config = config or PixelConfig(**overrides)
-        D = check_positive_int("num_pixels", config.num_pixels)
-        H = check_positive_int("hidden", config.hidden)
-        check_positive_int("num_layers", config.num_layers)
-        if config.num_classes is not None:
-            check_positive_int("num_classes", config.num_classes)
         self.config = config
+        self.num_classes = config.num_classes
+        self.data_shape = config.data_shape
+        self.num_pixels = D = math.prod(config.data_shape)
+        H = config.hidden
         # degrees: pixel i (0-based) has degree i + 1; hidden units cycle through 1 .. D - 1
         pixel_degree = torch.arange(1, D + 1)
         hidden_degree = torch.arange(H) % (D - 1) + 1
         layers, previous = [], pixel_degree
-        for _ in range(config.num_layers):
+        for _ in range(config.layers):
             # a hidden unit of degree d sees inputs of degree <= d
             layers.append(MaskedLinear(len(previous), H, hidden_degree[:, None] >= previous[None, :]))
             previous = hidden_degree
@@ -95,31 +135,19 @@ class PixelMADE(nn.Module):
         self.output = MaskedLinear(H, D, pixel_degree[:, None] > hidden_degree[None, :])
         # a direct pixel -> output path, strictly lower triangular (pixel j < i feeds output i)
         self.direct = MaskedLinear(D, D, pixel_degree[:, None] > pixel_degree[None, :])
-        if config.num_classes is not None:
-            self.label_hidden = nn.Embedding(config.num_classes, H * config.num_layers)
+        if config.num_classes:
+            self.label_hidden = nn.Embedding(config.num_classes, H * config.layers)
             self.label_output = nn.Embedding(config.num_classes, D)
 
-    def _check_labels(self, labels, n: int) -> torch.Tensor | None:
-        if self.config.num_classes is None:
-            if labels is not None:
-                raise ValueError("This model was built without num_classes, so it takes no labels.")
-            return None
-        if labels is None:
-            raise ValueError(f"This model is class-conditional: pass labels (0 .. "
-                             f"{self.config.num_classes - 1}), one per image.")
-        labels = torch.as_tensor(labels, dtype=torch.long)
-        labels = labels.expand(n) if labels.ndim == 0 else labels
-        if labels.shape != (n,) or labels.min() < 0 or labels.max() >= self.config.num_classes:
-            raise ValueError(f"labels must be {n} integers in [0, {self.config.num_classes}), "
-                             f"got shape {tuple(labels.shape)}.")
-        return labels
-
     def logits(self, x: torch.Tensor, labels=None) -> torch.Tensor:
-        """Logit of p(x_i = 1 | x_<i) for every pixel i, in one pass: (N, 64)."""
-        x = _check_images(x, self.config.num_pixels)
-        labels = self._check_labels(labels, len(x))
+        """Logit of p(x_i = 1 | x_<i) for every pixel i, in one pass: (N, num_pixels)."""
+        x = self._flat(x)
+        labels = self.check_labels(labels, len(x))
+        return self._logits(x, labels)
+
+    def _logits(self, x: torch.Tensor, labels) -> torch.Tensor:
         h = x
-        extra = self.label_hidden(labels).chunk(self.config.num_layers, dim=-1) if labels is not None else None
+        extra = self.label_hidden(labels).chunk(self.config.layers, dim=-1) if labels is not None else None
         for i, layer in enumerate(self.hidden_layers):
             h = layer(h)
             if extra is not None:
@@ -131,65 +159,60 @@ class PixelMADE(nn.Module):
         return out
 
     def log_prob(self, x: torch.Tensor, labels=None) -> torch.Tensor:
-        """log p(x) in nats for each image: the sum of 64 Bernoulli log-likelihoods."""
-        flat = _check_images(x, self.config.num_pixels)
+        """log p(x) in nats for each image: the sum of the Bernoulli log-likelihoods."""
+        flat = self._flat(x)
         logits = self.logits(flat, labels)
         return -F.binary_cross_entropy_with_logits(logits, flat, reduction="none").sum(dim=1)
 
     def loss(self, batch) -> torch.Tensor:
         """Mean negative log-likelihood per image in nats (``batch``: images or (images, labels))."""
-        if isinstance(batch, (tuple, list)):
-            images, labels = batch if self.config.num_classes is not None else (batch[0], None)
-        else:
-            images, labels = batch, None
+        images, labels = self.split_batch(batch)
         return -self.log_prob(images, labels).mean()
 
-    def bits_per_pixel(self, x: torch.Tensor, labels=None) -> float:
-        with torch.no_grad():
-            return _bits_per_pixel(-self.log_prob(x, labels).mean(), self.config.num_pixels)
-
     @torch.no_grad()
-    def sample(self, n: int, generator: torch.Generator | None = None, labels=None) -> torch.Tensor:
-        """Draw ``n`` images pixel by pixel (64 passes); returns (n, 8, 8) in {0, 1}."""
+    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Draw ``n`` images pixel by pixel (one pass per pixel); returns (n, *data_shape) in {0, 1}."""
         n = check_positive_int("n", n)
-        labels = self._check_labels(labels, n)
+        labels = self.check_labels(self.default_labels(n, labels), n)
         was_training = self.training
         self.eval()
-        x = torch.zeros(n, self.config.num_pixels)
-        for i in range(self.config.num_pixels):  # top to bottom, left to right
-            p = torch.sigmoid(self.logits(x, labels)[:, i])
-            x[:, i] = torch.bernoulli(p, generator=generator)
+        x = torch.zeros(n, self.num_pixels, device=self.device)
+        for i in range(self.num_pixels):  # top to bottom, left to right
+            p = torch.sigmoid(self._logits(x, labels)[:, i])
+            x[:, i] = bernoulli(p, generator=generator)
         self.train(was_training)
-        return x.view(n, *IMAGE_SHAPE) if self.config.num_pixels == NUM_PIXELS else x
+        return self._shaped(x)
 
 
-class IndependentPixels(nn.Module):
+class IndependentPixels(_BinaryImages):
     """The baseline: every pixel is its own coin, p(x) = prod_i p(x_i), no dependencies."""
 
-    def __init__(self, num_pixels: int = NUM_PIXELS):
+    def __init__(self, num_pixels: int | None = None, *, data_shape=None):
         super().__init__()
-        self.num_pixels = check_positive_int("num_pixels", num_pixels)
-        self.register_buffer("p", torch.full((num_pixels,), 0.5))
+        if data_shape is None:
+            data_shape = _shape_for(check_positive_int("num_pixels", num_pixels)) if num_pixels else IMAGE_SHAPE
+        self.data_shape = tuple(int(check_positive_int("data_shape entries", s)) for s in data_shape)
+        self.num_pixels = math.prod(self.data_shape)
+        self.register_buffer("p", torch.full((self.num_pixels,), 0.5))
 
     def fit_counts(self, x: torch.Tensor, pseudo_count: float = 1.0) -> IndependentPixels:
         """p_i = (ones at pixel i + a) / (N + 2a): the smoothed fraction of images with it on."""
-        x = _check_images(x, self.num_pixels)
+        x = self._flat(x).to(self.p.device)
         self.p = (x.sum(0) + pseudo_count) / (len(x) + 2 * pseudo_count)
+        self._steps_trained += 1
         return self
 
-    def log_prob(self, x: torch.Tensor) -> torch.Tensor:
-        x = _check_images(x, self.num_pixels)
+    def log_prob(self, x: torch.Tensor, labels=None) -> torch.Tensor:
+        self.check_labels(labels, 1)
+        x = self._flat(x)
         return (x * self.p.log() + (1 - x) * (1 - self.p).log()).sum(dim=1)
 
     def loss(self, batch) -> torch.Tensor:
-        images = batch[0] if isinstance(batch, (tuple, list)) else batch
+        images, _ = self.split_batch(batch)
         return -self.log_prob(images).mean()
 
-    def bits_per_pixel(self, x: torch.Tensor) -> float:
-        return _bits_per_pixel(-self.log_prob(x).mean(), self.num_pixels)
-
     @torch.no_grad()
-    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None) -> torch.Tensor:
         n = check_positive_int("n", n)
-        x = torch.bernoulli(self.p.expand(n, -1), generator=generator)
-        return x.view(n, *IMAGE_SHAPE) if self.num_pixels == NUM_PIXELS else x
+        self.check_labels(labels, n)
+        return self._shaped(bernoulli(self.p.expand(n, -1), generator=generator))

@@ -8,22 +8,32 @@ Used for text (lesson 06) and melodies (lesson 08).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 import torch
 from torch import nn
 
+from genai_course.models.contract import legacy
 from genai_course.models.language_model import LanguageModel
-from genai_course.validation import check_positive_int
+from genai_course.validation import check_number, check_positive_int
 
 
 @dataclass
 class RNNConfig:
     vocab_size: int
     embed_dim: int = 64
-    hidden_size: int = 256
-    num_layers: int = 1
+    hidden: int = 256      # GRU state size
+    layers: int = 1        # stacked GRU layers
     dropout: float = 0.0
+    hidden_size: InitVar[int | None] = None  # old name of ``hidden``
+    num_layers: InitVar[int | None] = None   # old name of ``layers``
+
+    def __post_init__(self, hidden_size=None, num_layers=None):
+        legacy(self, "hidden_size", "hidden", hidden_size)
+        legacy(self, "num_layers", "layers", num_layers)
+        for name in ("vocab_size", "embed_dim", "hidden", "layers"):
+            check_positive_int(name, getattr(self, name))
+        check_number("dropout", self.dropout, low=0, high=1, high_inclusive=False)
 
 
 class RecurrentLM(LanguageModel):
@@ -34,13 +44,12 @@ class RecurrentLM(LanguageModel):
     def __init__(self, config: RNNConfig | None = None, **overrides):
         super().__init__()
         config = config or RNNConfig(**overrides)
-        check_positive_int("vocab_size", config.vocab_size)
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.embed_dim)
-        self.rnn = nn.GRU(config.embed_dim, config.hidden_size, num_layers=config.num_layers,
-                          batch_first=True, dropout=config.dropout if config.num_layers > 1 else 0.0)
+        self.rnn = nn.GRU(config.embed_dim, config.hidden, num_layers=config.layers,
+                          batch_first=True, dropout=config.dropout if config.layers > 1 else 0.0)
         self.drop = nn.Dropout(config.dropout)
-        self.head = nn.Linear(config.hidden_size, config.vocab_size)
+        self.head = nn.Linear(config.hidden, config.vocab_size)
 
     def step(self, idx: torch.Tensor, state: torch.Tensor | None):
         """Read ``idx`` (batch, T) from ``state``; return logits (batch, T, vocab) and the new state."""

@@ -24,15 +24,15 @@ and the reconstruction term is a binary cross-entropy summed over the 64 pixels)
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genai_course.models.contract import GenerativeModel, check_generator, legacy
 from genai_course.validation import (
     check_choice,
-    check_labels,
     check_number,
     check_positive_int,
     check_tensor,
@@ -47,9 +47,28 @@ class VAEConfig:
     likelihood: str = "bernoulli"   # "bernoulli" for [0, 1] pixels, "gaussian" for points
     beta: float = 1.0               # weight of the KL term (1 = the true ELBO)
     num_classes: int = 0            # > 0 makes the model class-conditional
+    layers: int = 2                 # hidden layers in the encoder and in the decoder
+    hidden_size: InitVar[int | None] = None  # old name of ``hidden``
 
-    def __post_init__(self):
+    def __post_init__(self, hidden_size=None):
+        legacy(self, "hidden_size", "hidden", hidden_size)
         self.data_shape = tuple(int(s) for s in self.data_shape)  # JSON gives back a list
+        for s in self.data_shape:
+            check_positive_int("data_shape entries", s)
+        check_positive_int("latent_dim", self.latent_dim)
+        check_positive_int("hidden", self.hidden)
+        check_positive_int("layers", self.layers)
+        check_positive_int("num_classes", self.num_classes, allow_zero=True)
+        check_choice("likelihood", self.likelihood, ("bernoulli", "gaussian"))
+        check_number("beta", self.beta, low=0)
+
+
+def _mlp(n_in: int, hidden: int, layers: int, n_out: int) -> nn.Sequential:
+    blocks, width = [], n_in
+    for _ in range(layers):
+        blocks += [nn.Linear(width, hidden), nn.ReLU()]
+        width = hidden
+    return nn.Sequential(*blocks, nn.Linear(width, n_out))
 
 
 def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -60,28 +79,23 @@ def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(dim=1)
 
 
-class Autoencoder(nn.Module):
+class Autoencoder(GenerativeModel):
     """x -> encoder -> z (latent_dim numbers) -> decoder -> x'. Deterministic."""
 
     def __init__(self, config: VAEConfig | None = None, **overrides):
         super().__init__()
         config = config or VAEConfig(**overrides)
-        check_positive_int("latent_dim", config.latent_dim)
-        check_positive_int("hidden", config.hidden)
-        check_positive_int("num_classes", config.num_classes, allow_zero=True)
-        check_choice("likelihood", config.likelihood, ("bernoulli", "gaussian"))
-        check_number("beta", config.beta, low=0)
         self.config = config
+        self.num_classes = config.num_classes
+        self.data_shape = config.data_shape
+        # A Bernoulli decoder reads and writes pixel intensities in [0, 1].
+        self.value_scale = "unit" if config.likelihood == "bernoulli" else "real"
         self.data_dim = math.prod(config.data_shape)
         c, h, d = config.num_classes, config.hidden, config.latent_dim
-        self.encoder = nn.Sequential(nn.Linear(self.data_dim + c, h), nn.ReLU(),
-                                     nn.Linear(h, h), nn.ReLU(), nn.Linear(h, self._code_size()))
-        self.decoder = nn.Sequential(nn.Linear(d + c, h), nn.ReLU(),
-                                     nn.Linear(h, h), nn.ReLU(), nn.Linear(h, self.data_dim))
+        self.encoder = _mlp(self.data_dim + c, h, config.layers, self._code_size())
+        self.decoder = _mlp(d + c, h, config.layers, self.data_dim)
         if config.likelihood == "gaussian":
             self.log_noise = nn.Parameter(torch.full((self.data_dim,), -1.0))
-        # Counts training steps; saved with the weights, so a loaded model knows it was trained.
-        self.register_buffer("steps_trained", torch.zeros((), dtype=torch.long))
 
     def _code_size(self) -> int:
         return self.config.latent_dim
@@ -89,29 +103,16 @@ class Autoencoder(nn.Module):
     # ----- inputs ----------------------------------------------------------------------
     def _split(self, batch):
         """A batch is x, or (x, labels); an unconditional model ignores labels."""
-        x, labels = batch if isinstance(batch, (tuple, list)) else (batch, None)
-        return x, (labels if self.config.num_classes else None)
-
-    def _labels(self, labels, n: int) -> torch.Tensor | None:
-        c = self.config.num_classes
-        if c == 0:
-            if labels is not None:
-                raise ValueError("This model is unconditional (num_classes=0): do not pass labels.")
-            return None
-        if labels is None:
-            raise ValueError(f"This model is class-conditional: pass labels in 0..{c - 1}.")
-        return F.one_hot(check_labels("labels", labels, c, n=n), c).float()
+        return self.split_batch(batch)
 
     def _with_labels(self, h: torch.Tensor, labels) -> torch.Tensor:
-        onehot = self._labels(labels, len(h))
+        onehot = self.one_hot(labels, len(h))
         return h if onehot is None else torch.cat([h, onehot], dim=1)
 
     def _flat(self, x) -> torch.Tensor:
-        x = check_tensor("x", x, last_dims=self.config.data_shape)
-        if x.ndim != len(self.config.data_shape) + 1:
-            raise ValueError(f"x must have shape (n, {', '.join(map(str, self.config.data_shape))}), "
-                             f"got {tuple(x.shape)}.")
-        return x.reshape(len(x), -1).float()
+        """Checked data (shape, dtype, value scale), one flat row per example."""
+        x = check_tensor("x", x, ndim=(2, len(self.config.data_shape) + 1))
+        return self.check_data(x).reshape(len(x), -1)
 
     # ----- encoder and decoder ---------------------------------------------------------
     def encode(self, x, labels=None) -> torch.Tensor:
@@ -121,6 +122,7 @@ class Autoencoder(nn.Module):
     def decode_logits(self, z, labels=None) -> torch.Tensor:
         """The decoder's raw output, flat (n, data_dim): logits (Bernoulli) or means (Gaussian)."""
         z = check_tensor("z", z, ndim=2, last_dims=(self.config.latent_dim,))
+        z = z.float() if z.dtype == torch.float64 else z  # NumPy's float64 into a float32 model
         return self.decoder(self._with_labels(z, labels))
 
     def decode(self, z, labels=None) -> torch.Tensor:
@@ -139,7 +141,7 @@ class Autoencoder(nn.Module):
 
     def _count_step(self) -> None:
         if self.training and torch.is_grad_enabled():
-            self.steps_trained += 1
+            self._steps_trained += 1
 
     # ----- the objective ---------------------------------------------------------------
     def loss(self, batch) -> dict[str, torch.Tensor]:
@@ -158,18 +160,14 @@ class Autoencoder(nn.Module):
         return self.decode(z, labels)
 
     @torch.no_grad()
-    def sample(self, n: int, generator: torch.Generator | None = None, labels=None) -> torch.Tensor:
+    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None) -> torch.Tensor:
         """Decode n draws z ~ N(0, I). Good for a VAE; an autoencoder was never asked to
         put its codes there, so its samples show what the prior misses.
         A conditional model given no labels cycles through the classes 0, 1, 2, ...
         """
         n = check_positive_int("n", n)
-        if generator is not None and not isinstance(generator, torch.Generator):
-            raise TypeError(f"generator must be a torch.Generator or None, got {generator!r}; "
-                            "pass class labels by keyword: sample(n, labels=7).")
-        if self.config.num_classes and labels is None:
-            labels = torch.arange(n) % self.config.num_classes
-        return self.decode(torch.randn(n, self.config.latent_dim, generator=generator), labels)
+        z = self.randn(n, self.config.latent_dim, generator=check_generator(generator))
+        return self.decode(z, self.default_labels(n, labels))
 
 
 class VAE(Autoencoder):
@@ -187,7 +185,11 @@ class VAE(Autoencoder):
     def reparameterise(mu, logvar, generator: torch.Generator | None = None) -> torch.Tensor:
         """z = mu + sigma * eps, eps ~ N(0, I): the randomness sits in eps, so gradients
         reach mu and sigma through ordinary arithmetic."""
-        eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype)
+        if generator is None or generator.device == mu.device:
+            eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
+        else:  # a CPU generator for a model elsewhere: draw on the CPU, then move
+            eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype,
+                              device=generator.device).to(mu.device)
         return mu + (0.5 * logvar).exp() * eps
 
     def loss(self, batch, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:

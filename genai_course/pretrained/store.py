@@ -1,4 +1,8 @@
-"""Saving and loading checkpoints safely, with errors that name the file and the problem."""
+"""Saving and loading checkpoints safely, with errors that name the file and the problem.
+
+Files only: this module knows nothing of models' recipes. Rebuilding a shipped model by
+name is :func:`genai_course.recipes.load_pretrained` (also ``genai_course.pretrained``).
+"""
 
 from __future__ import annotations
 
@@ -50,8 +54,21 @@ def load_checkpoint(stem) -> tuple[dict[str, torch.Tensor], dict]:
     return state, metadata
 
 
+def _upgrade(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Checkpoints written before the model contract: the step counter was a buffer called
+    ``steps_trained`` (GAN, VAE) or absent (the others); today it is ``_steps_trained``."""
+    state = dict(state)
+    expected = model.state_dict()
+    for key in [k for k in expected if k.endswith("_steps_trained")]:
+        old = key[: -len("_steps_trained")] + "steps_trained"
+        if key not in state:
+            state[key] = state.pop(old) if old in state else expected[key].clone()
+    return state
+
+
 def load_state_into(model: torch.nn.Module, state: dict[str, torch.Tensor], source) -> None:
     """Load ``state`` into ``model``, naming every missing, extra or misshapen tensor."""
+    state = _upgrade(model, state)
     expected = model.state_dict()
     problems = []
     missing = sorted(set(expected) - set(state))
@@ -75,19 +92,12 @@ def available() -> list[str]:
     return sorted(p.stem for p in PRETRAINED_DIR.glob("*.safetensors"))
 
 
-def load_pretrained(name: str, directory=None) -> torch.nn.Module:
-    """Rebuild the model called ``name`` from its recipe and load its shipped weights.
+def __getattr__(name: str):
+    # ``load_pretrained`` rebuilds a model from its recipe, so it lives in
+    # genai_course.recipes (recipes -> store, never store -> recipes). This forward keeps
+    # ``from genai_course.pretrained.store import load_pretrained`` working.
+    if name == "load_pretrained":
+        from genai_course.recipes import load_pretrained
 
-    The model comes back in evaluation mode; ``model.pretrained_metadata`` holds how it
-    was trained and what was measured.
-    """
-    from genai_course.recipes import get_recipe
-
-    recipe = get_recipe(name)
-    stem = Path(directory or PRETRAINED_DIR) / name
-    state, metadata = load_checkpoint(stem)
-    model = recipe.build(metadata.get("config", {}))
-    load_state_into(model, state, stem.with_suffix(".safetensors"))
-    model.eval()
-    model.pretrained_metadata = metadata
-    return model
+        return load_pretrained
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,8 +20,10 @@ from functools import lru_cache
 
 import torch
 
-from genai_course.data import fingerprint, load_corpus, text_batches, text_windows
+from genai_course.data import fingerprint, load_corpus, text_batches
 from genai_course.data.text import split_corpus
+from genai_course.models.contract import renamed
+from genai_course.models.language_model import sequence_loss
 from genai_course.models.recurrent import RecurrentLM, RNNConfig
 from genai_course.tokenizer import CharTokenizer
 from genai_course.training import fit
@@ -29,6 +31,21 @@ from genai_course.training import fit
 NAME = "char-gru"
 DESCRIPTION = ("Character-level GRU language model (1 layer, 256 units, embedding 64) "
                "trained on the python-docs corpus; validation loss in nats per character.")
+# The model card's words (what metadata cannot say); see genai_course.ethics.modelcards.
+CARD = {
+    "dataset": 'python-docs',
+    "intended": ('Teaching: next-character prediction, decoding rules, watermarking and '
+             'memorisation checks in lessons 06 and 09. Out of scope: any real use; its text '
+             'is not reliable documentation and may quote its training data.'),
+    "factors": ('Performance depends on how close a prompt is to the technical English and code '
+             'of the Python documentation; other languages, registers and topics were never '
+             'seen.'),
+    "ethics": ("Trained on text written by Python's contributors (PSF licence); long verbatim "
+             'passages of its samples may reproduce that text (lesson 09 measures how long).'),
+    "caveats": ('Character-level and small: fluent-looking but often meaningless text. Do not '
+             'present its output as documentation.'),
+}
+VALUE_SCALE = None  # a language model: token ids, no value scale
 BLOCK_SIZE = 128
 BATCH_SIZE = 32
 STEPS = (1500, 500)  # steps at learning rate LRS[0], then at LRS[1]
@@ -58,29 +75,19 @@ def corpus_split() -> tuple[CharTokenizer, torch.Tensor, torch.Tensor]:
 def build(config: dict) -> RecurrentLM:
     config = dict(config)
     tokenizer = config.pop("tokenizer", None)
-    model = RecurrentLM(RNNConfig(**config))
+    model = RecurrentLM(RNNConfig(**renamed(config)))
     if tokenizer is not None:
         model.tokenizer = CharTokenizer.from_dict(tokenizer)
     return model
 
 
-@torch.no_grad()
 def heldout_loss(model: torch.nn.Module, split: str = "validation", batch_rows: int = 64) -> float:
-    """Mean next-character cross-entropy (nats/char) on the fixed windows of a held-out split."""
+    """Mean next-character cross-entropy (nats/char) on the fixed windows of a held-out split
+    (:func:`genai_course.models.language_model.sequence_loss` with ``BLOCK_SIZE``)."""
     parts = dict(zip(("validation", "test"), corpus_splits()[2:], strict=True))
     if split not in parts:
         raise ValueError(f"split must be 'validation' or 'test', got {split!r}.")
-    x, y = text_windows(parts[split], BLOCK_SIZE)
-    was_training = model.training
-    model.eval()
-    total = 0.0
-    for start in range(0, len(x), batch_rows):
-        logits, _ = model(x[start:start + batch_rows])
-        total += float(torch.nn.functional.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]), y[start:start + batch_rows].reshape(-1),
-            reduction="sum"))
-    model.train(was_training)
-    return total / y.numel()
+    return sequence_loss(model, parts[split], BLOCK_SIZE, batch_rows=batch_rows)
 
 
 def validation_loss(model: torch.nn.Module, batch_rows: int = 64) -> float:
@@ -97,8 +104,8 @@ def train(seed: int = 0, progress: bool = True):
     cpu_start = time.process_time()
     tokenizer, train_ids, valid_ids = corpus_split()
     torch.manual_seed(seed)
-    config = {"vocab_size": tokenizer.vocab_size, "embed_dim": 64, "hidden_size": 256,
-              "num_layers": 1, "dropout": DROPOUT}
+    config = {"vocab_size": tokenizer.vocab_size, "embed_dim": 64, "hidden": 256,
+              "layers": 1, "dropout": DROPOUT}
     model = build(config)
     get_batch = text_batches(train_ids, BLOCK_SIZE)
     best = {"loss": float("inf"), "step": 0, "state": None}

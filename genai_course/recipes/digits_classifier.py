@@ -13,18 +13,30 @@ import torch
 
 from genai_course.data import fingerprint, load_digits
 from genai_course.models.classifier import ClassifierConfig, DigitClassifier
+from genai_course.models.contract import renamed
 from genai_course.training import fit
 
 NAME = "digits-classifier"
 DESCRIPTION = ("Small CNN digits classifier (features for the Fréchet distance, labels for "
                "class coverage); trained on unit-scale and binarised training digits.")
+# The model card's words (what metadata cannot say); see genai_course.ethics.modelcards.
+CARD = {
+    "dataset": 'digits',
+    "intended": ('Teaching: labelling generated digits for quality, coverage and bias '
+             'measurements.'),
+    "factors": ('Trained on real digits; generated images that look unlike real ones are labelled '
+             'with unknown reliability.'),
+    "ethics": "Bias measurements inherit the classifier's own errors.",
+    "caveats": 'High accuracy on the test set does not mean it labels blurry samples well.',
+}
+VALUE_SCALE = None  # a language model: token ids, no value scale
 STEPS = 2000
 BATCH_SIZE = 64
 LR = 2e-3
 
 
 def build(config: dict) -> DigitClassifier:
-    return DigitClassifier(ClassifierConfig(**config))
+    return DigitClassifier(ClassifierConfig(**renamed(config)))
 
 
 def _accuracy(model: DigitClassifier, images: torch.Tensor, labels: torch.Tensor) -> float:

@@ -14,12 +14,23 @@ import torch
 from genai_course.data import fingerprint, load_digits
 from genai_course.metrics import nearest_neighbour_distances
 from genai_course.metrics.images import classify_digits
+from genai_course.models.contract import renamed
 from genai_course.models.gan import GAN, GANConfig
 from genai_course.training import fit
 
 NAME = "digits-gan"
 DESCRIPTION = ("Class-conditional GAN (MLP 256, latent 32, dropout 0.3 in D, non-saturating "
                "loss) on symmetric-scale digits.")
+# The model card's words (what metadata cannot say); see genai_course.ethics.modelcards.
+CARD = {
+    "dataset": 'digits',
+    "intended": 'Teaching: adversarial training and image generation (lessons 01 and 05).',
+    "factors": 'Only 8x8 digits in the handwriting styles of 13 writers.',
+    "ethics": ('No personal data beyond handwriting samples; samples should be checked for '
+               'near-copies of training images.'),
+    "caveats": 'GANs can drop classes (mode collapse): check the class mix of samples.',
+}
+VALUE_SCALE = 'symmetric'  # the scale of what sample() returns
 STEPS = 6000
 BATCH_SIZE = 128
 LR = 5e-4
@@ -27,7 +38,7 @@ EVAL_SAMPLES = 1000
 
 
 def build(config: dict) -> GAN:
-    return GAN(GANConfig(**config))
+    return GAN(GANConfig(**renamed(config)))
 
 
 @torch.no_grad()

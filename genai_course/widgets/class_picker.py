@@ -49,9 +49,10 @@ def grid_png(images: torch.Tensor, *, nrow: int | None = None, zoom: int = 12, p
 class ClassPicker:
     """Pick a digit and a model family; Generate draws ``n`` samples of that digit.
 
-    ``families`` maps a display name to ``(model, scale)``: a class-conditional model
-    with ``sample(n, generator=..., labels=...)`` and the scale of what it returns
-    ("unit", "symmetric" or "binary"). ``judge=True`` runs the shipped digits classifier
+    ``families`` maps a display name to a class-conditional model of the contract
+    (``sample(n, labels=..., generator=...)``); the scale of what it returns is read from
+    its ``value_scale``. A pair ``(model, scale)`` is also accepted for a model that does
+    not declare one. ``judge=True`` runs the shipped digits classifier
     on every grid. Each press of Generate uses the next seed, so samples change from
     press to press but a fresh picker repeats the same sequence.
     """
@@ -59,20 +60,27 @@ class ClassPicker:
     def __init__(self, families: dict, *, n: int = 16, seed: int = 0, digit: int = 7,
                  judge: bool = True):
         if not isinstance(families, dict) or not families:
-            raise ValueError("families must be a non-empty dict {name: (model, scale)}, "
-                             "e.g. {'GAN': (gan, 'symmetric')}.")
+            raise ValueError("families must be a non-empty dict {name: model}, "
+                             "e.g. {'GAN': gan, 'VAE': vae}.")
         self.families = {}
         for name, entry in families.items():
-            if not (isinstance(entry, tuple) and len(entry) == 2):
-                raise TypeError(f"families[{name!r}] must be a pair (model, scale), got "
-                                f"{type(entry).__name__}.")
-            model, scale = entry
+            if isinstance(entry, tuple) and len(entry) == 2:
+                model, scale = entry
+            elif isinstance(entry, torch.nn.Module):
+                model, scale = entry, getattr(entry, "value_scale", None)
+            else:
+                raise TypeError(f"families[{name!r}] must be a model (or a pair (model, scale)), "
+                                f"got {type(entry).__name__}.")
+            declared = getattr(model, "value_scale", None)
+            if declared is not None and declared != scale:
+                raise ValueError(f"families[{name!r}]: the model declares value_scale={declared!r} "
+                                 f"but {scale!r} was given; pass the model alone.")
             check_choice(f"scale of {name!r}", scale, SCALES)
             if not callable(getattr(model, "sample", None)):
                 raise TypeError(f"families[{name!r}]: {type(model).__name__} has no sample(n, ...) method.")
-            if not getattr(getattr(model, "config", None), "num_classes", None):
-                raise ValueError(f"families[{name!r}] is not class-conditional (its config has no "
-                                 "num_classes), so it cannot be asked for a given digit.")
+            if not getattr(model, "num_classes", 0):
+                raise ValueError(f"families[{name!r}] is unconditional (num_classes=0), so it "
+                                 "cannot be asked for a given digit.")
             self.families[name] = (model, scale)
         self.n = check_positive_int("n", n)
         self.seed = check_positive_int("seed", seed, allow_zero=True)
@@ -110,8 +118,9 @@ class ClassPicker:
         check_choice("family", family, list(self.families))
         model, scale = self.families[family]
         model.eval()
-        generator = torch.Generator().manual_seed(self.seed if seed is None else seed)
-        labels = torch.full((self.n,), int(digit), dtype=torch.long)
+        generator = torch.Generator(device="cpu").manual_seed(self.seed if seed is None else seed)
+        device = next((p.device for p in getattr(model, "parameters", list)()), torch.device("cpu"))
+        labels = torch.full((self.n,), int(digit), dtype=torch.long, device=device)
         samples = model.sample(self.n, generator=generator, labels=labels)
         return to_unit_scale(samples.reshape(self.n, 8, 8), scale, name=f"{family} samples")
 

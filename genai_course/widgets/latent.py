@@ -5,8 +5,8 @@
 - :class:`LatentInterpolator`: one slider ``t`` from 0 to 1 walking the straight line
   between two latent points (or the codes of two real digits), plus the whole path.
 
-Works with a VAE or an autoencoder (``model.decode``) and with a GAN
-(``model.generate``). The logic is in plain methods (:meth:`LatentExplorer.set_latent`,
+Works with every model of the contract that has a latent (``model.decode(z, labels)``:
+VAE, autoencoder, GAN); the image range comes from ``model.value_scale``. The logic is in plain methods (:meth:`LatentExplorer.set_latent`,
 :meth:`LatentExplorer.current_image`), which the tests call; images reach the browser
 as PNG bytes in an ``ipywidgets.Image``.
 """
@@ -19,6 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 
+from genai_course.models.contract import VALUE_SCALES
 from genai_course.validation import check_number, check_positive_int, check_tensor
 
 
@@ -35,12 +36,11 @@ def image_png(image: torch.Tensor, low: float, high: float, size: int = 160) -> 
 
 
 def _decoder(model):
-    """The model's map from latent codes to data: ``decode`` (VAE, AE) or ``generate`` (GAN)."""
-    for name in ("decode", "generate"):
-        if callable(getattr(model, name, None)):
-            return getattr(model, name)
-    raise TypeError(f"{type(model).__name__} has neither decode(z) nor generate(z): "
-                    "pass a VAE, an Autoencoder or a GAN.")
+    """The model's map from latent codes to data: ``decode(z, labels)`` (the contract)."""
+    if not callable(getattr(model, "decode", None)):
+        raise TypeError(f"{type(model).__name__} has no decode(z): pass a model with a latent "
+                        "space (a VAE, an Autoencoder or a GAN).")
+    return model.decode
 
 
 def _check_trained(model, allow_untrained: bool) -> None:
@@ -52,9 +52,12 @@ def _check_trained(model, allow_untrained: bool) -> None:
 
 
 def _value_range(model) -> tuple[float, float]:
-    """Pixel range of what the model outputs: [-1, 1] for a tanh GAN, else [0, 1]."""
-    config = getattr(model, "config", None)
-    return (-1.0, 1.0) if getattr(config, "output", None) == "tanh" else (0.0, 1.0)
+    """Pixel range of what the model outputs, read from its declared ``value_scale``."""
+    scale = getattr(model, "value_scale", "unit")
+    if scale not in VALUE_SCALES or scale == "real":
+        raise ValueError(f"The latent widgets draw images; this {type(model).__name__} has "
+                         f"value_scale={scale!r}, not an image scale ({', '.join(VALUE_SCALES)}).")
+    return VALUE_SCALES[scale]
 
 
 class _LatentWidget:
@@ -64,13 +67,14 @@ class _LatentWidget:
         self.model = model
         self.latent_dim = model.config.latent_dim
         self.low, self.high = _value_range(model)
-        classes = getattr(model.config, "num_classes", 0)
+        self.device = next(model.parameters()).device
+        classes = getattr(model, "num_classes", 0)
         if classes and label is None:
             raise ValueError(f"This model is class-conditional: pass label= one of 0..{classes - 1}.")
         self.label = label
 
     def _vector(self, name: str, z) -> torch.Tensor:
-        z = check_tensor(name, z).reshape(-1).float()
+        z = check_tensor(name, z).reshape(-1).float().to(self.device)
         if z.numel() != self.latent_dim:
             raise ValueError(f"{name} must hold {self.latent_dim} numbers (the model's latent_dim), "
                              f"got {z.numel()}.")
@@ -80,8 +84,8 @@ class _LatentWidget:
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """The image (or point) the model makes from one latent vector."""
         self.model.eval()
-        labels = None if self.label is None else torch.tensor([self.label])
-        return self._decode(z[None], labels)[0]
+        labels = None if self.label is None else torch.tensor([self.label], device=self.device)
+        return self._decode(z[None].to(self.device), labels)[0]
 
 
 class LatentExplorer(_LatentWidget):
@@ -99,7 +103,7 @@ class LatentExplorer(_LatentWidget):
             raise ValueError(f"dims must be distinct latent dimensions in 0..{self.latent_dim - 1}, "
                              f"got {list(dims)}.")
         limit = check_number("limit", limit, low=0, low_inclusive=False)
-        self._z = torch.zeros(self.latent_dim) if base is None else self._vector("base", base).clone()
+        self._z = torch.zeros(self.latent_dim, device=self.device) if base is None else self._vector("base", base).clone()
         self.sliders = [widgets.FloatSlider(value=float(self._z[d]), min=-limit, max=limit, step=step,
                                             description=f"z[{d}]", continuous_update=True)
                         for d in self.dims]
@@ -150,27 +154,37 @@ class LatentExplorer(_LatentWidget):
 class LatentInterpolator(_LatentWidget):
     """A slider t in [0, 1] along z(t) = (1 - t) z0 + t z1, and a strip of the whole path."""
 
-    def __init__(self, model, z0, z1, *, label=None, steps: int = 9, allow_untrained: bool = False):
+    def __init__(self, model, z0, z1, *, label=None, steps: int = 9, strip: bool = True,
+                 allow_untrained: bool = False):
+        """``strip=False`` leaves out the strip of the whole path (when the notebook draws
+        the path itself, e.g. with ``image_grid(interpolator.path())``)."""
         super().__init__(model, label, allow_untrained)
         self.z0, self.z1 = self._vector("z0", z0), self._vector("z1", z1)
         self.steps = check_positive_int("steps", steps)
         self.slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="t")
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="160px", height="160px"))
-        self.strip = widgets.Image(format="png")
+        # Shown once, at its natural size (66 px per step): without a width the browser
+        # stretched it to the full cell width, blurring the pixels.
+        self.strip = widgets.Image(format="png", layout=widgets.Layout(
+            width=f"{66 * self.steps}px", height="64px", object_fit="none"))
         self.slider.observe(lambda change: self._show(), names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.slider, self.image]), self.strip])
+        rows = [widgets.HBox([self.slider, self.image])] + ([self.strip] if strip else [])
+        self.widget = widgets.VBox(rows)
         self.widget.add_class("genai-latent-interpolator")
         self._show()
-        self.strip.value = self._strip_png()
+        if strip:
+            self.strip.value = self._strip_png()
 
     @classmethod
     def between_images(cls, model, x0, x1, *, label=None, **options):
         """Interpolate between the codes of two images (the encoder's mean for a VAE)."""
         if not callable(getattr(model, "encode", None)):
             raise TypeError(f"{type(model).__name__} has no encoder; pass latent points z0, z1 instead.")
-        labels = None if label is None else torch.tensor([label, label])
+        device = next(model.parameters()).device
+        labels = None if label is None else torch.tensor([label, label], device=device)
         with torch.no_grad():
-            codes = model.encode(torch.stack([torch.as_tensor(x0), torch.as_tensor(x1)]), labels)
+            pair = torch.stack([torch.as_tensor(x0, device=device), torch.as_tensor(x1, device=device)])
+            codes = model.encode(pair, labels)
         codes = codes[0] if isinstance(codes, tuple) else codes
         return cls(model, codes[0], codes[1], label=label, **options)
 
@@ -189,7 +203,7 @@ class LatentInterpolator(_LatentWidget):
     def path(self) -> torch.Tensor:
         """The images at ``steps`` evenly spaced t from 0 to 1."""
         return torch.stack([self.decode(self.latent_at(float(t)))
-                            for t in torch.linspace(0, 1, self.steps)])
+                            for t in torch.linspace(0, 1, self.steps, device="cpu")])
 
     def _show(self) -> None:
         self.image.value = image_png(self.current_image(), self.low, self.high)

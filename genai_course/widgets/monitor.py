@@ -23,6 +23,7 @@ import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from genai_course.models.contract import VALUE_SCALES
 from genai_course.plotting import image_grid
 from genai_course.training import History
 from genai_course.validation import check_positive_int
@@ -79,7 +80,7 @@ class TrainingMonitor:
             with torch.no_grad():
                 shown = self.sample_fn(model)
             model.train(was_training)
-            self.samples.value = self._samples_png(shown)
+            self.samples.value = self._samples_png(shown, getattr(model, "value_scale", None))
         self.refreshes += 1
 
     def _curves_png(self) -> bytes:
@@ -97,8 +98,8 @@ class TrainingMonitor:
         ax.legend(fontsize=8)
         return figure_png(fig)
 
-    def _samples_png(self, shown) -> bytes:
-        shown = torch.as_tensor(shown).detach().cpu()
+    def _samples_png(self, shown, scale: str | None = None) -> bytes:
+        shown = (shown if isinstance(shown, torch.Tensor) else torch.as_tensor(shown, device="cpu")).detach().cpu()
         fig = Figure(figsize=(3.6, 3.6))
         ax = fig.add_subplot()
         step = self.history.steps[-1]
@@ -112,7 +113,9 @@ class TrainingMonitor:
             ax.legend(loc="upper right", fontsize=8)
             ax.set_title(f"samples at step {step}")
         elif shown.ndim == 3:
-            low = -1.0 if float(shown.min()) < 0 else 0.0
+            # the model's declared scale; without one, guess from the values
+            low = VALUE_SCALES[scale][0] if scale in ("symmetric", "unit", "binary") else \
+                (-1.0 if float(shown.min()) < 0 else 0.0)
             image_grid(shown, ax=ax, vmin=low, vmax=1.0, title=f"samples at step {step}")
         else:
             raise ValueError("sample_fn must return images (n, H, W) or points (n, 2), "

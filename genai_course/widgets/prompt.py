@@ -42,6 +42,8 @@ class PromptWidget:
         if self.tokenizer is None:
             raise ValueError("PromptWidget needs a tokenizer: pass one, or a model loaded with "
                              "load_pretrained (it carries model.tokenizer).")
+        if callable(getattr(model, "check_tokenizer", None)):
+            model.check_tokenizer(self.tokenizer)  # ids from another tokenizer mean other characters
         self.length = check_positive_int("length", length)
         self.bars = check_positive_int("bars", bars)
         self.seed = seed
@@ -74,7 +76,8 @@ class PromptWidget:
     def prompt_ids(self) -> torch.Tensor:
         """The prompt as ids (1, T); unknown characters are replaced, an empty prompt is a newline."""
         text = self.prompt.value or "\n"
-        return self.tokenizer.encode(text, errors="replace")[None]
+        device = next(self.model.parameters()).device
+        return self.tokenizer.encode(text, errors="replace")[None].to(device)
 
     @torch.no_grad()
     def _last_logits(self) -> torch.Tensor:
@@ -97,7 +100,7 @@ class PromptWidget:
 
     def continuation(self) -> str:
         """The prompt continued by ``length`` characters under the current settings (seeded)."""
-        generator = torch.Generator().manual_seed(self.seed)
+        generator = torch.Generator(device="cpu").manual_seed(self.seed)
         out = generate(self.model, self.prompt_ids(), self.length, generator=generator,
                        **self.settings())
         return self.tokenizer.decode(out[0, self.prompt_ids().shape[1]:])
