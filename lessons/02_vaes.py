@@ -352,7 +352,8 @@ with torch.no_grad():
 # %% slideshow={"slide_type": "fragment"}
 first_one = digits.x_test[digits.y_test == 1][0]
 first_zero = digits.x_test[digits.y_test == 0][0]
-interpolator = LatentInterpolator.between_images(vae, first_one, first_zero, steps=9)
+interpolator = LatentInterpolator.between_images(vae, first_one, first_zero, steps=9,
+                                               strip=False)  # the figure below shows the path
 display(interpolator.widget)
 image_grid(interpolator.path(), nrow=9, vmin=0, vmax=1, title="From a 1 to a 0 through the VAE's latent space");
 

@@ -283,7 +283,7 @@ print(f"{sum(s in known for s in samples) / len(samples):.0%} of 200 samples are
 # %% slideshow={"slide_type": "subslide"}
 digits = load_digits("binary")
 independent = IndependentPixels().fit_counts(digits.x_train)  # each pixel its own coin
-made = PixelMADE(PixelConfig(hidden=128, num_layers=1))
+made = PixelMADE(PixelConfig(hidden=128, layers=1))
 history = fit(made, digits.x_train, steps=600, batch_size=64, lr=3e-3, progress=False)
 print(f"test NLL: independent pixels {independent.bits_per_pixel(digits.x_test):.3f} bits/pixel, "
       f"MADE (600 steps) {made.bits_per_pixel(digits.x_test):.3f} bits/pixel")

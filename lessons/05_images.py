@@ -76,7 +76,6 @@ seed_everything(0)  # one call fixes every random draw below: same numbers on ev
 # values occur.
 
 # %% slideshow={"slide_type": "subslide"}
-SCALES = {"GAN": "symmetric", "VAE": "unit", "pixel model": "binary"}
 digits = {scale: load_digits(scale) for scale in ("unit", "symmetric", "binary")}
 data = digits["unit"]
 train_counts = torch.bincount(data.y_train, minlength=10)
@@ -127,7 +126,7 @@ fig.tight_layout()
 # %% slideshow={"slide_type": "subslide"}
 models = {"GAN": load_pretrained("digits-gan"), "VAE": load_pretrained("digits-vae"),
           "pixel model": load_pretrained("digits-pixel"), "flow": load_pretrained("digits-flow")}
-SCALES = {**SCALES, "flow": "symmetric"}  # the flow, like the GAN, works in [-1, 1]
+SCALES = {family: model.value_scale for family, model in models.items()}  # declared by each model
 print(f"{'family':<12}{'checkpoint':<14}{'scale':<11}{'parameters':>11}{'train steps':>13}"
       f"{'train time':>12}")
 for family, model in models.items():
@@ -362,8 +361,8 @@ t = torch.linspace(0, 1, 10, device=device)[:, None]
 three, ten = torch.full((10,), 3, device=device), torch.arange(10, device=device)
 with torch.no_grad():
     z0, z1 = torch.randn(2, gan.config.latent_dim, generator=g, device=device)
-    gan_walk = gan.generate((1 - t) * z0 + t * z1, three)      # a 3, changing style
-    gan_style = gan.generate(z0.expand(10, -1), ten)           # one style, ten digits
+    gan_walk = gan.decode((1 - t) * z0 + t * z1, three)      # a 3, changing style
+    gan_style = gan.decode(z0.expand(10, -1), ten)           # one style, ten digits
     v0, v1 = torch.randn(2, vae.config.latent_dim, generator=g, device=device)
     vae_walk = vae.decode((1 - t) * v0 + t * v1, three)
     vae_style = vae.decode(v0.expand(10, -1), ten)
@@ -402,8 +401,7 @@ print(f"(100 drawings per digit: a share of 90% has a 95% interval of {low:.0%}-
 # samples. The line under the grid says how many the classifier reads as the digit asked for.
 
 # %% slideshow={"slide_type": "fragment"}
-picker = ClassPicker({family: (model, SCALES[family]) for family, model in models.items()},
-                     n=16, digit=7)
+picker = ClassPicker(models, n=16, digit=7)  # each model declares its own value scale
 display(picker.widget)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -446,7 +444,7 @@ for side in sides:
     fake_batch = torch.rand(64, side, side) * 2 - 1
     cost["gan_params"].append(sum(p.numel() for p in big_gan.parameters()))
     cost["gan_step_flops"].append(flops(big_gan.train_step, fake_batch, optimizers))
-    made = PixelMADE(PixelConfig(hidden=256, num_layers=1, num_pixels=side * side))
+    made = PixelMADE(PixelConfig(hidden=256, layers=1, data_shape=(side, side)))
     pixels = torch.bernoulli(torch.full((16, side * side), 0.3))
     with torch.no_grad():
         one_pass = flops(made.logits, pixels)
@@ -516,7 +514,7 @@ N_MEMO = 300  # samples drawn from each model
 memo = {}
 for size in sizes:
     subset = binary.x_train[order[:size]]
-    small = PixelMADE(PixelConfig(hidden=256, num_layers=1))
+    small = PixelMADE(PixelConfig(hidden=256, layers=1))
     fit(small, subset, steps=600, batch_size=64, lr=2e-3, progress=False)
     samples = small.sample(N_MEMO, generator=torch.Generator().manual_seed(8))
     report = image_novelty(samples, subset, binary.x_test, scale="binary")
@@ -608,7 +606,7 @@ def skew_report(model, scale: str) -> torch.Tensor:
 # the baseline: the classifier's reading of the training images, on each family's scale
 readings = {scale: classify_digits(digits[scale].x_train[skewed], scale) for scale in ("unit", "binary", "symmetric")}
 bias, reads = {}, {}
-made = PixelMADE(PixelConfig(hidden=256, num_layers=1))
+made = PixelMADE(PixelConfig(hidden=256, layers=1))
 fit(made, digits["binary"].x_train[skewed], steps=600, batch_size=64, lr=2e-3, progress=False)
 reads["pixel model"] = ("binary", read_samples(made, "binary"))
 small_vae = VAE(VAEConfig(data_shape=(8, 8), latent_dim=8, hidden=256))

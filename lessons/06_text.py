@@ -116,7 +116,7 @@ def validation_loss(model, rows=40) -> float:
     device = next(model.parameters()).device          # the windows follow the model
     return model(valid_x[:rows].to(device), valid_y[:rows].to(device))[1].item()
 
-small = RecurrentLM(RNNConfig(tokenizer.vocab_size, embed_dim=32, hidden_size=128))
+small = RecurrentLM(RNNConfig(tokenizer.vocab_size, embed_dim=32, hidden=128))
 checkpoints = {0: validation_loss(small)}
 def track(step, logs, model):
     if step % 50 == 0:

@@ -144,7 +144,7 @@ def copy_loss(model):
 # %% slideshow={"slide_type": "subslide"}
 contenders = {
     "transformer": TransformerLM(TransformerConfig(V + 1, block_size=2 * L, layers=2, heads=2, hidden=32)),
-    "GRU": RecurrentLM(RNNConfig(V + 1, embed_dim=16, hidden_size=64)),
+    "GRU": RecurrentLM(RNNConfig(V + 1, embed_dim=16, hidden=64)),
 }
 curves = {}
 for name, model in contenders.items():

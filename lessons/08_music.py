@@ -84,7 +84,7 @@ from genai_course.music.generate import continue_melody
 from genai_course.music.harmony import load_chorale_chords
 from genai_course.plotting import plot_history
 from genai_course.pretrained import load_pretrained
-from genai_course.recipes.chorale_gru import (
+from genai_course.music.batching import (
     batch_sampler,
     encoded_melodies,
     pad_batch,
@@ -290,7 +290,7 @@ print(f"uniform guessing: {np.log(tok.vocab_size):.3f}; chosen Markov baseline: 
 # Let us train one from scratch for 150 steps, to watch the loss fall:
 
 # %% slideshow={"slide_type": "subslide"}
-live = RecurrentLM(RNNConfig(vocab_size=tok.vocab_size, embed_dim=32, hidden_size=128, dropout=0.1))
+live = RecurrentLM(RNNConfig(vocab_size=tok.vocab_size, embed_dim=32, hidden=128, dropout=0.1))
 history = fit(live, batch_sampler(train_sequences, tok.id("<pad>")), steps=150, batch_size=32,
               lr=3e-3, progress=False)
 plot_history(history, title="Training the melody GRU live: 150 steps",

@@ -31,6 +31,13 @@ SOLUTION_1 = '''def sample_mixture(weights, means, scales, n, generator=None):
 SOLUTION_2 = '''def near_copy_fraction(samples, training, threshold):
     return float((torch.cdist(samples, training).min(1).values <= threshold).float().mean())
 '''
+SOLUTION_3 = '''def choose_bandwidth(train, validation, bandwidths):
+    sq = torch.cdist(validation.double(), train.double()).pow(2)
+    dim = train.shape[1]
+    scores = [(torch.logsumexp(-sq / (2 * h * h), dim=1) - math.log(len(train))
+               - 0.5 * dim * math.log(2 * math.pi * h * h)).mean().item() for h in bandwidths]
+    return float(bandwidths[max(range(len(scores)), key=scores.__getitem__)])
+'''
 ALWAYS_EQUAL = '''class AlwaysEqual(float):
     def __eq__(self, other):
         return True
@@ -219,13 +226,14 @@ def test_an_interrupted_run_keeps_finished_grades(tmp_path, monkeypatch):
 
 def test_check_command_reports_visible_tests(tmp_path, capsys):
     path = tmp_path / f"{NAME}.ipynb"
-    path.write_text(_with({"sample_mixture": SOLUTION_1, "near_copy_fraction": HARD_CODED}))
+    answers = {"sample_mixture": SOLUTION_1, "near_copy_fraction": HARD_CODED,
+               "choose_bandwidth": SOLUTION_3}
+    path.write_text(_with(answers))
     code = main(["check", str(path)])
     out = capsys.readouterr().out
     assert code == 0, out  # the hard-coded answer passes the visible tests ...
-    assert "2 of 2 parts pass their visible tests" in out and "hidden" in out
-    assert path.read_text() == _with({"sample_mixture": SOLUTION_1,
-                                      "near_copy_fraction": HARD_CODED})
+    assert "3 of 3 parts pass their visible tests" in out and "hidden" in out
+    assert path.read_text() == _with(answers)
 
 
 def test_grade_command_line(tmp_path, capsys):

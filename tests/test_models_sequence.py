@@ -21,7 +21,7 @@ def models():
     return [NGramLM(NGramConfig(V, n=3, k=0.5)).fit_counts(ids),
             MLPLM(MLPConfig(V, block_size=4, embed_dim=4, hidden=16)),
             RecurrentLM(RNNConfig(V, embed_dim=4, hidden=16)),
-            TransformerLM(TransformerConfig(V, block_size=16, n_layer=1, n_head=2, n_embd=16))]
+            TransformerLM(TransformerConfig(V, block_size=16, layers=1, heads=2, hidden=16))]
 
 
 @pytest.mark.parametrize("index", [0, 1, 2, 3])

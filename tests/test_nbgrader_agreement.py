@@ -93,4 +93,4 @@ def test_nbgrader_autograde_agrees_with_genai_course_grade(tmp_path):
     ours = {(r["student"], r["part"]): (r["points"], r["max_points"]) for r in rows}
     assert ours == theirs
     totals = {s: sum(v[0] for k, v in ours.items() if k[0] == s) for s in submissions}
-    assert totals == {"alice": 6.0, "bob": 0.0, "carol": 3.0}
+    assert totals == {"alice": 9.0, "bob": 0.0, "carol": 3.0}

@@ -126,7 +126,7 @@ def gru_width(widths, *, repeats: int = 5, seq_len: int = 128, batch: int = 32) 
     points = []
     for width in widths:
         torch.manual_seed(0)
-        model = RecurrentLM(RNNConfig(VOCAB, hidden_size=width))
+        model = RecurrentLM(RNNConfig(VOCAB, hidden=width))
         x = torch.randint(VOCAB, (batch, seq_len))
         points.append(_point("char GRU", "width (hidden units)", width, model, (x, x),
                              lambda m=model: m.generate(torch.zeros(1, 1, dtype=torch.long), 200),
@@ -139,7 +139,7 @@ def gru_length(lengths, *, repeats: int = 5, width: int = 256, batch: int = 32) 
     from genai_course.models.recurrent import RecurrentLM, RNNConfig
 
     torch.manual_seed(0)
-    model = RecurrentLM(RNNConfig(VOCAB, hidden_size=width))
+    model = RecurrentLM(RNNConfig(VOCAB, hidden=width))
     prompt = torch.zeros(1, 1, dtype=torch.long)
     points = []
     for length in lengths:
@@ -228,7 +228,7 @@ def pixel_side(sides, *, repeats: int = 5, batch: int = 64) -> list[ScalingPoint
     points = []
     for side in sides:
         torch.manual_seed(0)
-        model = PixelMADE(PixelConfig(num_pixels=side * side))
+        model = PixelMADE(PixelConfig(data_shape=(side, side)))
         x = (torch.rand(batch, side * side) > 0.5).float()
         points.append(_point("pixel AR (MADE)", "image side (pixels)", side, model, x,
                              lambda m=model: m.sample(16), "16 images", repeats))

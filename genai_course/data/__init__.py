@@ -13,6 +13,7 @@ from genai_course.data.text import (
     CORPORA,
     load_corpus,
     load_text,
+    split_corpus,
     split_text,
     text_batches,
     text_windows,
@@ -22,6 +23,6 @@ from genai_course.data.toy2d import TOY2D_NAMES, Split, load_toy2d, make_toy2d
 __all__ = [
     "CORPORA", "DigitSplit", "Split", "TOY2D_NAMES", "fingerprint", "load_corpus",
     "MelodySplit", "load_chorale_melodies", "split_chorales",
-    "load_digits", "load_text", "load_toy2d", "make_toy2d", "split_text", "text_batches",
+    "load_digits", "load_text", "load_toy2d", "make_toy2d", "split_corpus", "split_text", "text_batches",
     "text_windows",
 ]

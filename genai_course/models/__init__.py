@@ -6,6 +6,7 @@ subclasses :class:`LanguageModel` (``forward(idx, targets) -> (logits, loss)``, 
 
 from genai_course.models.classifier import ClassifierConfig, DigitClassifier
 from genai_course.models.contract import VALUE_SCALES, GenerativeModel
+from genai_course.models.flow import DDPM, FlowConfig, FlowMatching
 from genai_course.models.gan import GAN, GANConfig
 from genai_course.models.language_model import (
            LanguageModel,
@@ -21,7 +22,7 @@ from genai_course.models.recurrent import RecurrentLM, RNNConfig
 from genai_course.models.transformer import TransformerConfig, TransformerLM
 from genai_course.models.vae import VAE, Autoencoder, VAEConfig
 
-__all__ = ["VALUE_SCALES", "GenerativeModel", "LanguageModel", "sequence_loss", "perplexity",
+__all__ = ["VALUE_SCALES", "GenerativeModel", "FlowMatching", "DDPM", "FlowConfig", "LanguageModel", "sequence_loss", "perplexity",
            "grow_vocabulary", "GAN", "GANConfig", "GaussianMixture", "MixtureConfig", "VAE",
            "Autoencoder", "VAEConfig", "MLPLM", "MLPConfig", "NGramConfig", "NGramLM", "best_ngram",
            "IndependentPixels", "PixelConfig", "PixelMADE", "RecurrentLM", "RNNConfig",
