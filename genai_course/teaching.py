@@ -29,15 +29,16 @@ def strict() -> bool:
     return os.environ.get("GENAI_COURSE_STRICT", "").strip().lower() in {"1", "true", "yes"}
 
 
-def expect(condition: bool, claim: str, *, observed: str = "", why: str = "") -> bool:
+def expect(condition: bool, claim: str, *, observed: str = "", why: str = "") -> None:
     """Check a claim of the lesson; tell the learner, kindly, when it does not hold.
 
     ``claim`` is what the text says (e.g. "the balanced GAN covers all 8 modes"),
     ``observed`` what this run measured, ``why`` what can make it differ (a changed
-    setting, a shorter training run). Returns ``condition`` so a cell can branch on it.
+    setting, a shorter training run). Returns nothing, so a cell that ends on it prints
+    nothing (no stray ``True``).
     """
     if condition:
-        return True
+        return
     message = f"The lesson expected: {claim}."
     if observed:
         message += f" This run measured: {observed}."
@@ -46,4 +47,3 @@ def expect(condition: bool, claim: str, *, observed: str = "", why: str = "") ->
     if strict():
         raise LessonClaimFailed(message)
     warnings.warn(message, LessonExpectation, stacklevel=2)
-    return False

@@ -67,6 +67,12 @@ from genai_course.music import (
     write_midi,
     write_musicxml,
 )
+from genai_course.music.batching import (
+    batch_sampler,
+    encoded_melodies,
+    pad_batch,
+    validation_nll,
+)
 from genai_course.music.convert import notes_from_part
 from genai_course.music.evaluation import (
     MarkovChain,
@@ -84,12 +90,6 @@ from genai_course.music.generate import continue_melody
 from genai_course.music.harmony import load_chorale_chords
 from genai_course.plotting import plot_history
 from genai_course.pretrained import load_pretrained
-from genai_course.music.batching import (
-    batch_sampler,
-    encoded_melodies,
-    pad_batch,
-    validation_nll,
-)
 from genai_course.teaching import expect
 from genai_course.widgets.ab_rating import ABRating
 from genai_course.widgets.melody import first_phrase, melody_player

@@ -263,7 +263,7 @@ def test_a_grader_failure_is_recorded_and_the_batch_goes_on(tmp_path, monkeypatc
                 progress=False, isolate=LIMITS["isolate"])
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     ann = [r for r in rows if r["student"] == "ann"]
-    assert len(ann) == 2 and all(r["status"] == "error" and "RuntimeError: boom" in r["reason"]
+    assert len(ann) == len(EXERCISES[NAME].parts) and all(r["status"] == "error" and "RuntimeError: boom" in r["reason"]
                                  for r in ann)
     assert {r["status"] for r in rows if r["student"] == "ben"} == {"invalid"}
 
@@ -279,7 +279,9 @@ def test_rebuild_takes_answers_from_the_student_and_everything_else_from_the_sou
              for c in rebuilt.notebook.cells]
     assert roles == [("setup", "setup"), ("answer", "sample_mixture"),
                      ("test", "test_sample_mixture"), ("hidden", "test_sample_mixture"),
-                     ("test", "test_near_copy_fraction"), ("hidden", "test_near_copy_fraction")]
+                     ("test", "test_near_copy_fraction"), ("hidden", "test_near_copy_fraction"),
+                     ("answer", "choose_bandwidth"), ("test", "test_choose_bandwidth"),
+                     ("hidden", "test_choose_bandwidth")]
     assert rebuilt.notebook.cells[1].source == "x = 1"
     assert "right-hand bump" in rebuilt.notebook.cells[2].source  # the original visible test
     assert HIDDEN_LINE in rebuilt.notebook.cells[5].source
@@ -287,7 +289,7 @@ def test_rebuild_takes_answers_from_the_student_and_everything_else_from_the_sou
 
 
 def test_every_solution_earns_full_marks_and_every_exercise_zero(tmp_path):
-    """All eight exercises, as shipped: solutions/ score everything, exercises/ nothing."""
+    """All ten exercises, as shipped: solutions/ score everything, exercises/ nothing."""
     sub = tmp_path / "submissions"
     for name in EXERCISES:
         for student, folder in (("teacher", "solutions"), ("newcomer", "exercises")):
@@ -296,7 +298,7 @@ def test_every_solution_earns_full_marks_and_every_exercise_zero(tmp_path):
     out = tmp_path / "graded"
     grade_batch([sub], out, source_dir=ROOT / "solutions", progress=False, jobs=2, **LIMITS)
     rows = json.loads((out / "gradebook.json").read_text())
-    assert {r["exercise"] for r in rows} == set(EXERCISES) and len(EXERCISES) == 8
+    assert {r["exercise"] for r in rows} == set(EXERCISES) and len(EXERCISES) == 10
     for row in rows:
         if row["student"] == "teacher":
             assert (row["points"], row["status"]) == (row["max_points"], "passed"), row

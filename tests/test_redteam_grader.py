@@ -26,6 +26,8 @@ from genai_course.grading.sandbox import sandbox_problem
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = find_exercises(ROOT / "solutions")
 NAME = "00_mechanism"
+PARTS = len(EXERCISES[NAME].parts)
+FULL = float(sum(part.points for part in EXERCISES[NAME].parts))
 LIMITS = {"cell_timeout": 20, "timeout": 120, "memory_mb": 2048}
 MARKER = "genai-redteam-daemon-5d41402a"
 HIDDEN_ONLY = ["_tr = torch.randn(200, 5, generator=_g)", "_mu3", "torch.full((3, 3), 1e-4)",
@@ -310,8 +312,8 @@ def _reasons(attacked, student) -> list[str]:
 
 
 def test_honest_submissions_keep_full_marks(attacked):
-    assert _score(attacked, "honest") == 6.0, _reasons(attacked, "honest")
-    assert _score(attacked, "oldformat") == 6.0, _reasons(attacked, "oldformat")  # nbformat 3
+    assert _score(attacked, "honest") == FULL, _reasons(attacked, "honest")
+    assert _score(attacked, "oldformat") == FULL, _reasons(attacked, "oldformat")  # nbformat 3
     feedback = (attacked["out"] / "feedback" / "oldformat" / f"{NAME}.md").read_text()
     assert "converted from nbformat 3" in feedback
 
@@ -365,7 +367,7 @@ def test_feedback_files_one_per_student_inside_feedback(attacked):
 
 def test_two_files_for_one_student_are_flagged_and_links_not_followed(attacked):
     dup = [r for r in attacked["rows"] if r["student"] == "dup"]
-    assert len(dup) == 4 and all(r["status"] == "duplicate" and r["points"] == 0 for r in dup)
+    assert len(dup) == 2 * PARTS and all(r["status"] == "duplicate" and r["points"] == 0 for r in dup)
     assert "2 submissions" in dup[0]["reason"]
     linked = [r for r in attacked["rows"] if r["student"] == "linker"]
     assert linked and all(r["points"] == 0 and "symbolic link" in r["reason"] for r in linked)

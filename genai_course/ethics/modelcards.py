@@ -7,8 +7,9 @@ evaluation data, training data, quantitative analyses, ethical considerations, c
 and recommendations.
 
 ``model_card("char-gru")`` builds the card of a shipped model from its checkpoint
-metadata (how it was trained, what was measured: nothing typed in by hand) and from a
-few sentences per course model about its purpose and limits.
+metadata (how it was trained, what was measured: nothing typed in by hand) and from the
+few sentences
+about its purpose and limits that its recipe carries (``CARD``).
 """
 
 from __future__ import annotations
@@ -25,87 +26,6 @@ SECTIONS = ("Model details", "Intended use", "Factors", "Metrics", "Evaluation d
 
 _UNDOCUMENTED = "Not documented yet: whoever ships this model should write it."
 
-# What metadata cannot say: purpose, scope and limits of each course model.
-_PURPOSE = {
-    "char-gru": dict(
-        dataset="python-docs",
-        intended="Teaching: next-character prediction, decoding rules, watermarking and "
-                 "memorisation checks in lessons 06 and 09. Out of scope: any real use; "
-                 "its text is not reliable documentation and may quote its training data.",
-        factors="Performance depends on how close a prompt is to the technical English and "
-                "code of the Python documentation; other languages, registers and topics "
-                "were never seen.",
-        ethics="Trained on text written by Python's contributors (PSF licence); long verbatim "
-               "passages of its samples may reproduce that text (lesson 09 measures how "
-               "long).",
-        caveats="Character-level and small: fluent-looking but often meaningless text. Do "
-                "not present its output as documentation."),
-    "char-transformer": dict(
-        dataset="python-docs",
-        intended="Teaching: causal self-attention, attention maps, and the comparison with the "
-                 "GRU and the n-gram on held-out text (lesson 07). Out of scope: any real use.",
-        factors="Sees at most 128 characters of context; technical English and code of the "
-                "Python documentation only.",
-        ethics="Trained on text written by Python's contributors (PSF licence); its samples "
-               "may reproduce passages of it.",
-        caveats="Character-level and small; its losses are per character and cannot be "
-                "compared with the per-token losses of sub-word models."),
-    "digits-gan": dict(
-        dataset="digits",
-        intended="Teaching: adversarial training and image generation (lessons 01 and 05).",
-        factors="Only 8x8 digits in the handwriting styles of 13 writers.",
-        ethics="No personal data beyond handwriting samples; samples should be checked for "
-               "near-copies of training images.",
-        caveats="GANs can drop classes (mode collapse): check the class mix of samples."),
-    "digits-classifier": dict(
-        dataset="digits",
-        intended="Teaching: labelling generated digits for quality, coverage and bias "
-                 "measurements.",
-        factors="Trained on real digits; generated images that look unlike real ones are "
-                "labelled with unknown reliability.",
-        ethics="Bias measurements inherit the classifier's own errors.",
-        caveats="High accuracy on the test set does not mean it labels blurry samples well."),
-    "digits-vae": dict(
-        dataset="digits",
-        intended="Teaching: autoencoders, the ELBO and latent spaces (lessons 02 and 05).",
-        factors="Only 8x8 digits in the handwriting styles of 13 writers.",
-        ethics="Check samples for near-copies of training images before calling them new.",
-        caveats="Samples are blurry averages; likelihood bounds are not image quality."),
-    "digits-flow": dict(
-        dataset="digits",
-        intended="Teaching: flow matching, Euler sampling and classifier-free guidance "
-                 "(lessons 04 and 05).",
-        factors="Only 8x8 digits in the handwriting styles of 13 writers; trained on 85% of "
-                "the training split (the rest chose its sampling settings).",
-        ethics="Check samples for near-copies of training images before calling them new; "
-               "strong guidance narrows the styles it draws.",
-        caveats="Quality depends on the number of Euler steps and the guidance weight: "
-                "report both with any figure."),
-    "digits-pixel": dict(
-        dataset="digits",
-        intended="Teaching: pixel-by-pixel autoregressive generation (lessons 03 and 05).",
-        factors="Binarised 8x8 digits only.",
-        ethics="Check samples for near-copies of training images before calling them new.",
-        caveats="Binarisation discards intensity; bits per pixel are not comparable with "
-                "models of grey-level images."),
-    "chorale-gru": dict(
-        dataset="chorales",
-        intended="Teaching: melody generation from a seed phrase (lesson 08).",
-        factors="Soprano lines of one composer's chorales in one tradition; other styles, "
-                "harmony and rhythmic idioms were never seen.",
-        ethics="Its samples can repeat phrases of the chorale tunes (measure with copied "
-               "n-grams); label generated music as machine-made and name the corpus.",
-        caveats="Melody only, no harmony; small model; judge by listening as well as by "
-                "the metrics."),
-    "toy-mixture": dict(
-        dataset="toy2d",
-        intended="Teaching: the mechanism of a generative model (lesson 00).",
-        factors="Synthetic 2D data only.",
-        ethics="None specific: synthetic data.",
-        caveats="Three components; it describes the 'gaussians' toy data and nothing else."),
-}
-
-
 _PURPOSE_KEYS = ("dataset", "intended", "factors", "ethics", "caveats")
 
 
@@ -113,6 +33,15 @@ def _is_recipe(name: str) -> bool:
     from genai_course.recipes import recipe_names
 
     return name in recipe_names()
+
+
+def _recipe_card(name: str) -> dict:
+    """What metadata cannot say (purpose, scope, limits): the ``CARD`` its recipe carries."""
+    if not _is_recipe(name):
+        return {}
+    from genai_course.recipes import get_recipe
+
+    return dict(getattr(get_recipe(name), "CARD", {}))
 
 
 @dataclass(frozen=True)
@@ -153,7 +82,7 @@ def model_card(model_or_name, metadata: dict | None = None) -> ModelCard:
         raise ValueError("metadata must be a dict with at least a 'name' entry.")
     name = metadata["name"]
     # purpose and limits: the metadata's own entries first, then what the course knows
-    purpose = {**_PURPOSE.get(name, {}),
+    purpose = {**_recipe_card(name),
                **{key: metadata[key] for key in _PURPOSE_KEYS if metadata.get(key)}}
     metrics = metadata.get("metrics") or {}
     config = {k: v for k, v in (metadata.get("config") or {}).items() if k != "tokenizer"}

@@ -13,13 +13,13 @@ from genai_course.metrics.images import (
     sampling_speed,
     to_unit_scale,
 )
-from genai_course.metrics.precision_recall import digit_precision_recall, precision_recall
 from genai_course.metrics.novelty import (
     NoveltyReport,
     near_copy_fraction,
     nearest_neighbour_distances,
     novelty_report,
 )
+from genai_course.metrics.precision_recall import digit_precision_recall, precision_recall
 
 __all__ = ["NoveltyReport", "near_copy_fraction", "nearest_neighbour_distances", "novelty_report",
            # images (lesson 05): quality, class mix, novelty and speed of generated digits

@@ -28,6 +28,14 @@ from genai_course.tokenizer import CharTokenizer
 from genai_course.training import fit
 
 NAME = "char-transformer"
+CARD = {
+    'dataset': 'python-docs',
+    'intended': 'Teaching: causal self-attention, attention maps, and the comparison with the GRU and the n-gram on held-out text (lesson 07). Out of scope: any real use.',
+    'factors': 'Sees at most 128 characters of context; technical English and code of the Python documentation only.',
+    'ethics': "Trained on text written by Python's contributors (PSF licence); its samples may reproduce passages of it.",
+    'caveats': 'Character-level and small; its losses are per character and cannot be compared with the per-token losses of sub-word models.',
+}
+VALUE_SCALE = None  # a language model: token ids, no value scale
 DESCRIPTION = ("Character-level causal transformer (3 layers, width 128, 4 heads, context 128) "
                "trained on the python-docs corpus; losses in nats per character.")
 BATCH_SIZE = 32

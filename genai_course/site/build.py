@@ -8,6 +8,7 @@ index and the next lesson. Every script and style sheet is local (see :mod:`.ass
 from __future__ import annotations
 
 import html
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,9 +56,20 @@ def build_site(lessons: list[Path], out: str | Path, execute: bool | Iterable[st
                  "prev": _link(pages[i - 1]) if i > 0 else None,
                  "next": _link(pages[i + 1]) if i + 1 < len(pages) else None}
         body = export(exporter, nb, {"metadata": {"name": page.title}, "genai_nav": links})
-        (out / page.href).write_text(body, encoding="utf-8")
+        (out / page.href).write_text(_site_links(body, pages), encoding="utf-8")
     (out / "index.html").write_text(index_html(pages), encoding="utf-8")
     return pages
+
+
+def _site_links(body: str, pages: list[Page]) -> str:
+    """A lesson's link to another lesson's notebook (``07_x.ipynb``) points at its page here."""
+    stems = {page.lesson.stem for page in pages}
+
+    def relink(match: re.Match) -> str:
+        stem = match.group(2)
+        return f'href="{stem}.html"' if stem in stems else match.group(0)
+
+    return re.sub(r'href="(\.\./lessons/|\./)?(\d\d_[A-Za-z0-9_]+)\.ipynb"', relink, body)
 
 
 def _link(page: Page) -> dict[str, str]:
