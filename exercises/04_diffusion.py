@@ -30,10 +30,11 @@
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
 # original test cells, so make your functions right in general.
 
-# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "checksum": "04d056c388de16c8a4944d34b05f7a18", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "checksum": "d66515d4b21aefeaf3a15911b0e9a603", "cell_type": "code"} deletable=false editable=false
 import torch
 
 from genai_course import seed_everything
+from genai_course.grading.probes import VelocityField  # stand-ins for a network in the tests
 
 seed_everything(0)
 
@@ -52,26 +53,22 @@ def flow_matching_loss(velocity, x, eps, t):
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_flow_matching_loss", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "a36430fd45ef64090faeb93c55204171", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_flow_matching_loss", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "a8d9013bcd656e6b10765c5e8ab830de", "cell_type": "code"} deletable=false editable=false
 _x = torch.tensor([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])
 _eps = torch.tensor([[0.5, 0.0], [1.0, 1.0], [-1.0, 2.0]])
 _t = torch.tensor([0.0, 0.5, 1.0])
-_loss = flow_matching_loss(lambda xt, t: torch.zeros_like(xt), _x, _eps, _t)
+_loss = flow_matching_loss(VelocityField("zero"), _x, _eps, _t)
 assert isinstance(_loss, torch.Tensor), f"return a torch.Tensor, got {type(_loss).__name__}"
 assert _loss.ndim == 0, f"return a scalar (the mean), got shape {tuple(_loss.shape)}"
 assert torch.isclose(_loss, ((_x - _eps) ** 2).mean()), (
     "a velocity of 0 everywhere must cost the mean of (x - eps)^2")
-_seen = {}
-
-
-def _exact(xt, t):
-    _seen["xt"], _seen["t"] = xt, t
-    return _x - _eps
-
-
+_exact = VelocityField("constant", _x - _eps)
 assert float(flow_matching_loss(_exact, _x, _eps, _t)) < 1e-10, "the exact velocity x - eps must cost 0"
-assert torch.allclose(_seen["xt"][0], _eps[0]), "at t = 0, x_t must be the noise"
-assert torch.allclose(_seen["xt"][2], _x[2]), "at t = 1, x_t must be the data"
+_tt = _t.reshape(-1, 1)
+_xt = (1 - _tt) * _eps + _tt * _x  # t = 0: the noise; t = 1: the data
+assert torch.isclose(flow_matching_loss(VelocityField("identity"), _x, _eps, _t),
+                     ((_xt - (_x - _eps)) ** 2).mean()), (
+    "velocity must be called at x_t = (1 - t) eps + t x: the noise at t = 0, the data at t = 1")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "euler_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "53829fa59fe3969ae00fb82ec307429a", "cell_type": "markdown"} deletable=false editable=false
@@ -89,16 +86,14 @@ def euler_sample(velocity, x0, steps):
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_euler_sample", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "b8628806dce80a86bb31cd6a7a0bf233", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_euler_sample", "locked": true, "points": 3, "schema_version": 3, "solution": false, "checksum": "b078a52bd5827af0ceb39d7fe8950f5d", "cell_type": "code"} deletable=false editable=false
 _x0 = torch.tensor([[0.0, 1.0], [2.0, -2.0]])
-_out = euler_sample(lambda x, t: torch.ones_like(x), _x0, 4)
+_out = euler_sample(VelocityField("one"), _x0, 4)
 assert isinstance(_out, torch.Tensor) and _out.shape == _x0.shape, "return x, shaped like x0"
-assert torch.allclose(_out, _x0 + 1), "a constant velocity 1 over one unit of time moves x by 1"
-_times = []
-euler_sample(lambda x, t: (_times.append(t.clone()), torch.zeros_like(x))[1], _x0, 4)
-assert len(_times) == 4, "take exactly `steps` steps"
-assert all(t.shape == (2,) for t in _times), "pass t as a tensor of shape (n,)"
-assert torch.allclose(torch.stack(_times)[:, 0], torch.tensor([0.0, 0.25, 0.5, 0.75])), (
+assert torch.allclose(_out, _x0 + 1), (
+    "a constant velocity 1 over one unit of time moves x by 1: take exactly `steps` steps of 1/steps")
+_tv = euler_sample(VelocityField("time"), torch.zeros(2, 3), 4)
+assert torch.allclose(_tv, torch.full((2, 3), 0.25 * (0 + 0.25 + 0.5 + 0.75))), (
     "evaluate the velocity at the start of each step, t = 0, h, ..., 1 - h")
 
 
