@@ -13,9 +13,12 @@ import importlib
 
 __version__ = "0.1.0"
 __all__ = ["History", "StopTraining", "fit", "seed_everything", "__version__"]
-_LAZY = {"fit": "genai_course.training", "History": "genai_course.training",
-         "StopTraining": "genai_course.training",
-         "seed_everything": "genai_course.seeding"}
+_LAZY = {
+    "fit": "genai_course.training",
+    "History": "genai_course.training",
+    "StopTraining": "genai_course.training",
+    "seed_everything": "genai_course.seeding",
+}
 
 
 def __getattr__(name: str):

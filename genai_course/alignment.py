@@ -52,8 +52,9 @@ def _ids(encode: Callable, text: str) -> list[int]:
     return ids.tolist() if isinstance(ids, torch.Tensor) else list(ids)
 
 
-def sft_tensors(examples: Sequence[tuple[str, str]], encode: Callable, *,
-                device=None) -> tuple[torch.Tensor, torch.Tensor]:
+def sft_tensors(
+    examples: Sequence[tuple[str, str]], encode: Callable, *, device=None
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Token ids and targets for fine-tuning on (prompt, response) text pairs.
 
     ``idx[i, t]`` predicts ``targets[i, t]``. Targets inside the prompt and in the padding
@@ -66,13 +67,18 @@ def sft_tensors(examples: Sequence[tuple[str, str]], encode: Callable, *,
     for prompt, response in examples:
         p, r = _ids(encode, prompt), _ids(encode, response)
         if not p or not r:
-            raise ValueError(f"prompt and response must both encode to tokens, got {prompt!r}, {response!r}.")
+            raise ValueError(
+                f"prompt and response must both encode to tokens, got {prompt!r}, {response!r}."
+            )
         full = p + r
         rows.append((full[:-1], [IGNORE] * (len(p) - 1) + r))
     width = max(len(x) for x, _ in rows)
-    idx = torch.tensor([x + [0] * (width - len(x)) for x, _ in rows], dtype=torch.long, device=device)
-    targets = torch.tensor([y + [IGNORE] * (width - len(y)) for _, y in rows], dtype=torch.long,
-                           device=device)
+    idx = torch.tensor(
+        [x + [0] * (width - len(x)) for x, _ in rows], dtype=torch.long, device=device
+    )
+    targets = torch.tensor(
+        [y + [IGNORE] * (width - len(y)) for _, y in rows], dtype=torch.long, device=device
+    )
     return idx, targets
 
 
@@ -85,9 +91,13 @@ def sequence_logprob(model: nn.Module, idx: torch.Tensor, targets: torch.Tensor)
     return (picked * keep).sum(dim=1)
 
 
-def dpo_loss(policy_chosen: torch.Tensor, policy_rejected: torch.Tensor,
-             reference_chosen: torch.Tensor, reference_rejected: torch.Tensor,
-             beta: float = 0.1) -> tuple[torch.Tensor, dict[str, float]]:
+def dpo_loss(
+    policy_chosen: torch.Tensor,
+    policy_rejected: torch.Tensor,
+    reference_chosen: torch.Tensor,
+    reference_rejected: torch.Tensor,
+    beta: float = 0.1,
+) -> tuple[torch.Tensor, dict[str, float]]:
     """The DPO loss (Rafailov et al. 2023, eq. 7) from sequence log-probabilities.
 
     Returns the mean loss and, for logging, the mean implicit rewards
@@ -99,9 +109,11 @@ def dpo_loss(policy_chosen: torch.Tensor, policy_rejected: torch.Tensor,
     rejected_reward = beta * (policy_rejected - reference_rejected)
     margin = chosen_reward - rejected_reward
     loss = -F.logsigmoid(margin).mean()
-    stats = {"chosen_reward": float(chosen_reward.detach().mean()),
-             "rejected_reward": float(rejected_reward.detach().mean()),
-             "accuracy": float((margin.detach() > 0).float().mean())}
+    stats = {
+        "chosen_reward": float(chosen_reward.detach().mean()),
+        "rejected_reward": float(rejected_reward.detach().mean()),
+        "accuracy": float((margin.detach() > 0).float().mean()),
+    }
     return loss, stats
 
 
@@ -133,9 +145,13 @@ class DPOObjective(nn.Module):
         with torch.no_grad():
             ref_chosen = sequence_logprob(reference, chosen_idx, chosen_targets)
             ref_rejected = sequence_logprob(reference, rejected_idx, rejected_targets)
-        loss, self.last_stats = dpo_loss(sequence_logprob(self.policy, chosen_idx, chosen_targets),
-                                         sequence_logprob(self.policy, rejected_idx, rejected_targets),
-                                         ref_chosen, ref_rejected, self.beta)
+        loss, self.last_stats = dpo_loss(
+            sequence_logprob(self.policy, chosen_idx, chosen_targets),
+            sequence_logprob(self.policy, rejected_idx, rejected_targets),
+            ref_chosen,
+            ref_rejected,
+            self.beta,
+        )
         return loss
 
 
@@ -145,15 +161,26 @@ def preference_tensors(pairs: Sequence[tuple[str, str, str]], encode: Callable, 
         raise ValueError("pairs is empty: give (instruction, chosen, rejected) triples.")
     for pair in pairs:
         if len(pair) != 3:
-            raise ValueError(f"each preference pair is (instruction, chosen, rejected), got {pair!r}.")
+            raise ValueError(
+                f"each preference pair is (instruction, chosen, rejected), got {pair!r}."
+            )
     chosen = sft_tensors([format_example(i, c) for i, c, _ in pairs], encode, device=device)
     rejected = sft_tensors([format_example(i, r) for i, _, r in pairs], encode, device=device)
     return (*chosen, *rejected)
 
 
 @torch.no_grad()
-def answer(model: nn.Module, tokenizer, instruction: str, *, n: int = 1, max_chars: int = 80,
-           generator: torch.Generator | None = None, with_status: bool = False, **decoding) -> list:
+def answer(
+    model: nn.Module,
+    tokenizer,
+    instruction: str,
+    *,
+    n: int = 1,
+    max_chars: int = 80,
+    generator: torch.Generator | None = None,
+    with_status: bool = False,
+    **decoding,
+) -> list:
     """Sample ``n`` responses to an instruction, each cut at END (or ``max_chars``).
 
     With ``with_status=True`` each item is ``(text, finished)``, ``finished`` telling
@@ -163,6 +190,6 @@ def answer(model: nn.Module, tokenizer, instruction: str, *, n: int = 1, max_cha
     device = next(model.parameters()).device
     prompt = tokenizer.encode(format_prompt(instruction)).to(device)[None].repeat(n, 1)
     out = model.generate(prompt, max_chars, generator=generator, **decoding)
-    texts = [tokenizer.decode(row[prompt.shape[1]:].tolist()) for row in out]
+    texts = [tokenizer.decode(row[prompt.shape[1] :].tolist()) for row in out]
     replies = [(text.split(END)[0].strip(), END in text) for text in texts]
     return replies if with_status else [text for text, _ in replies]

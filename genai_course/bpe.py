@@ -60,17 +60,23 @@ class BPETokenizer:
         for pair in merges:
             a, b = (int(x) for x in pair)
             if a not in self.vocab or b not in self.vocab:
-                raise ValueError(f"merge {pair} uses an id that no earlier merge made; merges "
-                                 "must be listed in the order they were learned.")
+                raise ValueError(
+                    f"merge {pair} uses an id that no earlier merge made; merges "
+                    "must be listed in the order they were learned."
+                )
             new_id = 256 + len(self.merges)
             self.merges[(a, b)] = new_id
             self.vocab[new_id] = self.vocab[a] + self.vocab[b]
         self.pattern = pattern
-        self._split = re.compile(pattern).findall if pattern else (lambda text: [text] if text else [])
+        self._split = (
+            re.compile(pattern).findall if pattern else (lambda text: [text] if text else [])
+        )
         self._cache: dict[str, list[int]] = {}
 
     @classmethod
-    def train(cls, text: str, vocab_size: int, *, pattern: str | None = CHUNK_PATTERN) -> BPETokenizer:
+    def train(
+        cls, text: str, vocab_size: int, *, pattern: str | None = CHUNK_PATTERN
+    ) -> BPETokenizer:
         """Learn ``vocab_size - 256`` merges from ``text``, most frequent pair first.
 
         A tie goes to the pair counted first, so training is deterministic.
@@ -80,7 +86,9 @@ class BPETokenizer:
             raise ValueError("text must be a non-empty string to learn merges from.")
         vocab_size = check_positive_int("vocab_size", vocab_size)
         if vocab_size < 256:
-            raise ValueError(f"vocab_size must be at least 256 (one token per byte), got {vocab_size}.")
+            raise ValueError(
+                f"vocab_size must be at least 256 (one token per byte), got {vocab_size}."
+            )
         tokenizer = cls(pattern=pattern)
         chunks = Counter(tokenizer._split(text))  # each distinct chunk once, with its count
         words = [(list(chunk.encode("utf-8")), n) for chunk, n in chunks.items()]
@@ -96,7 +104,11 @@ class BPETokenizer:
                 break
             merges.append(pair)
             for w, (ids, n) in enumerate(words):  # only words holding the pair change
-                if len(ids) < 2 or pair[0] not in ids or pair not in zip(ids, ids[1:], strict=False):
+                if (
+                    len(ids) < 2
+                    or pair[0] not in ids
+                    or pair not in zip(ids, ids[1:], strict=False)
+                ):
                     continue
                 merged = merge_pair(ids, pair, new_id)
                 pair_counts(ids, counts, -n)  # take the old pairs out, put the new ones in
@@ -114,7 +126,9 @@ class BPETokenizer:
             return self._cache[chunk]
         ids = list(chunk.encode("utf-8"))
         while len(ids) > 1:  # apply the earliest-learned merge present, as training did
-            pair = min(zip(ids, ids[1:], strict=False), key=lambda p: self.merges.get(p, float("inf")))
+            pair = min(
+                zip(ids, ids[1:], strict=False), key=lambda p: self.merges.get(p, float("inf"))
+            )
             if pair not in self.merges:
                 break
             ids = merge_pair(ids, pair, self.merges[pair])
@@ -130,8 +144,10 @@ class BPETokenizer:
         ids = [int(i) for i in ids]
         unknown = [i for i in ids if i not in self.vocab]
         if unknown:
-            raise ValueError(f"ids {unknown[:5]} are not in this tokenizer's vocabulary of "
-                             f"{self.vocab_size}; were they made by another tokenizer?")
+            raise ValueError(
+                f"ids {unknown[:5]} are not in this tokenizer's vocabulary of "
+                f"{self.vocab_size}; were they made by another tokenizer?"
+            )
         return b"".join(self.vocab[i] for i in ids).decode("utf-8", errors="replace")
 
     def tokens(self, text: str) -> list[str]:

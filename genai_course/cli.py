@@ -17,15 +17,41 @@ import sys
 
 # (command, module, one-line help)
 COMMANDS = [
-    ("get-lessons", "genai_course.commands.get_lessons",
-     "copy the lessons and exercises out of the installed package into a folder"),
-    ("train", "genai_course.commands.train", "train a shipped model from scratch and save its weights"),
-    ("models", "genai_course.commands.models", "list the shipped models and their measured figures"),
-    ("slides", "genai_course.commands.slides", "export lessons to reveal.js slides that work offline"),
-    ("build-site", "genai_course.commands.site", "execute the lessons and write a static HTML course site"),
-    ("bench", "genai_course.commands.bench",
-     "measure the course: notebook time and memory, workshop load, model quality, scaling"),
-    ("release", "genai_course.commands.release", "write the student exercises (exercises/) from solutions/"),
+    (
+        "get-lessons",
+        "genai_course.commands.get_lessons",
+        "copy the lessons and exercises out of the installed package into a folder",
+    ),
+    (
+        "train",
+        "genai_course.commands.train",
+        "train a shipped model from scratch and save its weights",
+    ),
+    (
+        "models",
+        "genai_course.commands.models",
+        "list the shipped models and their measured figures",
+    ),
+    (
+        "slides",
+        "genai_course.commands.slides",
+        "export lessons to reveal.js slides that work offline",
+    ),
+    (
+        "build-site",
+        "genai_course.commands.site",
+        "execute the lessons and write a static HTML course site",
+    ),
+    (
+        "bench",
+        "genai_course.commands.bench",
+        "measure the course: notebook time and memory, workshop load, model quality, scaling",
+    ),
+    (
+        "release",
+        "genai_course.commands.release",
+        "write the student exercises (exercises/) from solutions/",
+    ),
     ("grade", "genai_course.commands.grade", "grade submitted exercise notebooks into a gradebook"),
     ("check", "genai_course.commands.check", "run the visible tests of one exercise notebook"),
 ]
@@ -46,7 +72,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     With ``argv=None`` every command's arguments are added (for documentation tools).
     """
     parser = argparse.ArgumentParser(
-        prog="genai-course", description="The offline Generative AI course: tools for learners and instructors.")
+        prog="genai-course",
+        description="The offline Generative AI course: tools for learners and instructors.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     chosen = _chosen_command(argv) if argv is not None else None

@@ -17,8 +17,17 @@ def _as_numpy(x) -> np.ndarray:
     return np.asarray(x)
 
 
-def image_grid(images, *, nrow: int | None = None, title: str = "", labels=None,
-               ax=None, vmin: float | None = None, vmax: float | None = None, cmap: str = "gray_r"):
+def image_grid(
+    images,
+    *,
+    nrow: int | None = None,
+    title: str = "",
+    labels=None,
+    ax=None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    cmap: str = "gray_r",
+):
     """Show a batch of small images (N, H, W) or flat (N, H*W) square images in a grid.
 
     ``labels`` (one per image) are written above each image. Returns the matplotlib axes.
@@ -31,8 +40,10 @@ def image_grid(images, *, nrow: int | None = None, title: str = "", labels=None,
     if images.ndim == 2:
         side = math.isqrt(images.shape[1])
         if side * side != images.shape[1]:
-            raise ValueError(f"Flat images of {images.shape[1]} pixels are not square; "
-                             "pass them with shape (N, H, W).")
+            raise ValueError(
+                f"Flat images of {images.shape[1]} pixels are not square; "
+                "pass them with shape (N, H, W)."
+            )
         images = images.reshape(-1, side, side)
     if images.ndim != 3 or len(images) == 0:
         raise ValueError(f"images must have shape (N, H, W) with N >= 1, got {images.shape}.")
@@ -45,7 +56,7 @@ def image_grid(images, *, nrow: int | None = None, title: str = "", labels=None,
     for i, image in enumerate(images):
         r, c = divmod(i, nrow)
         top, left = gap + r * (h + gap), pad + c * (w + pad)
-        canvas[top: top + h, left: left + w] = image
+        canvas[top : top + h, left : left + w] = image
     if ax is None:
         _, ax = plt.subplots(figsize=(min(1 + 0.6 * nrow, 10), min(1 + 0.6 * ncol, 10)))
     lo = np.nanmin(images) if vmin is None else vmin
@@ -56,19 +67,34 @@ def image_grid(images, *, nrow: int | None = None, title: str = "", labels=None,
     if labels is not None:
         for i, label in enumerate(list(labels)[:n]):
             r, c = divmod(i, nrow)
-            ax.text(pad + c * (w + pad) + w / 2 - 0.5, gap + r * (h + gap) - 0.7, str(label),
-                    ha="center", va="bottom", fontsize=7)
+            ax.text(
+                pad + c * (w + pad) + w / 2 - 0.5,
+                gap + r * (h + gap) - 0.7,
+                str(label),
+                ha="center",
+                va="bottom",
+                fontsize=7,
+            )
     ax.set_title(title)
     ax.set_xticks([])
     ax.set_yticks([])
     return ax
 
 
-def plot_history(history: History, names=None, *, title: str = "Training loss", ax=None,
-                 smooth: int = 1, ylabel: str = "loss"):
+def plot_history(
+    history: History,
+    names=None,
+    *,
+    title: str = "Training loss",
+    ax=None,
+    smooth: int = 1,
+    ylabel: str = "loss",
+):
     """Plot logged values against the training step; ``smooth`` is a moving-average window."""
     if not isinstance(history, History):
-        raise TypeError(f"history must be the History returned by fit(), got {type(history).__name__}.")
+        raise TypeError(
+            f"history must be the History returned by fit(), got {type(history).__name__}."
+        )
     names = names or list(history.values)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
@@ -78,7 +104,7 @@ def plot_history(history: History, names=None, *, title: str = "Training loss", 
         if smooth > 1 and len(values) >= smooth:
             kernel = np.ones(smooth) / smooth
             values = np.convolve(values, kernel, mode="valid")
-            ax.plot(steps[smooth - 1:], values, label=name)
+            ax.plot(steps[smooth - 1 :], values, label=name)
         else:
             ax.plot(steps, values, label=name)
     ax.set_xlabel("training step")
@@ -88,9 +114,16 @@ def plot_history(history: History, names=None, *, title: str = "Training loss", 
     return ax
 
 
-def scatter_compare(real, generated=None, *, title: str = "Data and samples", ax=None,
-                    real_label: str = "training data", generated_label: str = "model samples",
-                    limits: float | None = 2.5):
+def scatter_compare(
+    real,
+    generated=None,
+    *,
+    title: str = "Data and samples",
+    ax=None,
+    real_label: str = "training data",
+    generated_label: str = "model samples",
+    limits: float | None = 2.5,
+):
     """Scatter 2D training points and model samples on the same, square axes."""
     real = _as_numpy(real)
     if real.ndim != 2 or real.shape[1] != 2:
@@ -102,8 +135,14 @@ def scatter_compare(real, generated=None, *, title: str = "Data and samples", ax
         generated = _as_numpy(generated)
         if generated.ndim != 2 or generated.shape[1] != 2:
             raise ValueError(f"generated must have shape (N, 2), got {generated.shape}.")
-        ax.scatter(generated[:, 0], generated[:, 1], s=4, alpha=0.5, label=generated_label,
-                   color="tab:orange")
+        ax.scatter(
+            generated[:, 0],
+            generated[:, 1],
+            s=4,
+            alpha=0.5,
+            label=generated_label,
+            color="tab:orange",
+        )
     if limits is not None:
         ax.set_xlim(-limits, limits)
         ax.set_ylim(-limits, limits)

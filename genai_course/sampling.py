@@ -25,7 +25,9 @@ LogitsHook = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 def _check_logits(logits) -> torch.Tensor:
     if not isinstance(logits, torch.Tensor) or logits.ndim not in (1, 2):
         shape = tuple(logits.shape) if isinstance(logits, torch.Tensor) else type(logits).__name__
-        raise ValueError(f"logits must be a tensor of shape (vocab,) or (batch, vocab), got {shape}.")
+        raise ValueError(
+            f"logits must be a tensor of shape (vocab,) or (batch, vocab), got {shape}."
+        )
     return logits
 
 
@@ -42,7 +44,9 @@ def top_k_filter(logits: torch.Tensor, k: int) -> torch.Tensor:
     k = check_positive_int("top_k", k)
     if k > vocab:
         raise ValueError(f"top_k must lie between 1 and the vocabulary size {vocab}, got {k}.")
-    keep = torch.zeros_like(logits, dtype=torch.bool).scatter(-1, torch.topk(logits, k, dim=-1).indices, True)
+    keep = torch.zeros_like(logits, dtype=torch.bool).scatter(
+        -1, torch.topk(logits, k, dim=-1).indices, True
+    )
     return logits.masked_fill(~keep, float("-inf"))
 
 
@@ -63,8 +67,13 @@ def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     return logits.masked_fill(drop, float("-inf"))
 
 
-def next_token_probabilities(logits: torch.Tensor, *, temperature: float = 1.0,
-                             top_k: int | None = None, top_p: float | None = None) -> torch.Tensor:
+def next_token_probabilities(
+    logits: torch.Tensor,
+    *,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> torch.Tensor:
     """The distribution we actually sample from, after temperature, top-k and top-p."""
     logits = apply_temperature(logits, temperature)
     if top_k is not None:
@@ -74,9 +83,15 @@ def next_token_probabilities(logits: torch.Tensor, *, temperature: float = 1.0,
     return logits.softmax(dim=-1)
 
 
-def sample_next(logits: torch.Tensor, *, temperature: float = 1.0, top_k: int | None = None,
-                top_p: float | None = None, greedy: bool = False,
-                generator: torch.Generator | None = None) -> torch.Tensor:
+def sample_next(
+    logits: torch.Tensor,
+    *,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    greedy: bool = False,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """Choose the next token for each row of ``logits`` (shape (batch, vocab)) -> (batch,)."""
     logits = _check_logits(logits)
     squeeze = logits.ndim == 1
@@ -90,10 +105,18 @@ def sample_next(logits: torch.Tensor, *, temperature: float = 1.0, top_k: int | 
 
 
 @torch.no_grad()
-def generate(model: torch.nn.Module, idx: torch.Tensor, n: int, *, temperature: float = 1.0,
-             top_k: int | None = None, top_p: float | None = None, greedy: bool = False,
-             generator: torch.Generator | None = None,
-             logits_hook: LogitsHook | None = None) -> torch.Tensor:
+def generate(
+    model: torch.nn.Module,
+    idx: torch.Tensor,
+    n: int,
+    *,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    greedy: bool = False,
+    generator: torch.Generator | None = None,
+    logits_hook: LogitsHook | None = None,
+) -> torch.Tensor:
     """Extend each row of ``idx`` (batch, T) by ``n`` tokens, one at a time.
 
     Works for any model whose ``forward(idx)`` returns ``(logits, loss)`` with logits of
@@ -103,10 +126,17 @@ def generate(model: torch.nn.Module, idx: torch.Tensor, n: int, *, temperature: 
     idx)`` may change the logits before decoding (the ethics lesson's watermark does).
     """
     n = check_positive_int("n", n, allow_zero=True)
-    if not isinstance(idx, torch.Tensor) or idx.dtype != torch.long or idx.ndim != 2 or idx.shape[1] == 0:
-        raise ValueError("idx must be a long tensor of token ids with shape (batch, T), T >= 1; "
-                         f"got {getattr(idx, 'dtype', type(idx).__name__)} "
-                         f"{tuple(getattr(idx, 'shape', ()))}. Encode a prompt first.")
+    if (
+        not isinstance(idx, torch.Tensor)
+        or idx.dtype != torch.long
+        or idx.ndim != 2
+        or idx.shape[1] == 0
+    ):
+        raise ValueError(
+            "idx must be a long tensor of token ids with shape (batch, T), T >= 1; "
+            f"got {getattr(idx, 'dtype', type(idx).__name__)} "
+            f"{tuple(getattr(idx, 'shape', ()))}. Encode a prompt first."
+        )
     device = next((t.device for t in list(model.parameters()) + list(model.buffers())), idx.device)
     idx = idx.to(device)  # new tokens follow the model
     was_training = model.training
@@ -117,13 +147,21 @@ def generate(model: torch.nn.Module, idx: torch.Tensor, n: int, *, temperature: 
         logits, state = model.step(idx, None)
     for _ in range(n):
         if not stateful:
-            context = idx if getattr(model, "block_size", None) is None else idx[:, -model.block_size:]
+            context = (
+                idx if getattr(model, "block_size", None) is None else idx[:, -model.block_size :]
+            )
             logits, _ = model(context)
         last = logits[:, -1, :]
         if logits_hook is not None:
             last = logits_hook(last, idx)
-        token = sample_next(last, temperature=temperature, top_k=top_k, top_p=top_p,
-                            greedy=greedy, generator=generator)[:, None]
+        token = sample_next(
+            last,
+            temperature=temperature,
+            top_k=top_k,
+            top_p=top_p,
+            greedy=greedy,
+            generator=generator,
+        )[:, None]
         idx = torch.cat([idx, token], dim=1)
         if stateful:
             logits, state = model.step(token, state)

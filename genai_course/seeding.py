@@ -49,8 +49,9 @@ def default_threads() -> int:
         try:
             value = int(setting)
         except ValueError:
-            raise ValueError(f"GENAI_COURSE_THREADS must be a whole number such as 1 or 2, "
-                             f"got {setting!r}.") from None
+            raise ValueError(
+                f"GENAI_COURSE_THREADS must be a whole number such as 1 or 2, got {setting!r}."
+            ) from None
         return check_positive_int("GENAI_COURSE_THREADS", value)
     return 1
 
@@ -62,10 +63,14 @@ def default_device() -> torch.device:
     try:
         device = torch.device(setting)
     except RuntimeError:
-        raise ValueError(f"GENAI_COURSE_DEVICE={setting!r} is not a device; use 'cpu' or 'cuda'.") from None
+        raise ValueError(
+            f"GENAI_COURSE_DEVICE={setting!r} is not a device; use 'cpu' or 'cuda'."
+        ) from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError(f"GENAI_COURSE_DEVICE={setting!r}, but torch sees no CUDA GPU here. "
-                           "Unset it to run on the CPU.")
+        raise RuntimeError(
+            f"GENAI_COURSE_DEVICE={setting!r}, but torch sees no CUDA GPU here. "
+            "Unset it to run on the CPU."
+        )
     return device
 
 

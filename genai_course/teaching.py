@@ -42,8 +42,11 @@ def expect(condition: bool, claim: str, *, observed: str = "", why: str = "") ->
     message = f"The lesson expected: {claim}."
     if observed:
         message += f" This run measured: {observed}."
-    message += " " + (why or "If you changed a setting above, that is the likely reason: "
-                      "compare with the defaults, or re-run from the top.")
+    message += " " + (
+        why
+        or "If you changed a setting above, that is the likely reason: "
+        "compare with the defaults, or re-run from the top."
+    )
     if strict():
         raise LessonClaimFailed(message)
     warnings.warn(message, LessonExpectation, stacklevel=2)

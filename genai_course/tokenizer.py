@@ -37,16 +37,20 @@ class CharTokenizer:
         if replacement is None:  # a sensible default stand-in for unknown characters
             replacement = next((c for c in ("?", " ", chars[0]) if c in self.stoi), chars[0])
         if replacement not in self.stoi:
-            raise ValueError(f"replacement {replacement!r} is not in the vocabulary; "
-                             "choose one of its characters.")
+            raise ValueError(
+                f"replacement {replacement!r} is not in the vocabulary; "
+                "choose one of its characters."
+            )
         self.replacement = replacement
 
     @classmethod
     def from_text(cls, text: str, *, replacement: str | None = None) -> CharTokenizer:
         """The vocabulary of ``text``: its distinct characters, sorted."""
         if not isinstance(text, str) or not text:
-            raise ValueError(f"text must be a non-empty string, got {type(text).__name__} "
-                             f"of length {len(text) if isinstance(text, str) else 'n/a'}.")
+            raise ValueError(
+                f"text must be a non-empty string, got {type(text).__name__} "
+                f"of length {len(text) if isinstance(text, str) else 'n/a'}."
+            )
         return cls(sorted(set(text)), replacement=replacement)
 
     def extended(self, text: str) -> CharTokenizer:
@@ -86,19 +90,24 @@ class CharTokenizer:
             raise ValueError(
                 f"The tokenizer cannot encode {len(unknown)} character(s) outside its "
                 f"vocabulary of {self.vocab_size}: {listed}{more}. Pass errors='replace' to map "
-                f"them to {self.replacement!r}, or errors='ignore' to drop them.")
+                f"them to {self.replacement!r}, or errors='ignore' to drop them."
+            )
         if errors == "replace":
             ids = [self.stoi.get(c, self.stoi[self.replacement]) for c in text]
         else:
             ids = [self.stoi[c] for c in text if c in self.stoi]
-        return torch.tensor(ids, dtype=torch.long, device="cpu")  # data live on the CPU, as datasets do
+        return torch.tensor(
+            ids, dtype=torch.long, device="cpu"
+        )  # data live on the CPU, as datasets do
 
     def decode(self, ids) -> str:
         """Turn ids (a 1-D tensor or a list of ints) back into text."""
         if isinstance(ids, torch.Tensor):
             if ids.ndim != 1:
-                raise ValueError(f"decode() takes a 1-D sequence of ids, got shape {tuple(ids.shape)}; "
-                                 "decode one row at a time (e.g. ids[0]).")
+                raise ValueError(
+                    f"decode() takes a 1-D sequence of ids, got shape {tuple(ids.shape)}; "
+                    "decode one row at a time (e.g. ids[0])."
+                )
             ids = ids.tolist()
         ids = list(ids)
         bad = [i for i in ids if not isinstance(i, int) or not 0 <= i < self.vocab_size]

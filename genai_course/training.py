@@ -84,7 +84,9 @@ def _as_tensor(value, name: str) -> torch.Tensor:
     """Tensors pass; NumPy arrays become tensors; float64 becomes the models' float32."""
     if isinstance(value, np.ndarray):
         if value.dtype == object:
-            raise TypeError(f"{name} is a NumPy array of Python objects; convert it to numbers first.")
+            raise TypeError(
+                f"{name} is a NumPy array of Python objects; convert it to numbers first."
+            )
         value = torch.from_numpy(np.ascontiguousarray(value))
     if not isinstance(value, torch.Tensor):
         raise TypeError(f"{name} must be a tensor or a NumPy array, got {type(value).__name__}.")
@@ -100,8 +102,13 @@ def _dataset_batcher(loader_or_dataset, batch_size: int, generator: torch.Genera
     else:
         if len(loader_or_dataset) == 0:
             raise ValueError("The dataset is empty: there is nothing to train on.")
-        loader = DataLoader(loader_or_dataset, batch_size=batch_size, shuffle=True,
-                            generator=generator, drop_last=False)
+        loader = DataLoader(
+            loader_or_dataset,
+            batch_size=batch_size,
+            shuffle=True,
+            generator=generator,
+            drop_last=False,
+        )
     iterator = iter(loader)
 
     def draw() -> Batch:
@@ -113,7 +120,9 @@ def _dataset_batcher(loader_or_dataset, batch_size: int, generator: torch.Genera
             try:
                 batch = next(iterator)
             except StopIteration:
-                raise ValueError("The DataLoader yields no batches: there is nothing to train on.") from None
+                raise ValueError(
+                    "The DataLoader yields no batches: there is nothing to train on."
+                ) from None
         if isinstance(batch, (list, tuple)):
             return tuple(_as_tensor(t, "a batch from the DataLoader") for t in batch)
         return _as_tensor(batch, "a batch from the DataLoader")
@@ -134,25 +143,33 @@ def make_batcher(data, batch_size: int, generator: torch.Generator) -> Callable[
         return lambda: data(batch_size, generator)
     is_tuple = isinstance(data, (tuple, list))
     if is_tuple and data and all(isinstance(t, (int, float)) for t in data):
-        raise TypeError("data is a list of numbers; pass a tensor or a NumPy array of examples, "
-                        "e.g. torch.tensor(data).")
+        raise TypeError(
+            "data is a list of numbers; pass a tensor or a NumPy array of examples, "
+            "e.g. torch.tensor(data)."
+        )
     items = data if is_tuple else (data,)
     if not items:
         raise ValueError("data is empty: there is nothing to train on.")
     try:
-        tensors = tuple(_as_tensor(t, f"data[{i}]" if is_tuple else "data") for i, t in enumerate(items))
+        tensors = tuple(
+            _as_tensor(t, f"data[{i}]" if is_tuple else "data") for i, t in enumerate(items)
+        )
     except TypeError as error:
-        raise TypeError(f"{error} fit() takes a tensor, NumPy array, a tuple of them (e.g. "
-                        "(images, labels)), a Dataset, a DataLoader, or a function "
-                        f"get_batch(batch_size, generator); got {type(data).__name__}"
-                        + (f" of {[type(t).__name__ for t in items]}" if is_tuple else "")
-                        + ".") from None
+        raise TypeError(
+            f"{error} fit() takes a tensor, NumPy array, a tuple of them (e.g. "
+            "(images, labels)), a Dataset, a DataLoader, or a function "
+            f"get_batch(batch_size, generator); got {type(data).__name__}"
+            + (f" of {[type(t).__name__ for t in items]}" if is_tuple else "")
+            + "."
+        ) from None
     n = len(tensors[0]) if tensors[0].ndim else 0
     if n == 0:
         raise ValueError("data is empty: there is nothing to train on.")
     if any(t.ndim == 0 or len(t) != n for t in tensors):
-        raise ValueError("All tensors in data must have the same number of rows, got "
-                         f"{[len(t) if t.ndim else 0 for t in tensors]}.")
+        raise ValueError(
+            "All tensors in data must have the same number of rows, got "
+            f"{[len(t) if t.ndim else 0 for t in tensors]}."
+        )
 
     def draw() -> Batch:
         # Rows are drawn with the (CPU) generator, then indexed on the data's own device.
@@ -181,13 +198,16 @@ def _as_logs(result) -> tuple[torch.Tensor, dict[str, float]]:
             raise KeyError(f"model.loss returned a dict without a 'loss' entry: {sorted(result)}.")
         return result["loss"], {k: _number(v) for k, v in result.items()}
     if not isinstance(result, torch.Tensor) or result.numel() != 1:
-        raise TypeError("model.loss(batch) must return a scalar tensor or a dict with a 'loss' "
-                        f"entry, got {type(result).__name__} {tuple(getattr(result, 'shape', ()))}.")
+        raise TypeError(
+            "model.loss(batch) must return a scalar tensor or a dict with a 'loss' "
+            f"entry, got {type(result).__name__} {tuple(getattr(result, 'shape', ()))}."
+        )
     return result, {"loss": _number(result)}
 
 
-def standard_step(model: torch.nn.Module, batch: Batch,
-                  optimizer: torch.optim.Optimizer) -> dict[str, float]:
+def standard_step(
+    model: torch.nn.Module, batch: Batch, optimizer: torch.optim.Optimizer
+) -> dict[str, float]:
     """One gradient step: loss, backward pass, parameter update."""
     loss, logs = _as_logs(model.loss(batch))
     optimizer.zero_grad(set_to_none=True)
@@ -203,15 +223,21 @@ def _optimizers(model, optimizer, lr: float):
         return torch.optim.Adam(model.parameters(), lr=lr)
     if isinstance(optimizer, torch.optim.Optimizer):
         if hasattr(model, "make_optimizers"):
-            raise TypeError(f"{type(model).__name__} trains two players: pass optimizer=(opt_d, opt_g), "
-                            "or leave it out to use model.make_optimizers(lr).")
+            raise TypeError(
+                f"{type(model).__name__} trains two players: pass optimizer=(opt_d, opt_g), "
+                "or leave it out to use model.make_optimizers(lr)."
+            )
         return optimizer
-    if isinstance(optimizer, (tuple, list)) and all(isinstance(o, torch.optim.Optimizer) for o in optimizer):
+    if isinstance(optimizer, (tuple, list)) and all(
+        isinstance(o, torch.optim.Optimizer) for o in optimizer
+    ):
         return tuple(optimizer)
     if callable(optimizer):  # a class or factory: torch.optim.SGD, or lambda params: ...
         return optimizer(model.parameters(), lr=lr)
-    raise TypeError("optimizer must be a torch.optim.Optimizer, an optimizer class such as "
-                    f"torch.optim.SGD, or None (Adam), got {optimizer!r}.")
+    raise TypeError(
+        "optimizer must be a torch.optim.Optimizer, an optimizer class such as "
+        f"torch.optim.SGD, or None (Adam), got {optimizer!r}."
+    )
 
 
 def _callbacks(callbacks) -> list[Callback]:
@@ -222,7 +248,9 @@ def _callbacks(callbacks) -> list[Callback]:
     callbacks = list(callbacks)
     for callback in callbacks:
         if not callable(callback):
-            raise TypeError(f"Each callback must be a function callback(step, logs, model), got {callback!r}.")
+            raise TypeError(
+                f"Each callback must be a function callback(step, logs, model), got {callback!r}."
+            )
     return callbacks
 
 
@@ -232,15 +260,34 @@ def _progress_bar(steps: int, description: str, progress: bool):
     returns, so a stored output shows its final state: steps done and the last losses."""
     from tqdm.std import tqdm
 
-    return tqdm(range(1, steps + 1), desc=description, disable=not progress, leave=True,
-                file=sys.stdout, mininterval=1.0, dynamic_ncols=False, ncols=90, ascii=True)
+    return tqdm(
+        range(1, steps + 1),
+        desc=description,
+        disable=not progress,
+        leave=True,
+        file=sys.stdout,
+        mininterval=1.0,
+        dynamic_ncols=False,
+        ncols=90,
+        ascii=True,
+    )
 
 
 # ----- the loop ---------------------------------------------------------------------------
-def fit(model: torch.nn.Module, data, *, steps: int, batch_size: int = 64, lr: float = 1e-3,
-        seed: int | None = 0, progress: bool = True, callbacks=(),
-        optimizer=None, device: str | torch.device | None = None,
-        description: str | None = None) -> History:
+def fit(
+    model: torch.nn.Module,
+    data,
+    *,
+    steps: int,
+    batch_size: int = 64,
+    lr: float = 1e-3,
+    seed: int | None = 0,
+    progress: bool = True,
+    callbacks=(),
+    optimizer=None,
+    device: str | torch.device | None = None,
+    description: str | None = None,
+) -> History:
     """Train ``model`` on ``data`` for exactly ``steps`` mini-batch updates.
 
     A fixed step budget (not a time budget) makes results the same on every machine.
@@ -256,8 +303,10 @@ def fit(model: torch.nn.Module, data, *, steps: int, batch_size: int = 64, lr: f
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}.")
     custom_step = getattr(model, "train_step", None)
     if custom_step is None and not hasattr(model, "loss"):
-        raise TypeError(f"{type(model).__name__} has no loss(batch) method, so fit() cannot "
-                        "train it. Give it one that returns the loss of a batch.")
+        raise TypeError(
+            f"{type(model).__name__} has no loss(batch) method, so fit() cannot "
+            "train it. Give it one that returns the loss of a batch."
+        )
     steps = check_positive_int("steps", steps)
     batch_size = check_positive_int("batch_size", batch_size)
     lr = check_number("lr", lr, low=0, low_inclusive=False)
@@ -266,7 +315,9 @@ def fit(model: torch.nn.Module, data, *, steps: int, batch_size: int = 64, lr: f
     device = torch.device(device) if device is not None else default_device()
     model.to(device)
     generator = torch.Generator(device="cpu")
-    generator.manual_seed(seed if seed is not None else int(torch.randint(2**31, (1,), device="cpu")))
+    generator.manual_seed(
+        seed if seed is not None else int(torch.randint(2**31, (1,), device="cpu"))
+    )
     if seed is not None:
         torch.manual_seed(seed)
     draw = make_batcher(data, batch_size, generator)
@@ -289,7 +340,8 @@ def fit(model: torch.nn.Module, data, *, steps: int, batch_size: int = 64, lr: f
             if not all(math.isfinite(v) for v in logs.values()):
                 raise FloatingPointError(
                     f"The loss became {logs} at step {step}. Try a smaller learning rate "
-                    f"(lr={lr}) or check the data for extreme values.")
+                    f"(lr={lr}) or check the data for extreme values."
+                )
             history.record(step, logs)
             if step % max(1, steps // 100) == 0 or step == steps:
                 bar.set_postfix({k: f"{v:.3f}" for k, v in logs.items()}, refresh=False)
@@ -301,8 +353,11 @@ def fit(model: torch.nn.Module, data, *, steps: int, batch_size: int = 64, lr: f
                 break
     except KeyboardInterrupt:
         history.stopped = "interrupted"
-        warnings.warn(f"Training interrupted after {len(history)} of {steps} steps; the "
-                      "History and the model so far are kept.", stacklevel=2)
+        warnings.warn(
+            f"Training interrupted after {len(history)} of {steps} steps; the "
+            "History and the model so far are kept.",
+            stacklevel=2,
+        )
     finally:
         bar.close()
         model.eval()

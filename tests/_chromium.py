@@ -14,11 +14,19 @@ from pathlib import Path
 
 import pytest
 
-ENABLE = ("install Debian's Chromium (apt-get update && apt-get install -y chromium) and the "
-          "instructor extra (pip install -e '.[instructor]', which brings Playwright for Python), "
-          "or set GENAI_COURSE_CHROMIUM to a Chromium binary")
-FLAGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", "--no-sandbox", "--headless"]
+ENABLE = (
+    "install Debian's Chromium (apt-get update && apt-get install -y chromium) and the "
+    "instructor extra (pip install -e '.[instructor]', which brings Playwright for Python), "
+    "or set GENAI_COURSE_CHROMIUM to a Chromium binary"
+)
+FLAGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-sandbox",
+    "--headless",
+]
 LOCAL_PREFIXES = ("file:", "data:", "blob:", "about:", "http://127.0.0.1", "ws://127.0.0.1")
 # Every wait of the browser tests is a limit for a machine that may be busy (the suite runs
 # beside other work): its base value, for a quiet 2-core machine, times PATIENCE.
@@ -38,7 +46,9 @@ def patient_ms(seconds: float) -> float:
 def chromium_binary() -> Path | None:
     """GENAI_COURSE_CHROMIUM if set (``none`` turns the browser tests off), else Debian's."""
     chosen = os.environ.get("GENAI_COURSE_CHROMIUM")
-    candidates = [chosen] if chosen else ["/usr/lib/chromium/chromium", shutil.which("chromium") or ""]
+    candidates = (
+        [chosen] if chosen else ["/usr/lib/chromium/chromium", shutil.which("chromium") or ""]
+    )
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return Path(candidate)
@@ -76,5 +86,11 @@ def block_external(page, blocked: list[str], failed: list[str]) -> None:
     # Not network requests, so not counted: MathJax 2's placeholder font at about:blank (no browser
     # can load it), and in-page blob:/data: URLs (a media element aborts loading its old blob
     # when a widget gives it a new one).
-    page.on("requestfailed", lambda request: None if request.url.startswith(("about:", "blob:", "data:"))
-            else failed.append(f"{request.url} ({request.failure})"))
+    page.on(
+        "requestfailed",
+        lambda request: (
+            None
+            if request.url.startswith(("about:", "blob:", "data:"))
+            else failed.append(f"{request.url} ({request.failure})")
+        ),
+    )

@@ -23,7 +23,7 @@ SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-    "jupyterlab-rise/plugin": {"theme": "white"},    # "simple", the default, imports web fonts
+    "jupyterlab-rise/plugin": {"theme": "white"},  # "simple", the default, imports web fonts
 }
 
 
@@ -41,18 +41,35 @@ class JupyterLab:
             path = settings / f"{plugin}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))
-        env = dict(os.environ, GENAI_COURSE_THREADS="1", OMP_NUM_THREADS="1",
-                   JUPYTER_CONFIG_DIR=str(scratch / "config"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"))
+        env = dict(
+            os.environ,
+            GENAI_COURSE_THREADS="1",
+            OMP_NUM_THREADS="1",
+            JUPYTER_CONFIG_DIR=str(scratch / "config"),
+            JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
+        )
         env.pop("MPLBACKEND", None)
-        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-                   f"--port={self.port}", "--port-retries=0", f"--IdentityProvider.token={self.token}",
-                   f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={settings}",
-                   f"--LabApp.workspaces_dir={scratch / 'workspaces'}", "--LabApp.news_url=",
-                   "--ServerApp.open_browser=False"]
+        command = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--port-retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={root}",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={scratch / 'workspaces'}",
+            "--LabApp.news_url=",
+            "--ServerApp.open_browser=False",
+        ]
         if os.geteuid() == 0:
             command.append("--allow-root")
         self.log = (scratch / "jupyterlab.log").open("w")
-        self.process = subprocess.Popen(command, cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
         self._wait_ready(scratch / "jupyterlab.log")
 
     @property
@@ -63,7 +80,9 @@ class JupyterLab:
         return f"{self.base}/lab/tree/{path}?reset&token={self.token}"
 
     def api(self, path: str):
-        request = urllib.request.Request(f"{self.base}/api/{path}", headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.base}/api/{path}", headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=patient(10)) as response:
             return json.loads(response.read())
 
@@ -72,14 +91,18 @@ class JupyterLab:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {self.process.returncode}:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"JupyterLab exited with {self.process.returncode}:\n{log.read_text()[-3000:]}"
+                )
             try:
                 self.api("status")
                 return
             except OSError:
                 time.sleep(0.5)
         self.stop()
-        raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+        raise RuntimeError(
+            f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}"
+        )
 
     def kernel_state(self, notebook: str) -> str | None:
         """The execution state of the kernel of the session for ``notebook`` (None: no session)."""

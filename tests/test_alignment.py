@@ -25,7 +25,9 @@ TOKENIZER = CharTokenizer.from_text("QA: \nabcdefghijklmnopqrstuvwxyz?.,")
 
 def tiny() -> TransformerLM:
     torch.manual_seed(0)
-    return TransformerLM(TransformerConfig(TOKENIZER.vocab_size, block_size=64, layers=1, heads=2, hidden=16))
+    return TransformerLM(
+        TransformerConfig(TOKENIZER.vocab_size, block_size=64, layers=1, heads=2, hidden=16)
+    )
 
 
 def test_dpo_loss_on_hand_computed_values():
@@ -33,7 +35,9 @@ def test_dpo_loss_on_hand_computed_values():
     # beta 0.5: rewards 0.5*(-1+1.5) = 0.25 and 0.5*(-2+1.5) = -0.25, margin 0.5
     loss, stats = dpo_loss(t([-1.0]), t([-2.0]), t([-1.5]), t([-1.5]), beta=0.5)
     assert loss.item() == pytest.approx(math.log1p(math.exp(-0.5)), abs=1e-6)
-    assert stats["chosen_reward"] == pytest.approx(0.25) and stats["rejected_reward"] == pytest.approx(-0.25)
+    assert stats["chosen_reward"] == pytest.approx(0.25) and stats[
+        "rejected_reward"
+    ] == pytest.approx(-0.25)
     assert stats["accuracy"] == 1.0
     # the policy equal to the reference: loss log 2 whatever beta
     loss, _ = dpo_loss(t([-3.0, -1.0]), t([-2.0, -5.0]), t([-3.0, -1.0]), t([-2.0, -5.0]), beta=2.0)
@@ -47,7 +51,10 @@ def test_dpo_loss_on_hand_computed_values():
 
 
 def test_dpo_gradient_raises_chosen_and_lowers_rejected():
-    chosen, rejected = torch.tensor([-1.0], requires_grad=True), torch.tensor([-1.0], requires_grad=True)
+    chosen, rejected = (
+        torch.tensor([-1.0], requires_grad=True),
+        torch.tensor([-1.0], requires_grad=True),
+    )
     loss, _ = dpo_loss(chosen, rejected, torch.tensor([-1.0]), torch.tensor([-1.0]), beta=0.1)
     loss.backward()
     assert chosen.grad.item() < 0 < rejected.grad.item()
@@ -61,7 +68,9 @@ def test_sft_tensors_count_only_the_response():
     kept = TOKENIZER.decode(targets[0][targets[0] != IGNORE].tolist())
     assert kept == response, "the targets are exactly the response and its end marker"
     kept_at = (targets[0] != IGNORE).nonzero()[:-1, 0]
-    assert torch.equal(targets[0, kept_at], idx[0, kept_at + 1]), "each target is the next input token"
+    assert torch.equal(targets[0, kept_at], idx[0, kept_at + 1]), (
+        "each target is the next input token"
+    )
     assert (targets[1, -3:] == IGNORE).all(), "padding is ignored"
     with pytest.raises(ValueError, match="empty"):
         sft_tensors([], TOKENIZER.encode)
@@ -79,7 +88,9 @@ def test_dpo_objective_keeps_the_reference_frozen_and_learns_the_preference():
     policy = tiny()
     objective = DPOObjective(policy, beta=0.5)
     assert all(p is not q for p in objective.parameters() for q in objective.reference.parameters())
-    assert sum(p.numel() for p in objective.parameters()) == sum(p.numel() for p in policy.parameters())
+    assert sum(p.numel() for p in objective.parameters()) == sum(
+        p.numel() for p in policy.parameters()
+    )
     before = [p.clone() for p in objective.reference.parameters()]
     pairs = [("say hi", "hi.", "gosh hi."), ("say yes", "yes.", "gosh yes.")]
     batch = preference_tensors(pairs, TOKENIZER.encode)
@@ -88,11 +99,15 @@ def test_dpo_objective_keeps_the_reference_frozen_and_learns_the_preference():
     fit(objective, lambda n, g: batch, steps=30, lr=3e-3, progress=False, device="cpu")
     assert objective.loss(batch).item() < start - 0.1
     assert objective.last_stats["accuracy"] == 1.0
-    assert all(torch.equal(a, b) for a, b in zip(before, objective.reference.parameters(), strict=True))
+    assert all(
+        torch.equal(a, b) for a, b in zip(before, objective.reference.parameters(), strict=True)
+    )
 
 
 def test_answer_cuts_at_the_end_marker():
-    texts = answer(tiny(), TOKENIZER, "hello", n=3, max_chars=20, generator=torch.Generator().manual_seed(0))
+    texts = answer(
+        tiny(), TOKENIZER, "hello", n=3, max_chars=20, generator=torch.Generator().manual_seed(0)
+    )
     assert len(texts) == 3 and all(END not in t and len(t) <= 20 for t in texts)
     status = answer(tiny(), TOKENIZER, "hello", n=2, max_chars=5, with_status=True)
     assert all(isinstance(done, bool) and len(text) <= 5 for text, done in status)

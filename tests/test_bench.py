@@ -21,8 +21,14 @@ from genai_course.commands import bench as bench_command
 
 def write_notebook(path, *sources):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# a title")] + [nbformat.v4.new_code_cell(s) for s in sources]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# a title")] + [
+        nbformat.v4.new_code_cell(s) for s in sources
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path
 
@@ -64,8 +70,12 @@ def test_memory_cpu_and_threads_are_measured(measured):
 
 
 def test_course_notebooks_lists_lessons_then_solutions(tmp_path):
-    for folder, name in [("lessons", "01_b"), ("lessons", "00_a"), ("solutions", "00_a"),
-                         ("lessons", "README")]:
+    for folder, name in [
+        ("lessons", "01_b"),
+        ("lessons", "00_a"),
+        ("solutions", "00_a"),
+        ("lessons", "README"),
+    ]:
         (tmp_path / folder).mkdir(exist_ok=True)
         write_notebook(tmp_path / folder / f"{name}.ipynb", "pass")
     names = [f"{p.parent.name}/{p.stem}" for p in notebooks.course_notebooks(tmp_path)]
@@ -81,16 +91,19 @@ def test_missing_notebook_and_bad_threads_give_clear_errors(tmp_path):
         run_notebook(tmp_path / "nope.ipynb", threads=0)
 
 
-@pytest.mark.parametrize("value, baseline, higher, expected", [
-    (2.0, 4.0, False, (0.5, True)),     # a loss half the baseline's
-    (5.0, 4.0, False, (1.25, False)),
-    (0.9, 0.6, True, (1.5, True)),      # coverage above the baseline's
-    (0.5, 0.6, True, (0.8333, False)),
-    (3.0, 3.0, False, (1.0, False)),    # a tie does not beat
-    (1.0, 0.0, False, (None, False)),   # no ratio against zero, but still compared
-    (None, 1.0, False, (None, None)),
-    (float("nan"), 1.0, True, (None, None)),
-])
+@pytest.mark.parametrize(
+    "value, baseline, higher, expected",
+    [
+        (2.0, 4.0, False, (0.5, True)),  # a loss half the baseline's
+        (5.0, 4.0, False, (1.25, False)),
+        (0.9, 0.6, True, (1.5, True)),  # coverage above the baseline's
+        (0.5, 0.6, True, (0.8333, False)),
+        (3.0, 3.0, False, (1.0, False)),  # a tie does not beat
+        (1.0, 0.0, False, (None, False)),  # no ratio against zero, but still compared
+        (None, 1.0, False, (None, None)),
+        (float("nan"), 1.0, True, (None, None)),
+    ],
+)
 def test_compare_ratio_and_beats(value, baseline, higher, expected):
     assert compare(value, baseline, higher_is_better=higher) == expected
 
@@ -99,8 +112,17 @@ def test_compare_closer_to_real():
     # near-copies: real held-out data has 5%; 8% is nearer than the baseline's 0%
     assert compare(0.08, 0.0, higher_is_better=False, target=0.05) == (None, True)
     assert compare(0.24, 0.0, higher_is_better=False, target=0.05) == (None, False)
-    row = QualityRow("vae", "near-copy fraction", "mixture", False, primary=False, value=0.1,
-                     baseline_value=0.2, floor=0.05, closer_to_floor=True)
+    row = QualityRow(
+        "vae",
+        "near-copy fraction",
+        "mixture",
+        False,
+        primary=False,
+        value=0.1,
+        baseline_value=0.2,
+        floor=0.05,
+        closer_to_floor=True,
+    )
     assert row.better == "closer to real" and row.beats and row.ratio == 0.5
     assert row.as_dict()["better"] == "closer to real"
 
@@ -108,29 +130,47 @@ def test_compare_closer_to_real():
 def test_quality_row_and_quality_target():
     good = QualityRow("a", "loss", "n-gram", False, value=1.5, baseline_value=2.0)
     bad = QualityRow("b", "FD", "mixture", False, value=3.0, baseline_value=2.0)
-    secondary = QualityRow("b", "coverage", "mixture", True, primary=False, value=0.1, baseline_value=0.9)
+    secondary = QualityRow(
+        "b", "coverage", "mixture", True, primary=False, value=0.1, baseline_value=0.9
+    )
     missing = QualityRow("c", "loss", "Markov", False, error="not shipped yet")
     assert good.as_dict()["ratio"] == 0.75 and good.beats
     assert missing.beats is None
     [check] = targets.quality_targets([good, secondary])
     assert check.met is True  # a secondary measure does not decide
     [check] = targets.quality_targets([good, bad, missing])
-    assert check.met is False and "not: b" in check.measured and "not evaluated: c" in check.measured
+    assert (
+        check.met is False and "not: b" in check.measured and "not evaluated: c" in check.measured
+    )
     [check] = targets.quality_targets([good, missing])
     assert check.met is None  # incomplete: not claimed as met
 
 
 def run_of(name, kind, wall, peak=500.0, error=""):
-    return NotebookRun(name=name, path=f"{name}.ipynb", kind=kind, threads=2, wall_s=wall,
-                       cpu_s=wall / 2, peak_rss_mb=peak, error=error)
+    return NotebookRun(
+        name=name,
+        path=f"{name}.ipynb",
+        kind=kind,
+        threads=2,
+        wall_s=wall,
+        cpu_s=wall / 2,
+        peak_rss_mb=peak,
+        error=error,
+    )
 
 
 def test_notebook_targets_met_and_missed():
-    runs = [run_of("l0", "lesson", 30), run_of("l1", "lesson", 50), run_of("l2", "lesson", 95, 2500),
-            run_of("s0", "solution", 20, error="cell 3: AssertionError")]
+    runs = [
+        run_of("l0", "lesson", 30),
+        run_of("l1", "lesson", 50),
+        run_of("l2", "lesson", 95, 2500),
+        run_of("s0", "solution", 20, error="cell 3: AssertionError"),
+    ]
     checks = {c.name: c for c in targets.notebook_targets(runs)}
     assert checks["every lesson"].met is False and "l2" in checks["every lesson"].measured
-    assert checks["median lesson"].met is True and checks["median lesson"].measured.startswith("50.0")
+    assert checks["median lesson"].met is True and checks["median lesson"].measured.startswith(
+        "50.0"
+    )
     assert checks["whole course (lessons + solutions)"].met is True  # 195 s
     assert checks["peak kernel memory"].met is False
     assert checks["every notebook runs without error"].met is False
@@ -153,24 +193,54 @@ def test_median_seconds_counts_calls():
 
 def sample_report():
     runs = [run_of("lessons/00_a", "lesson", 40.0), run_of("solutions/00_a", "solution", 10.0)]
-    rows = [QualityRow("char-gru", "validation loss (nats/char)", "best n-gram", False,
-                       value=1.2, baseline_value=1.5, note="a note"),
-            QualityRow("digits-gan", "class coverage", "mixture", True, primary=False,
-                       value=float("nan"), baseline_value=0.9),
-            QualityRow("chorale-gru", "loss", "Markov chain", False, error="not shipped yet")]
-    points = [scaling.ScalingPoint("GAN (MLP)", "width (hidden units)", 64, 1.5, 0.2, "64 images", 1.0, 0.1)]
+    rows = [
+        QualityRow(
+            "char-gru",
+            "validation loss (nats/char)",
+            "best n-gram",
+            False,
+            value=1.2,
+            baseline_value=1.5,
+            note="a note",
+        ),
+        QualityRow(
+            "digits-gan",
+            "class coverage",
+            "mixture",
+            True,
+            primary=False,
+            value=float("nan"),
+            baseline_value=0.9,
+        ),
+        QualityRow("chorale-gru", "loss", "Markov chain", False, error="not shipped yet"),
+    ]
+    points = [
+        scaling.ScalingPoint(
+            "GAN (MLP)", "width (hidden units)", 64, 1.5, 0.2, "64 images", 1.0, 0.1
+        )
+    ]
     return {
         "quick": False,
-        "machine": {"date_utc": "2026-01-01 00:00 UTC", "cpu": "Test CPU", "logical_cores": 2,
-                    "memory_gb": 24.0, "os": "Linux", "python": "3.11", "torch": "2.13",
-                    "torch_threads": 2, "load_average_start": [5.0, 4.0, 3.0],
-                    "load_average_end": [4.0, 4.0, 3.0]},
+        "machine": {
+            "date_utc": "2026-01-01 00:00 UTC",
+            "cpu": "Test CPU",
+            "logical_cores": 2,
+            "memory_gb": 24.0,
+            "os": "Linux",
+            "python": "3.11",
+            "torch": "2.13",
+            "torch_threads": 2,
+            "load_average_start": [5.0, 4.0, 3.0],
+            "load_average_end": [4.0, 4.0, 3.0],
+        },
         "notebooks": [r.as_dict() for r in runs],
         "notebook_summary": notebooks.summarise(runs),
         "quality": [r.as_dict() for r in rows],
         "scaling": [p.as_dict() for p in points],
         "scaling_fits": scaling.fits(points),
-        "targets": [c.as_dict() for c in targets.notebook_targets(runs) + targets.quality_targets(rows)],
+        "targets": [
+            c.as_dict() for c in targets.notebook_targets(runs) + targets.quality_targets(rows)
+        ],
         "errors": [],
     }
 
@@ -182,8 +252,12 @@ def test_report_writes_valid_json_and_markdown(tmp_path):
     assert data["quality"][1]["value"] is None and data["quality"][0]["beats"] is True
     assert data["notebooks"][0]["wall_s"] == 40.0 and data["machine"]["torch_threads"] == 2
     text = md_path.read_text()
-    for columns in (report.NOTEBOOK_COLUMNS, report.QUALITY_COLUMNS, report.SCALING_COLUMNS,
-                    report.TARGET_COLUMNS):
+    for columns in (
+        report.NOTEBOOK_COLUMNS,
+        report.QUALITY_COLUMNS,
+        report.SCALING_COLUMNS,
+        report.TARGET_COLUMNS,
+    ):
         assert "| " + " | ".join(columns) + " |" in text
     assert "| lessons/00_a | lesson | 40 | 20 | 500 | 2 | met |" in text
     assert "| char-gru | validation loss (nats/char) | 1.2 | best n-gram | 1.5 | 0.8 |" in text
@@ -194,7 +268,10 @@ def test_report_writes_valid_json_and_markdown(tmp_path):
     assert "| median lesson | <= 60 s wall | 40.0 s | met |" in text
     summary = (tmp_path / "out" / "summary.md").read_text()  # the README's compact version
     assert "| lessons/00_a | 40 | 20 | 500 | ok |" in summary
-    assert "| char-gru | validation loss (nats/char) | 1.2 | best n-gram | 1.5 | - | 0.8 | yes |" in summary
+    assert (
+        "| char-gru | validation loss (nats/char) | 1.2 | best n-gram | 1.5 | - | 0.8 | yes |"
+        in summary
+    )
     assert "class coverage" not in summary  # secondary measures stay in bench.md
 
 
@@ -237,7 +314,7 @@ def test_learners_result_slowdowns_against_alone_and_fair_share():
         baseline_mb, peak_mb = 1000.0, 2500.0
 
     row = workshop.learners_result("lessons/01_x.ipynb", 3, alone, runs, Memory, cores=2)
-    assert row["fair_share_s"] == 12.0          # 3 learners x 8 s of CPU / 2 cores
+    assert row["fair_share_s"] == 12.0  # 3 learners x 8 s of CPU / 2 cores
     assert row["max_wall_s"] == 42.0 and row["max_vs_alone"] == 4.2
     assert row["max_vs_fair_share"] == 3.5
     assert row["errors"] == ["boom"] and row["memory_per_learner_mb"] == 500
@@ -275,8 +352,21 @@ def tiny_course(tmp_path_factory):
 def test_bench_learners_reports_every_learner(tiny_course, tmp_path, capsys):
     from genai_course.cli import main
 
-    code = main(["bench", "--root", str(tiny_course), "--notebook", "lessons/01_tiny.ipynb",
-                 "--learners", "2", "--threads", "1", "--out", str(tmp_path)])
+    code = main(
+        [
+            "bench",
+            "--root",
+            str(tiny_course),
+            "--notebook",
+            "lessons/01_tiny.ipynb",
+            "--learners",
+            "2",
+            "--threads",
+            "1",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     result = json.loads((tmp_path / "workshop.json").read_text())
@@ -318,32 +408,49 @@ def test_bench_workshop_refuses_a_lesson_that_fails_alone(tiny_course):
 
 # ---- figures: one committed file, and the README and site made from it -------------------
 
+
 def test_readme_figures_come_from_the_figures_file():
     text = figures.README_PATH.read_text()
     names = [m.group("name") for m in figures._BLOCK.finditer(text)]
-    assert {"setup", "bench", "workshop"} <= set(names), "the README must carry the generated blocks"
+    assert {"setup", "bench", "workshop"} <= set(names), (
+        "the README must carry the generated blocks"
+    )
     stale = figures.stale_blocks(text, figures.load())
-    assert not stale, (f"README blocks {stale} disagree with genai_course/site/figures.json: run "
-                       "`genai-course bench --update-readme`")
+    assert not stale, (
+        f"README blocks {stale} disagree with genai_course/site/figures.json: run "
+        "`genai-course bench --update-readme`"
+    )
 
 
 def test_no_typed_timing_figures_left_in_readme_or_site():
     from genai_course.site import build
 
     outside = figures._BLOCK.sub("", figures.README_PATH.read_text())
-    for typed in ("about 1.5 minutes", "about 3 minutes", "under 20 s", "about a minute",
-                  "3 to 19 s", "138 s", "about 4 minutes"):
-        assert typed not in outside, f"README states {typed!r} by hand: generate it from figures.json"
+    for typed in (
+        "about 1.5 minutes",
+        "about 3 minutes",
+        "under 20 s",
+        "about a minute",
+        "3 to 19 s",
+        "138 s",
+        "about 4 minutes",
+    ):
+        assert typed not in outside, (
+            f"README states {typed!r} by hand: generate it from figures.json"
+        )
     assert "about a minute" not in Path(build.__file__).read_text()
 
 
 def test_render_blocks_rewrites_only_between_markers(tmp_path):
-    data = {"bench": {"machine": {"logical_cores": 2, "cpu": "X", "torch_threads": 1,
-                                  "date_utc": "today"},
-                      "notebooks": [{"name": "lessons/00", "kind": "lesson", "wall_s": 4.0,
-                                     "error": ""},
-                                    {"name": "lessons/01", "kind": "lesson", "wall_s": 31.0,
-                                     "error": ""}]}}
+    data = {
+        "bench": {
+            "machine": {"logical_cores": 2, "cpu": "X", "torch_threads": 1, "date_utc": "today"},
+            "notebooks": [
+                {"name": "lessons/00", "kind": "lesson", "wall_s": 4.0, "error": ""},
+                {"name": "lessons/01", "kind": "lesson", "wall_s": 31.0, "error": ""},
+            ],
+        }
+    }
     text = "keep\n<!-- figures:lesson-time -->\nold 99 s\n<!-- /figures:lesson-time -->\nkeep too\n"
     assert figures.stale_blocks(text, data) == ["lesson-time"]
     readme = tmp_path / "README.md"
@@ -357,15 +464,34 @@ def test_render_blocks_rewrites_only_between_markers(tmp_path):
 
 
 def test_workshop_block_states_capacity_from_the_measurement():
-    row = {"notebook": "lessons/01_gans", "learners": 10, "cores": 2, "max_wall_s": 150.0,
-           "median_wall_s": 140.0, "max_vs_alone": 7.5, "fair_share_s": 120.0,
-           "max_vs_fair_share": 1.25, "machine_peak_memory_mb": 6000,
-           "memory_per_learner_mb": 512, "errors": [], "alone": {"wall_s": 20.0, "cpu_s": 24.0}}
+    row = {
+        "notebook": "lessons/01_gans",
+        "learners": 10,
+        "cores": 2,
+        "max_wall_s": 150.0,
+        "median_wall_s": 140.0,
+        "max_vs_alone": 7.5,
+        "fair_share_s": 120.0,
+        "max_vs_fair_share": 1.25,
+        "machine_peak_memory_mb": 6000,
+        "memory_per_learner_mb": 512,
+        "errors": [],
+        "alone": {"wall_s": 20.0, "cpu_s": 24.0},
+    }
     machine = {"date_utc": "d", "cpu": "c", "logical_cores": 2, "memory_gb": 8}
-    text = figures.workshop_block({"workshop": {"machine": machine, "rows": [row]},
-                                   "contention": {"busy": 4, "cores": 2, "notebook": "lessons/01_gans",
-                                                  "quiet": {"wall_s": 20.0},
-                                                  "loaded": {"wall_s": 60.0}, "slowdown": 3.0}})
+    text = figures.workshop_block(
+        {
+            "workshop": {"machine": machine, "rows": [row]},
+            "contention": {
+                "busy": 4,
+                "cores": 2,
+                "notebook": "lessons/01_gans",
+                "quiet": {"wall_s": 20.0},
+                "loaded": {"wall_s": 60.0},
+                "slowdown": 3.0,
+            },
+        }
+    )
     assert "5.0 learners per core" in text and "within the 1.5 x target" in text
     assert "2.0 learners per GB" in text and "3.0 x (target: within 4 x)" in text
     assert "not measured" in figures.workshop_block({})

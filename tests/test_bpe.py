@@ -32,7 +32,9 @@ def test_round_trip_on_unseen_text_including_unicode(pattern):
     from genai_course.bpe import CHUNK_PATTERN
 
     pattern = CHUNK_PATTERN if pattern == "words" else None
-    tok = BPETokenizer.train("the cat sat on the mat. the cat ate the rat! " * 20, 300, pattern=pattern)
+    tok = BPETokenizer.train(
+        "the cat sat on the mat. the cat ate the rat! " * 20, 300, pattern=pattern
+    )
     for text in ["", "the mat", "naïve café — 3.14 ≠ π\n\ttabs  ", "unseen zebra 12345"]:
         assert tok.decode(tok.encode(text)) == text
     assert len(tok.encode("the cat sat")) < len("the cat sat".encode())

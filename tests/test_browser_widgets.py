@@ -22,16 +22,19 @@ from _chromium import block_external, launch, patient, patient_ms, require_brows
 from _jupyterlab import JupyterLab
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
-SCREENSHOTS = Path(os.environ.get("GENAI_COURSE_ARTIFACTS", tempfile.gettempdir())) / "genai-course-screenshots"
+SCREENSHOTS = (
+    Path(os.environ.get("GENAI_COURSE_ARTIFACTS", tempfile.gettempdir()))
+    / "genai-course-screenshots"
+)
 RUN_TIMEOUT = patient(300)  # seconds for one lesson to run top to bottom in the browser
 HARNESS = "harness.ipynb"  # a tiny widget notebook that proves the set-up itself works
-WIDGET_LESSONS = {         # notebook -> CSS class of the widget's root
+WIDGET_LESSONS = {  # notebook -> CSS class of the widget's root
     "02_vaes.ipynb": "genai-latent-explorer",
     "06_text.ipynb": "genai-prompt-widget",
     "08_music.ipynb": "genai-melody-player",
 }
 
-HARNESS_CODE = '''\
+HARNESS_CODE = """\
 import io
 import ipywidgets as widgets
 import numpy as np
@@ -47,16 +50,22 @@ image = widgets.Image(value=png(0.5), format="png", width=48)
 slider.observe(lambda change: setattr(image, "value", png(change["new"])), "value")
 box = widgets.VBox([slider, image])
 box.add_class("genai-harness")
-box'''
+box"""
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     require_browser()
     root = tmp_path_factory.mktemp("lab-root")
-    shutil.copytree(LESSONS_DIR, root / "lessons", ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
+    shutil.copytree(
+        LESSONS_DIR, root / "lessons", ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints")
+    )
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(HARNESS_CODE)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, root / "lessons" / HARNESS)
     server = JupyterLab(root, tmp_path_factory.mktemp("lab-scratch"))
     yield server
@@ -83,8 +92,12 @@ class Tab:
         block_external(self.page, self.blocked, self.failed)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.goto(lab.url(f"lessons/{notebook}"))
-        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=patient_ms(60))
-        self._wait(lambda: lab.kernel_state(notebook) == "idle", patient(120), "the kernel to start")
+        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(
+            timeout=patient_ms(60)
+        )
+        self._wait(
+            lambda: lab.kernel_state(notebook) == "idle", patient(120), "the kernel to start"
+        )
         self.page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         self.page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
         self.started = time.monotonic()
@@ -93,24 +106,37 @@ class Tab:
         deadline = time.monotonic() + timeout
         while not condition():
             if time.monotonic() > deadline:
-                raise AssertionError(f"{self.notebook}: timed out after {timeout} s waiting for {what}")
+                raise AssertionError(
+                    f"{self.notebook}: timed out after {timeout} s waiting for {what}"
+                )
             # not time.sleep: Playwright must keep serving the page's (routed) requests meanwhile
             self.page.wait_for_timeout(500)
 
     def prompts(self) -> list[str]:
         return self.page.eval_on_selector_all(
-            ".jp-Notebook .jp-CodeCell .jp-InputArea-prompt", "nodes => nodes.map(n => n.textContent.trim())")
+            ".jp-Notebook .jp-CodeCell .jp-InputArea-prompt",
+            "nodes => nodes.map(n => n.textContent.trim())",
+        )
 
     def wait_finished(self) -> float:
         """Wait until every code cell has run and the kernel is idle; return the seconds taken."""
+
         def done():
             prompts = self.prompts()
-            return (prompts and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts)
-                    and self.lab.kernel_state(self.notebook) == "idle")
+            return (
+                prompts
+                and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts)
+                and self.lab.kernel_state(self.notebook) == "idle"
+            )
+
         self._wait(done, RUN_TIMEOUT, "all cells to run")
-        errors = self.page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')
+        errors = self.page.locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'
+        )
         if errors.count():
-            raise AssertionError(f"{self.notebook} raised in the browser:\n{errors.first.inner_text()[-2000:]}")
+            raise AssertionError(
+                f"{self.notebook} raised in the browser:\n{errors.first.inner_text()[-2000:]}"
+            )
         return time.monotonic() - self.started
 
     def check_offline(self) -> None:
@@ -210,7 +236,9 @@ def test_rise_presents_a_lesson_offline(lab, browser):
     block_external(page, blocked, failed)
     page.goto(f"{lab.base}/rise/lessons/{lesson}?token={lab.token}")
     page.locator(".reveal .slides section").first.wait_for(timeout=patient_ms(120))
-    page.wait_for_function(f"document.querySelectorAll('.reveal .slides section').length >= {len(expected)}")
+    page.wait_for_function(
+        f"document.querySelectorAll('.reveal .slides section').length >= {len(expected)}"
+    )
     sections = page.evaluate("document.querySelectorAll('.reveal .slides section').length")
     assert sections == len(expected) + len({s.h for s in expected})
     page.keyboard.press("ArrowRight")
@@ -243,7 +271,9 @@ def test_prompt_widget_renders_and_responds(tabs):
     tab = lesson_tab(tabs, "06_text.ipynb")
     seconds = tab.wait_finished()
     root = widget_root(tab, WIDGET_LESSONS["06_text.ipynb"])
-    assert root.locator(".widget-slider").count() >= 3, "expected temperature, top-k and top-p sliders"
+    assert root.locator(".widget-slider").count() >= 3, (
+        "expected temperature, top-k and top-p sliders"
+    )
     state = lambda: (image_src(root), root.inner_text())  # noqa: E731
     wait_settled(root, state)
     before = state()
@@ -255,8 +285,10 @@ def test_prompt_widget_renders_and_responds(tabs):
     wait_change(root, state, before, "the bar chart or the continuation after typing")
     wait_settled(root, state)
     after_typing = image_src(root)
-    nudge_slider(root, index=0, presses=5)          # temperature
-    wait_change(root, lambda: image_src(root), after_typing, "the bar chart after moving the temperature")
+    nudge_slider(root, index=0, presses=5)  # temperature
+    wait_change(
+        root, lambda: image_src(root), after_typing, "the bar chart after moving the temperature"
+    )
     wait_settled(root, state)
     screenshot(root, "prompt_widget")
     print(f"06_text ran in {seconds:.0f} s in the browser")
@@ -270,14 +302,23 @@ def test_melody_player_plays_after_generate(tabs):
     audio = root.locator("audio")
     before = audio.first.get_attribute("src") if audio.count() else None
     root.locator("button", has_text=re.compile("generate", re.I)).first.click()
-    wait_change(root, lambda: audio.first.get_attribute("src") if audio.count() else None, before,
-                "the audio element after Generate", timeout=60)
+    wait_change(
+        root,
+        lambda: audio.first.get_attribute("src") if audio.count() else None,
+        before,
+        "the audio element after Generate",
+        timeout=60,
+    )
     assert audio.first.get_attribute("src"), "the audio element has no source"
     assert root.locator("img").count() >= 1, "no piano-roll image"
     links = root.locator("a[href]")
-    hrefs = [(links.nth(i).get_attribute("href") or "") + (links.nth(i).get_attribute("download") or "")
-             for i in range(links.count())]
-    assert any(re.search(r"midi|\.mid", h, re.I) for h in hrefs), f"no MIDI download link in {hrefs}"
+    hrefs = [
+        (links.nth(i).get_attribute("href") or "") + (links.nth(i).get_attribute("download") or "")
+        for i in range(links.count())
+    ]
+    assert any(re.search(r"midi|\.mid", h, re.I) for h in hrefs), (
+        f"no MIDI download link in {hrefs}"
+    )
     screenshot(root, "melody_player")
     print(f"08_music ran in {seconds:.0f} s in the browser")
     tab.check_offline()

@@ -18,7 +18,15 @@ def test_shipped_melodies_load_fast_and_are_well_formed(melodies):
     assert time.process_time() - start < 15.0
     assert 300 <= len(melodies) <= 371
     for melody in melodies:
-        assert set(melody) == {"id", "title", "key", "key_sharps", "time_signature", "pickup", "notes"}
+        assert set(melody) == {
+            "id",
+            "title",
+            "key",
+            "key_sharps",
+            "time_signature",
+            "pickup",
+            "notes",
+        }
         assert len(melody["notes"]) >= 8
         for pitch, length, fermata in melody["notes"]:
             assert pitch is None or 40 <= pitch <= 90
@@ -36,7 +44,9 @@ def test_no_duplicates_and_the_split_keeps_tune_families_apart(melodies):
     assert len(split.train) + len(split.validation) == len(melodies)
     assert 0.08 < len(split.validation) / len(melodies) < 0.25
     families = dict(zip([m["id"] for m in melodies], tune_families(melodies), strict=True))
-    assert not {families[m["id"]] for m in split.train} & {families[m["id"]] for m in split.validation}
+    assert not {families[m["id"]] for m in split.train} & {
+        families[m["id"]] for m in split.validation
+    }
     # no validation melody shares a run of 12 intervals with a training melody
     assert ngram_copying([m["notes"] for m in split.validation], split.train)["longest_copied"] < 12
     again = split_chorales(load_chorale_melodies())
@@ -59,10 +69,12 @@ def test_tune_families_link_shared_starts_and_long_shared_runs():
         return {"notes": [[p, 1.0, 0] for p in pitches]}
 
     scale = list(range(60, 75))
-    same_start = scale[:9] + [50, 40, 50, 40, 50, 40]         # first 8 intervals agree
-    shared_run = [80, 70, 80, 70] + scale[:13] + [90]        # 12 consecutive intervals shared
+    same_start = scale[:9] + [50, 40, 50, 40, 50, 40]  # first 8 intervals agree
+    shared_run = [80, 70, 80, 70] + scale[:13] + [90]  # 12 consecutive intervals shared
     other = [60, 67, 60, 67, 60, 67, 60, 67, 60, 67, 60, 67, 60]
-    assert tune_families([melody(scale), melody(same_start), melody(shared_run), melody(other)]) == [0, 0, 0, 1]
+    assert tune_families(
+        [melody(scale), melody(same_start), melody(shared_run), melody(other)]
+    ) == [0, 0, 0, 1]
 
 
 def test_soprano_is_found_by_name_and_errors_are_clear(tmp_path):

@@ -16,7 +16,8 @@ def test_shipped_classifier_scores_as_recorded():
     assert measured == pytest.approx(recorded, abs=1e-4)
     digits = load_digits("unit")
     assert float((model.predict(digits.x_test) == digits.y_test).float().mean()) == pytest.approx(
-        recorded["test_accuracy"], abs=1e-4)
+        recorded["test_accuracy"], abs=1e-4
+    )
 
 
 def test_shapes_and_features():

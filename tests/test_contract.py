@@ -46,16 +46,22 @@ def models():
 def test_every_model_follows_the_contract(name):
     model = models()[name]
     assert isinstance(model, GenerativeModel), f"{name} must subclass GenerativeModel"
-    assert isinstance(model.num_classes, int) and model.num_classes >= 0, "num_classes is an int, 0 = unconditional"
+    assert isinstance(model.num_classes, int) and model.num_classes >= 0, (
+        "num_classes is an int, 0 = unconditional"
+    )
     assert model.value_scale in VALUE_SCALES, "value_scale must be one of VALUE_SCALES"
     parameters = inspect.signature(model.sample).parameters
     assert parameters["labels"].kind is inspect.Parameter.KEYWORD_ONLY, "labels is keyword-only"
-    assert parameters["generator"].kind is inspect.Parameter.KEYWORD_ONLY, "generator is keyword-only"
+    assert parameters["generator"].kind is inspect.Parameter.KEYWORD_ONLY, (
+        "generator is keyword-only"
+    )
     samples = model.sample(5, generator=torch.Generator().manual_seed(0))
     assert samples.shape == (5, *model.data_shape), "samples are shaped like the training data"
     low, high = VALUE_SCALES[model.value_scale]
     if model.value_scale != "real":
-        assert low <= float(samples.min()) and float(samples.max()) <= high, "samples lie on the declared scale"
+        assert low <= float(samples.min()) and float(samples.max()) <= high, (
+            "samples lie on the declared scale"
+        )
     if model.value_scale == "binary":
         assert set(samples.unique().tolist()) <= {0.0, 1.0}
     again = model.sample(5, generator=torch.Generator().manual_seed(0))
@@ -64,8 +70,12 @@ def test_every_model_follows_the_contract(name):
     if hasattr(model, "decode"):
         z = torch.zeros(3, model.config.latent_dim)
         labels = [0, 1, 2] if model.num_classes else None
-        assert model.decode(z, labels).shape == (3, *model.data_shape), "decode(z) is shaped like the data"
-    assert not hasattr(model, "generate") or isinstance(model, GAN), "only the GAN keeps generate as an old alias"
+        assert model.decode(z, labels).shape == (3, *model.data_shape), (
+            "decode(z) is shaped like the data"
+        )
+    assert not hasattr(model, "generate") or isinstance(model, GAN), (
+        "only the GAN keeps generate as an old alias"
+    )
 
 
 def test_made_on_16x16_images_returns_images_not_flat_rows():
@@ -94,19 +104,35 @@ def test_old_config_names_still_load_with_a_warning():
     with pytest.warns(DeprecationWarning, match="hidden_size"):
         assert RNNConfig(10, hidden_size=32).hidden == 32
     assert renamed({"hidden_size": 8, "num_layers": 2, "num_pixels": 256}) == {
-        "hidden": 8, "layers": 2, "data_shape": (16, 16)}
-    assert renamed({"n_embd": 64, "n_layer": 2, "n_head": 4}) == {"hidden": 64, "layers": 2, "heads": 4}
-    assert PixelConfig(**renamed({"num_classes": None})).num_classes == 0, "None meant unconditional"
+        "hidden": 8,
+        "layers": 2,
+        "data_shape": (16, 16),
+    }
+    assert renamed({"n_embd": 64, "n_layer": 2, "n_head": 4}) == {
+        "hidden": 64,
+        "layers": 2,
+        "heads": 4,
+    }
+    assert PixelConfig(**renamed({"num_classes": None})).num_classes == 0, (
+        "None meant unconditional"
+    )
     assert MixtureConfig(dim=3).data_shape == (3,)
     with pytest.raises(ValueError, match="both 'hidden_size' .* and 'hidden'"):
         renamed({"hidden": 8, "hidden_size": 16})
 
 
-@pytest.mark.parametrize("config_class, bad", [
-    (GANConfig, {"hidden": 0}), (GANConfig, {"output": "sigmoid"}), (VAEConfig, {"latent_dim": -1}),
-    (VAEConfig, {"likelihood": "poisson"}), (PixelConfig, {"layers": 0}), (MixtureConfig, {"n_components": 0}),
-    (RNNConfig, {"vocab_size": 10, "dropout": 1.5}),
-])
+@pytest.mark.parametrize(
+    "config_class, bad",
+    [
+        (GANConfig, {"hidden": 0}),
+        (GANConfig, {"output": "sigmoid"}),
+        (VAEConfig, {"latent_dim": -1}),
+        (VAEConfig, {"likelihood": "poisson"}),
+        (PixelConfig, {"layers": 0}),
+        (MixtureConfig, {"n_components": 0}),
+        (RNNConfig, {"vocab_size": 10, "dropout": 1.5}),
+    ],
+)
 def test_configs_validate_themselves_even_from_json(config_class, bad):
     with pytest.raises((ValueError, TypeError)):
         config_class(**bad)

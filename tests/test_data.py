@@ -81,7 +81,7 @@ def test_digits_errors():
 def test_corpus_is_python_docs_and_stable():
     text = load_corpus()
     assert len(text) > 300_000
-    assert "assert" in text and "The \"if\" statement" in text
+    assert "assert" in text and 'The "if" statement' in text
     assert load_corpus() == text
     assert fingerprint(text) == fingerprint(load_corpus())
     with pytest.raises(ValueError, match="Unknown corpus"):

@@ -42,8 +42,10 @@ def image_models():
     labels = torch.arange(16, device="cpu") % 10
     return {
         "gan": (GAN(data_shape=(8, 8), output="tanh", hidden=16), digits * 2 - 1),
-        "gan-conditional": (GAN(data_shape=(8, 8), output="tanh", hidden=16, num_classes=10),
-                            (digits * 2 - 1, labels)),
+        "gan-conditional": (
+            GAN(data_shape=(8, 8), output="tanh", hidden=16, num_classes=10),
+            (digits * 2 - 1, labels),
+        ),
         "vae": (VAE(hidden=16), digits),
         "vae-conditional": (VAE(hidden=16, num_classes=10), (digits, labels)),
         "autoencoder": (Autoencoder(hidden=16), digits),

@@ -41,13 +41,15 @@ def test_planted_copy_is_found_exactly(docs_index):
     overlap = longest_verbatim_overlap(text, docs_index)
     assert overlap.length >= 120
     assert planted in overlap.match
-    assert corpus[overlap.corpus_start:overlap.corpus_start + overlap.length] == overlap.match
-    assert text[overlap.generated_start:overlap.generated_start + overlap.length] == overlap.match
+    assert corpus[overlap.corpus_start : overlap.corpus_start + overlap.length] == overlap.match
+    assert text[overlap.generated_start : overlap.generated_start + overlap.length] == overlap.match
 
 
 def test_ordinary_text_has_only_short_overlaps(docs_index):
-    ordinary = ("My grandmother grew tomatoes on the balcony every summer, and the cat "
-                "slept between the pots while pigeons argued on the railing above.")
+    ordinary = (
+        "My grandmother grew tomatoes on the balcony every summer, and the cat "
+        "slept between the pots while pigeons argued on the railing above."
+    )
     assert longest_verbatim_overlap(ordinary, docs_index).length < 25
     assert ngram_copy_fraction(ordinary, docs_index, 12) < 0.2
 
@@ -59,7 +61,7 @@ def test_overlap_matches_brute_force_on_small_random_strings():
         corpus = "".join("abc "[i] for i in torch.randint(4, (1500,), generator=g).tolist())
         best = 0
         for i in range(len(text)):
-            while i + best < len(text) and text[i:i + best + 1] in corpus:
+            while i + best < len(text) and text[i : i + best + 1] in corpus:
                 best += 1
         assert longest_verbatim_overlap(text, corpus).length == best
 
@@ -113,7 +115,9 @@ def test_watermark_z_high_when_marked_and_near_zero_without():
     vocab = 64
     model, mark = Uniform(vocab), GreenListWatermark(vocab, gamma=0.25, delta=2.0)
     start = torch.zeros(40, 1, dtype=torch.long)
-    marked = generate(model, start, 200, logits_hook=mark, generator=torch.Generator().manual_seed(0))
+    marked = generate(
+        model, start, 200, logits_hook=mark, generator=torch.Generator().manual_seed(0)
+    )
     plain = generate(model, start, 200, generator=torch.Generator().manual_seed(1))
     z_marked = [mark.detect(row).z for row in marked]
     z_plain = torch.tensor([mark.detect(row).z for row in plain])
@@ -143,14 +147,21 @@ def test_watermark_z_formula_and_green_lists():
     assert result.p_value == pytest.approx(0.5 * math.erfc(result.z / math.sqrt(2)))
     logits = torch.zeros(1, 10)
     boosted = mark.logits_hook(logits, torch.tensor([[3]]))
-    assert set(torch.nonzero(boosted[0] == 2.0).flatten().tolist()) == set(mark.green_list(3).tolist())
+    assert set(torch.nonzero(boosted[0] == 2.0).flatten().tolist()) == set(
+        mark.green_list(3).tolist()
+    )
 
 
 def test_edits_weaken_the_watermark():
     vocab = 64
     model, mark = Uniform(vocab), GreenListWatermark(vocab, delta=4.0)
-    text = generate(model, torch.zeros(1, 1, dtype=torch.long), 300, logits_hook=mark,
-                    generator=torch.Generator().manual_seed(0))[0]
+    text = generate(
+        model,
+        torch.zeros(1, 1, dtype=torch.long),
+        300,
+        logits_hook=mark,
+        generator=torch.Generator().manual_seed(0),
+    )[0]
     g = torch.Generator().manual_seed(0)
     zs = [mark.detect(random_edits(text, f, vocab, generator=g)).z for f in (0.0, 0.2, 0.5, 1.0)]
     assert zs[0] > zs[1] > zs[2] and abs(zs[3]) < 3
@@ -180,8 +191,9 @@ def _gaussian_losses(means, points, width):
 def test_membership_at_chance_on_a_model_that_saw_neither_set():
     g = torch.Generator().manual_seed(0)
     seen, members, others = (torch.randn(400, 5, generator=g) for _ in range(3))
-    report = loss_threshold_attack(_gaussian_losses(seen, members, 0.3),
-                                   _gaussian_losses(seen, others, 0.3))
+    report = loss_threshold_attack(
+        _gaussian_losses(seen, members, 0.3), _gaussian_losses(seen, others, 0.3)
+    )
     assert abs(report.accuracy - 0.5) < 0.06 and abs(report.auc - 0.5) < 0.06
     assert report.best_accuracy < 0.6
 
@@ -189,8 +201,9 @@ def test_membership_at_chance_on_a_model_that_saw_neither_set():
 def test_membership_clearly_above_chance_on_an_overfitted_model():
     g = torch.Generator().manual_seed(0)
     members, others = torch.randn(300, 5, generator=g), torch.randn(300, 5, generator=g)
-    report = loss_threshold_attack(_gaussian_losses(members, members, 0.3),
-                                   _gaussian_losses(members, others, 0.3))
+    report = loss_threshold_attack(
+        _gaussian_losses(members, members, 0.3), _gaussian_losses(members, others, 0.3)
+    )
     assert report.accuracy > 0.6 and report.auc > 0.95 and report.best_accuracy > 0.95
     assert "attack accuracy" in str(report)
 
@@ -213,10 +226,14 @@ def test_auc_known_answers():
 def test_class_mix_and_amplification():
     training = torch.tensor([0] * 60 + [1] * 20 + [2] * 20)
     generated = torch.tensor([0] * 90 + [1] * 10)
-    assert torch.allclose(class_mix(training, 3), torch.tensor([0.6, 0.2, 0.2], dtype=torch.float64))
+    assert torch.allclose(
+        class_mix(training, 3), torch.tensor([0.6, 0.2, 0.2], dtype=torch.float64)
+    )
     report = skew_report(training, generated, 3)
     assert report.over_represented == (0,)
-    assert report.training_ratio == pytest.approx(1.5) and report.generated_ratio == pytest.approx(9.0)
+    assert report.training_ratio == pytest.approx(1.5) and report.generated_ratio == pytest.approx(
+        9.0
+    )
     assert report.amplification == pytest.approx(6.0)
     assert skew_report(training, torch.zeros(10, dtype=torch.long), 3).amplification == float("inf")
     assert report.total_variation == pytest.approx(0.3)
@@ -244,17 +261,17 @@ def test_skewed_subset_keeps_the_requested_fractions():
 def test_filter_known_misses_and_false_alarms():
     naive = BlocklistFilter()
     assert naive.blocks("What the HECK is this?")
-    assert not naive.blocks("what the h e c k")        # miss: spacing
-    assert not naive.blocks("what the h3ck")           # miss: leetspeak
-    assert not naive.blocks("what the h\u0435ck")      # miss: Cyrillic look-alike e
+    assert not naive.blocks("what the h e c k")  # miss: spacing
+    assert not naive.blocks("what the h3ck")  # miss: leetspeak
+    assert not naive.blocks("what the h\u0435ck")  # miss: Cyrillic look-alike e
     assert naive.matches("Check the dangling pointer") == ["heck", "dang"]  # false alarms
     words = BlocklistFilter(mode="word")
     assert not words.blocks("Check the dangling pointer") and words.blocks("oh heck!")
-    assert not words.blocks("heckin")                  # whole words only: a miss
+    assert not words.blocks("heckin")  # whole words only: a miss
     strict = BlocklistFilter(normalise_text=True)
     assert strict.blocks("what the h e c k") and strict.blocks("what the h3ck")
-    assert strict.blocks("a goshawk")                  # still a false alarm
-    assert strict.blocks("let's go shopping")          # new false alarm across words: "go sh"
+    assert strict.blocks("a goshawk")  # still a false alarm
+    assert strict.blocks("let's go shopping")  # new false alarm across words: "go sh"
     innocent = ["check this", "danger ahead", "a goshawk flew", "hello world"]
     r_naive, r_word = evaluate_filter(naive, innocent), evaluate_filter(words, innocent)
     r_strict = evaluate_filter(strict, innocent)
@@ -299,13 +316,26 @@ def test_chorale_loader_is_covered_when_present():
 def test_model_card_from_checkpoint_metadata():
     card = model_card("toy-mixture")
     text = str(card)
-    for section in ("Model details", "Intended use", "Training data", "Quantitative analyses",
-                    "Caveats and recommendations"):
+    for section in (
+        "Model details",
+        "Intended use",
+        "Training data",
+        "Quantitative analyses",
+        "Caveats and recommendations",
+    ):
         assert section in text
     assert "test_nll = " in card.sections["Quantitative analyses"]
     assert "genai-course train toy-mixture" in card.sections["Model details"]
-    custom = model_card(None, {"name": "my-model", "description": "Mine.", "metrics": {"a": 1},
-                               "dataset": "digits", "caveats": "Small."})
+    custom = model_card(
+        None,
+        {
+            "name": "my-model",
+            "description": "Mine.",
+            "metrics": {"a": 1},
+            "dataset": "digits",
+            "caveats": "Small.",
+        },
+    )
     assert "Not documented" in custom.sections["Intended use"]
     assert custom.sections["Caveats and recommendations"] == "Small."
     assert "Handwritten digits" in custom.sections["Training data"]
@@ -321,15 +351,18 @@ def test_amplification_and_share_intervals():
     training = torch.tensor([0] * 80 + [1] * 20)
     same = torch.tensor([0] * 800 + [1] * 200)
     value, low, high = amplification_interval(training, same, (0,))
-    assert value == pytest.approx(1.0) and low < 1 < high, "reproducing the mix must give an interval around 1"
+    assert value == pytest.approx(1.0) and low < 1 < high, (
+        "reproducing the mix must give an interval around 1"
+    )
     skewed = torch.tensor([0] * 950 + [1] * 50)
     value, low, high = amplification_interval(training, skewed, (0,))
     assert value > 4 and low > 1, "a much stronger skew must be shown as amplified"
     share, low, high = share_interval(same, (1,), n_boot=300)
     assert share == pytest.approx(0.2) and low < 0.2 < high
     assert proportion_interval(10, 20) == pytest.approx((0.2993, 0.7007), abs=1e-3)
-    assert proportion_interval(0, 300)[0] == 0.0 and proportion_interval(0, 300)[1] > 0, \
+    assert proportion_interval(0, 300)[0] == 0.0 and proportion_interval(0, 300)[1] > 0, (
         "no exact copies among 300 samples still leaves an interval above 0"
+    )
     with pytest.raises(ValueError, match="over_represented"):
         amplification_interval(training, same, (12,))
     with pytest.raises(ValueError, match="successes"):

@@ -55,8 +55,16 @@ def _load_mutations(name: str) -> dict | None:
 
 
 MUTATIONS = {name: m for name in EXERCISES if (m := _load_mutations(name)) is not None}
-OWN = ["00_mechanism", "01_gans", "02_vaes", "03_autoregressive", "05_images", "06_text",
-       "08_music", "09_ethics"]
+OWN = [
+    "00_mechanism",
+    "01_gans",
+    "02_vaes",
+    "03_autoregressive",
+    "05_images",
+    "06_text",
+    "08_music",
+    "09_ethics",
+]
 
 
 def _code_cells(exercise):
@@ -93,7 +101,9 @@ def _run(source: str, ns: dict, what: str) -> None:
         except Exception as error:  # the part scores 0
             raise CellFailed(f"{what}: {type(error).__name__}: {error}") from error
     if caught:
-        raise CellFailed(f"{what} warned (the grader counts stderr as a failure): {caught[0].message}")
+        raise CellFailed(
+            f"{what} warned (the grader counts stderr as a failure): {caught[0].message}"
+        )
 
 
 @functools.cache
@@ -116,10 +126,12 @@ def _snapshots(name: str):
 def run_part(name: str, part_id: str, answer_id: str, source: str) -> tuple[str | None, str | None]:
     """Replace one answer cell and run its part: (visible failure, hidden failure), None = passed."""
     cells, before = _snapshots(name)
-    start = next(i for i, (gid, role, _) in enumerate(cells) if gid == answer_id and role == "answer")
+    start = next(
+        i for i, (gid, role, _) in enumerate(cells) if gid == answer_id and role == "answer"
+    )
     ns = _copy_namespace(before[start])
     _run(source, ns, answer_id)
-    for grade_id, role, cell_source in cells[start + 1:]:
+    for grade_id, role, cell_source in cells[start + 1 :]:
         if role != "test":
             _run(cell_source, ns, grade_id)
             continue
@@ -141,7 +153,9 @@ def _answer_of(name: str, part_id: str, spec: dict) -> str:
     if "answer" in spec:
         return spec["answer"]
     part = next(p for p in EXERCISES[name].parts if p.grade_id == part_id)
-    assert len(part.answers) == 1, f"{name}/{part_id} has several answer cells: name one in 'answer'"
+    assert len(part.answers) == 1, (
+        f"{name}/{part_id} has several answer cells: name one in 'answer'"
+    )
     return part.answers[0]
 
 
@@ -158,7 +172,8 @@ def test_every_own_exercise_has_mutations_for_every_part():
         assert name in MUTATIONS, f"tests/mutations/{name}.py is missing"
         parts = {p.grade_id for p in EXERCISES[name].parts}
         assert set(MUTATIONS[name]) == parts, (
-            f"{name}: mutations cover {sorted(MUTATIONS[name])}, the graded parts are {sorted(parts)}")
+            f"{name}: mutations cover {sorted(MUTATIONS[name])}, the graded parts are {sorted(parts)}"
+        )
 
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
@@ -167,7 +182,9 @@ def test_mutations_are_complete(name):
         assert len(spec["wrong"]) >= 3, f"{name}/{part_id}: fewer than 3 wrong answers"
         assert spec["right"], f"{name}/{part_id}: no alternative right answer"
         assert spec["common"], f"{name}/{part_id}: no common mistake for the visible tests"
-        assert set(spec["common"]) <= set(spec["wrong"]), f"{name}/{part_id}: unknown common mistake"
+        assert set(spec["common"]) <= set(spec["wrong"]), (
+            f"{name}/{part_id}: unknown common mistake"
+        )
 
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
@@ -178,7 +195,9 @@ def test_model_answers_pass(name):
 @pytest.mark.parametrize(("name", "part_id", "mutant"), list(_cases("wrong")))
 def test_wrong_answer_scores_zero(name, part_id, mutant):
     spec = MUTATIONS[name][part_id]
-    visible, hidden = run_part(name, part_id, _answer_of(name, part_id, spec), spec["wrong"][mutant])
+    visible, hidden = run_part(
+        name, part_id, _answer_of(name, part_id, spec), spec["wrong"][mutant]
+    )
     assert visible or hidden, f"{name}/{part_id}: the wrong answer '{mutant}' passes every test"
 
 
@@ -192,8 +211,12 @@ def test_common_mistake_fails_a_visible_test(name, part_id, mutant):
 @pytest.mark.parametrize(("name", "part_id", "mutant"), list(_cases("right")))
 def test_right_answer_scores_full_marks(name, part_id, mutant):
     spec = MUTATIONS[name][part_id]
-    visible, hidden = run_part(name, part_id, _answer_of(name, part_id, spec), spec["right"][mutant])
-    assert not visible and not hidden, f"{name}/{part_id}: the right answer '{mutant}' fails: {visible or hidden}"
+    visible, hidden = run_part(
+        name, part_id, _answer_of(name, part_id, spec), spec["right"][mutant]
+    )
+    assert not visible and not hidden, (
+        f"{name}/{part_id}: the right answer '{mutant}' fails: {visible or hidden}"
+    )
 
 
 def _submission(name: str, replace: dict[str, str]) -> str:
@@ -206,21 +229,38 @@ def _submission(name: str, replace: dict[str, str]) -> str:
     return nbformat.writes(notebook)
 
 
-@pytest.mark.parametrize(("name", "part_id", "right", "wrong_part", "wrong"), [
-    ("05_images", "test_nearest_training_distance", "cdist_default", "test_class_coverage", "count_present"),
-    ("06_text", "test_top_k_filter", "package_rule", "test_perplexity", "no_exp"),
-])
+@pytest.mark.parametrize(
+    ("name", "part_id", "right", "wrong_part", "wrong"),
+    [
+        (
+            "05_images",
+            "test_nearest_training_distance",
+            "cdist_default",
+            "test_class_coverage",
+            "count_present",
+        ),
+        ("06_text", "test_top_k_filter", "package_rule", "test_perplexity", "no_exp"),
+    ],
+)
 def test_grader_agrees_end_to_end(tmp_path, name, part_id, right, wrong_part, wrong):
     from genai_course.grading.grade import grade_submission
 
     right_spec, wrong_spec = MUTATIONS[name][part_id], MUTATIONS[name][wrong_part]
     path = tmp_path / "student" / f"{name}.ipynb"
     path.parent.mkdir()
-    path.write_text(_submission(name, {
-        _answer_of(name, part_id, right_spec): right_spec["right"][right],
-        _answer_of(name, wrong_part, wrong_spec): wrong_spec["wrong"][wrong]}))
+    path.write_text(
+        _submission(
+            name,
+            {
+                _answer_of(name, part_id, right_spec): right_spec["right"][right],
+                _answer_of(name, wrong_part, wrong_spec): wrong_spec["wrong"][wrong],
+            },
+        )
+    )
     result = grade_submission(path, {name: EXERCISES[name]}, cell_timeout=60, timeout=240)
-    points = {row["part"]: (row["points"], row["max_points"], row["reason"]) for row in result["rows"]}
+    points = {
+        row["part"]: (row["points"], row["max_points"], row["reason"]) for row in result["rows"]
+    }
     for part, (got, out_of, reason) in points.items():
         expected = 0.0 if part == wrong_part else out_of
         assert got == expected, f"{name}/{part}: {got} of {out_of} points ({reason})"

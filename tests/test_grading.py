@@ -24,21 +24,21 @@ EXERCISES = find_exercises(ROOT / "solutions")
 NAME = "00_mechanism"
 # sandboxed where bubblewrap works (CI installs it); the red-team tests need it, these do not
 LIMITS = {"cell_timeout": 20, "timeout": 600, "isolate": sandbox_problem() is None}
-SOLUTION_1 = '''def sample_mixture(weights, means, scales, n, generator=None):
+SOLUTION_1 = """def sample_mixture(weights, means, scales, n, generator=None):
     k = torch.multinomial(weights, n, replacement=True, generator=generator)
     return means[k] + torch.randn(n, means.shape[1], generator=generator) * scales[k]
-'''
-SOLUTION_2 = '''def near_copy_fraction(samples, training, threshold):
+"""
+SOLUTION_2 = """def near_copy_fraction(samples, training, threshold):
     return float((torch.cdist(samples, training).min(1).values <= threshold).float().mean())
-'''
-SOLUTION_3 = '''def choose_bandwidth(train, validation, bandwidths):
+"""
+SOLUTION_3 = """def choose_bandwidth(train, validation, bandwidths):
     sq = torch.cdist(validation.double(), train.double()).pow(2)
     dim = train.shape[1]
     scores = [(torch.logsumexp(-sq / (2 * h * h), dim=1) - math.log(len(train))
                - 0.5 * dim * math.log(2 * math.pi * h * h)).mean().item() for h in bandwidths]
     return float(bandwidths[max(range(len(scores)), key=scores.__getitem__)])
-'''
-ALWAYS_EQUAL = '''class AlwaysEqual(float):
+"""
+ALWAYS_EQUAL = """class AlwaysEqual(float):
     def __eq__(self, other):
         return True
     def __ne__(self, other):
@@ -50,11 +50,11 @@ def near_copy_fraction(samples, training, threshold):
     for _ in range(300):
         print("y" * 100_000)
     return AlwaysEqual(0.123)
-'''
+"""
 # passes the visible tests of part 2 only by hard-coding their answers
-HARD_CODED = '''def near_copy_fraction(samples, training, threshold):
+HARD_CODED = """def near_copy_fraction(samples, training, threshold):
     return 0.5 if threshold == 1.0 else 0.0
-'''
+"""
 HIDDEN_LINE = "_tr = torch.randn(200, 5, generator=_g)"  # a line of part 2's hidden tests
 
 
@@ -84,14 +84,23 @@ def batch(tmp_path_factory):
     files = {
         "solution/00_mechanism.ipynb": (ROOT / "solutions" / f"{NAME}.ipynb").read_text(),
         "blank/00_mechanism.ipynb": nbformat.writes(_released()),
-        "looper/00_mechanism.ipynb": _with({"sample_mixture": "while True:\n    pass"},
-                                           delete=("near_copy_fraction",)),
-        "crasher/00_mechanism.ipynb": _with({"sample_mixture": SOLUTION_1 + "import os\nos._exit(1)",
-                                             "near_copy_fraction": ALWAYS_EQUAL}),
+        "looper/00_mechanism.ipynb": _with(
+            {"sample_mixture": "while True:\n    pass"}, delete=("near_copy_fraction",)
+        ),
+        "crasher/00_mechanism.ipynb": _with(
+            {
+                "sample_mixture": SOLUTION_1 + "import os\nos._exit(1)",
+                "near_copy_fraction": ALWAYS_EQUAL,
+            }
+        ),
         "tamperer/00_mechanism.ipynb": _with(
-            {"sample_mixture": SOLUTION_1.replace("return means[k] +", "return 0 * means[k] +"),
-             "near_copy_fraction": HARD_CODED},
-            tests={"test_sample_mixture": "assert True"}, delete=("test_near_copy_fraction",)),
+            {
+                "sample_mixture": SOLUTION_1.replace("return means[k] +", "return 0 * means[k] +"),
+                "near_copy_fraction": HARD_CODED,
+            },
+            tests={"test_sample_mixture": "assert True"},
+            delete=("test_near_copy_fraction",),
+        ),
         "broken_00_mechanism.ipynb": (ROOT / "solutions" / f"{NAME}.ipynb").read_text()[:500],
         "notjson/00_mechanism.ipynb": '{"cells": "not a list", "nbformat": 4}',
         "empty/00_mechanism.ipynb": "",
@@ -107,8 +116,13 @@ def batch(tmp_path_factory):
     out = tmp_path_factory.mktemp("graded")
     results = grade_batch([sub], out, source_dir=ROOT / "solutions", progress=False, **LIMITS)
     rows = json.loads((out / "gradebook.json").read_text())
-    return {"sub": sub, "out": out, "results": results, "digests": digests,
-            "rows": {(r["student"], r["part"]): r for r in rows}}
+    return {
+        "sub": sub,
+        "out": out,
+        "results": results,
+        "digests": digests,
+        "rows": {(r["student"], r["part"]): r for r in rows},
+    }
 
 
 def _row(batch, student, part):
@@ -142,8 +156,9 @@ def test_kernel_crash_huge_output_and_always_equal(batch):
     assert "return a Python float" in always["reason"]
     feedback = (batch["out"] / "feedback" / "crasher" / f"{NAME}.md").read_text()
     assert len(feedback) < 20_000  # the 30 MB the answer printed stayed in the sandbox
-    saved = grade_module.result_path(batch["out"], ("crasher", NAME),
-                                     str(batch["sub"] / "crasher" / f"{NAME}.ipynb"))
+    saved = grade_module.result_path(
+        batch["out"], ("crasher", NAME), str(batch["sub"] / "crasher" / f"{NAME}.ipynb")
+    )
     assert os.path.getsize(saved) < 50_000
     assert json.loads(saved.read_text())["result"]["student"] == "crasher"
 
@@ -183,15 +198,23 @@ def test_gradebook_csv_matches_json_and_submissions_are_untouched(batch):
 
 
 def test_parallel_grading_gives_the_same_gradebook(batch, tmp_path):
-    picks = ["solution/00_mechanism.ipynb", "blank/00_mechanism.ipynb",
-             "broken_00_mechanism.ipynb", "empty/00_mechanism.ipynb"]
+    picks = [
+        "solution/00_mechanism.ipynb",
+        "blank/00_mechanism.ipynb",
+        "broken_00_mechanism.ipynb",
+        "empty/00_mechanism.ipynb",
+    ]
     paths = [batch["sub"] / p for p in picks]
-    results = grade_batch(paths, tmp_path, source_dir=ROOT / "solutions", jobs=2,
-                          progress=False, **LIMITS)
+    results = grade_batch(
+        paths, tmp_path, source_dir=ROOT / "solutions", jobs=2, progress=False, **LIMITS
+    )
     parallel = [row for r in results for row in r["rows"]]
     students = {"solution", "blank", "broken", "empty"}
-    serial = [r for r in json.loads((batch["out"] / "gradebook.json").read_text())
-              if r["student"] in students]
+    serial = [
+        r
+        for r in json.loads((batch["out"] / "gradebook.json").read_text())
+        if r["student"] in students
+    ]
     assert json.loads((tmp_path / "gradebook.json").read_text()) == serial
     assert sorted(map(str, parallel)) == sorted(map(str, serial))
 
@@ -211,23 +234,37 @@ def test_an_interrupted_run_keeps_finished_grades(tmp_path, monkeypatch):
 
     monkeypatch.setattr(grade_module, "_grade_job", interrupted_on_second)
     with pytest.raises(KeyboardInterrupt):
-        grade_batch([sub], tmp_path / "out", source_dir=ROOT / "solutions", progress=False,
-                    isolate=LIMITS["isolate"])
+        grade_batch(
+            [sub],
+            tmp_path / "out",
+            source_dir=ROOT / "solutions",
+            progress=False,
+            isolate=LIMITS["isolate"],
+        )
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     assert {r["student"] for r in rows} == {"ann"}
     assert (tmp_path / "out" / "feedback" / "ann" / f"{NAME}.md").exists()
     calls.clear()
     monkeypatch.setattr(grade_module, "_grade_job", real)
-    grade_batch([sub], tmp_path / "out", source_dir=ROOT / "solutions", progress=False,
-                resume=True, **LIMITS)
+    grade_batch(
+        [sub],
+        tmp_path / "out",
+        source_dir=ROOT / "solutions",
+        progress=False,
+        resume=True,
+        **LIMITS,
+    )
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     assert sorted({r["student"] for r in rows}) == ["ann", "ben", "cat"]
 
 
 def test_check_command_reports_visible_tests(tmp_path, capsys):
     path = tmp_path / f"{NAME}.ipynb"
-    answers = {"sample_mixture": SOLUTION_1, "near_copy_fraction": HARD_CODED,
-               "choose_bandwidth": SOLUTION_3}
+    answers = {
+        "sample_mixture": SOLUTION_1,
+        "near_copy_fraction": HARD_CODED,
+        "choose_bandwidth": SOLUTION_3,
+    }
     path.write_text(_with(answers))
     code = main(["check", str(path)])
     out = capsys.readouterr().out
@@ -238,9 +275,19 @@ def test_check_command_reports_visible_tests(tmp_path, capsys):
 
 def test_grade_command_line(tmp_path, capsys):
     (tmp_path / "zoe_00_mechanism.ipynb").write_text("")
-    assert main(["grade", str(tmp_path / "zoe_00_mechanism.ipynb"), "--out",
-                 str(tmp_path / "out"), "--no-progress",
-                 *([] if LIMITS["isolate"] else ["--no-sandbox"])]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                str(tmp_path / "zoe_00_mechanism.ipynb"),
+                "--out",
+                str(tmp_path / "out"),
+                "--no-progress",
+                *([] if LIMITS["isolate"] else ["--no-sandbox"]),
+            ]
+        )
+        == 0
+    )
     assert "Graded 1 submissions" in capsys.readouterr().out
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     assert {r["student"] for r in rows} == {"zoe"} and all(r["points"] == 0 for r in rows)
@@ -259,29 +306,48 @@ def test_a_grader_failure_is_recorded_and_the_batch_goes_on(tmp_path, monkeypatc
         return real(path, source_dir, limits)
 
     monkeypatch.setattr(grade_module, "_grade_job", fails_for_ann)
-    grade_batch([tmp_path / "sub"], tmp_path / "out", source_dir=ROOT / "solutions",
-                progress=False, isolate=LIMITS["isolate"])
+    grade_batch(
+        [tmp_path / "sub"],
+        tmp_path / "out",
+        source_dir=ROOT / "solutions",
+        progress=False,
+        isolate=LIMITS["isolate"],
+    )
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     ann = [r for r in rows if r["student"] == "ann"]
-    assert len(ann) == len(EXERCISES[NAME].parts) and all(r["status"] == "error" and "RuntimeError: boom" in r["reason"]
-                                 for r in ann)
+    assert len(ann) == len(EXERCISES[NAME].parts) and all(
+        r["status"] == "error" and "RuntimeError: boom" in r["reason"] for r in ann
+    )
     assert {r["status"] for r in rows if r["student"] == "ben"} == {"invalid"}
 
 
 def test_rebuild_takes_answers_from_the_student_and_everything_else_from_the_source():
     from genai_course.grading.restore import rebuild
 
-    submission = nbformat.reads(_with({"sample_mixture": "x = 1"},
-                                      tests={"test_sample_mixture": "pass"},
-                                      delete=("near_copy_fraction",)), as_version=4)
+    submission = nbformat.reads(
+        _with(
+            {"sample_mixture": "x = 1"},
+            tests={"test_sample_mixture": "pass"},
+            delete=("near_copy_fraction",),
+        ),
+        as_version=4,
+    )
     rebuilt = rebuild(EXERCISES[NAME], submission)
-    roles = [(c.metadata["grading"]["role"], c.metadata["grading"]["grade_id"])
-             for c in rebuilt.notebook.cells]
-    assert roles == [("setup", "setup"), ("answer", "sample_mixture"),
-                     ("test", "test_sample_mixture"), ("hidden", "test_sample_mixture"),
-                     ("test", "test_near_copy_fraction"), ("hidden", "test_near_copy_fraction"),
-                     ("answer", "choose_bandwidth"), ("test", "test_choose_bandwidth"),
-                     ("hidden", "test_choose_bandwidth")]
+    roles = [
+        (c.metadata["grading"]["role"], c.metadata["grading"]["grade_id"])
+        for c in rebuilt.notebook.cells
+    ]
+    assert roles == [
+        ("setup", "setup"),
+        ("answer", "sample_mixture"),
+        ("test", "test_sample_mixture"),
+        ("hidden", "test_sample_mixture"),
+        ("test", "test_near_copy_fraction"),
+        ("hidden", "test_near_copy_fraction"),
+        ("answer", "choose_bandwidth"),
+        ("test", "test_choose_bandwidth"),
+        ("hidden", "test_choose_bandwidth"),
+    ]
     assert rebuilt.notebook.cells[1].source == "x = 1"
     assert "right-hand bump" in rebuilt.notebook.cells[2].source  # the original visible test
     assert HIDDEN_LINE in rebuilt.notebook.cells[5].source
@@ -294,7 +360,9 @@ def test_every_solution_earns_full_marks_and_every_exercise_zero(tmp_path):
     for name in EXERCISES:
         for student, folder in (("teacher", "solutions"), ("newcomer", "exercises")):
             (sub / student).mkdir(parents=True, exist_ok=True)
-            (sub / student / f"{name}.ipynb").write_bytes((ROOT / folder / f"{name}.ipynb").read_bytes())
+            (sub / student / f"{name}.ipynb").write_bytes(
+                (ROOT / folder / f"{name}.ipynb").read_bytes()
+            )
     out = tmp_path / "graded"
     grade_batch([sub], out, source_dir=ROOT / "solutions", progress=False, jobs=2, **LIMITS)
     rows = json.loads((out / "gradebook.json").read_text())

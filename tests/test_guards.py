@@ -19,13 +19,21 @@ def pixels_0_255():
 
 def test_bernoulli_vae_refuses_0_255_pixels():
     # before: a loss of -24,605 and no warning
-    with pytest.raises(ValueError, match=r"lie in \[0, 255\].*expects values in \[0, 1\].*divide 0-255 pixels by 255"):
+    with pytest.raises(
+        ValueError,
+        match=r"lie in \[0, 255\].*expects values in \[0, 1\].*divide 0-255 pixels by 255",
+    ):
         fit(VAE(hidden=16), pixels_0_255(), steps=1, progress=False)
 
 
 def test_tanh_gan_refuses_unit_pixels_out_of_range():
     with pytest.raises(ValueError, match=r"expects values in \[-1, 1\].*2 \* x - 1"):
-        fit(GAN(data_shape=(8, 8), output="tanh", hidden=16), pixels_0_255(), steps=1, progress=False)
+        fit(
+            GAN(data_shape=(8, 8), output="tanh", hidden=16),
+            pixels_0_255(),
+            steps=1,
+            progress=False,
+        )
 
 
 def test_binary_model_refuses_grey_pixels():
@@ -43,7 +51,9 @@ def test_float64_data_is_converted_not_a_dtype_error():
 
 
 def test_shape_mismatch_names_the_expected_shape_and_the_fix():
-    with pytest.raises(ValueError, match=r"must have shape \(n, 8, 8\).*data_shape=\(8, 8\).*got \(4, 16, 16\)"):
+    with pytest.raises(
+        ValueError, match=r"must have shape \(n, 8, 8\).*data_shape=\(8, 8\).*got \(4, 16, 16\)"
+    ):
         VAE(hidden=16).loss(torch.rand(4, 16, 16))
     with pytest.raises(ValueError, match=r"must have 64 pixels each.*got 256.*data_shape="):
         PixelMADE(hidden=16, layers=1).loss(torch.zeros(4, 16, 16))
@@ -60,8 +70,12 @@ def test_fit_names_what_it_got_when_data_is_unusable():
     with pytest.raises(TypeError, match="NumPy array of Python objects"):
         fit(GaussianMixture(), np.array([{"a": 1}, {"b": 2}]), steps=1, progress=False)
     with pytest.raises(ValueError, match="same number of rows, got \\[10, 9\\]"):
-        fit(VAE(hidden=16, num_classes=10), (torch.rand(10, 8, 8), torch.zeros(9, dtype=torch.long)),
-            steps=1, progress=False)
+        fit(
+            VAE(hidden=16, num_classes=10),
+            (torch.rand(10, 8, 8), torch.zeros(9, dtype=torch.long)),
+            steps=1,
+            progress=False,
+        )
 
 
 def test_tokenizer_that_does_not_match_the_model():
@@ -69,7 +83,9 @@ def test_tokenizer_that_does_not_match_the_model():
     model = RecurrentLM(vocab_size=tokenizer.vocab_size, embed_dim=4, hidden=8)
     model.tokenizer = tokenizer
     other_size = CharTokenizer.from_text("abc")
-    with pytest.raises(ValueError, match="has 3 tokens but this RecurrentLM has vocab_size=8.*model.tokenizer"):
+    with pytest.raises(
+        ValueError, match="has 3 tokens but this RecurrentLM has vocab_size=8.*model.tokenizer"
+    ):
         model.check_tokenizer(other_size)
     same_size = CharTokenizer.from_text("abcdefgh")  # 8 characters, other meanings
     with pytest.raises(ValueError, match="differs from the model's own"):
@@ -92,12 +108,23 @@ def test_growing_a_vocabulary_keeps_old_rows_and_adds_new():
     assert bigger.chars[: tokenizer.vocab_size] == tokenizer.chars, "old ids must not move"
     grow_vocabulary(model, bigger)
     assert model.config.vocab_size == bigger.vocab_size == tokenizer.vocab_size + 3
-    assert torch.equal(model.embed.weight[: tokenizer.vocab_size], old_embedding), "old rows must be kept"
+    assert torch.equal(model.embed.weight[: tokenizer.vocab_size], old_embedding), (
+        "old rows must be kept"
+    )
     after = model(bigger.encode("hello")[None])[0]
-    assert torch.allclose(after[..., : tokenizer.vocab_size], before), "old logits must be unchanged"
-    history = fit(model, lambda n, g: (bigger.encode("hello, wörld!")[None, :-1].expand(n, -1),
-                                       bigger.encode("hello, wörld!")[None, 1:].expand(n, -1)),
-                  steps=3, batch_size=2, progress=False)
+    assert torch.allclose(after[..., : tokenizer.vocab_size], before), (
+        "old logits must be unchanged"
+    )
+    history = fit(
+        model,
+        lambda n, g: (
+            bigger.encode("hello, wörld!")[None, :-1].expand(n, -1),
+            bigger.encode("hello, wörld!")[None, 1:].expand(n, -1),
+        ),
+        steps=3,
+        batch_size=2,
+        progress=False,
+    )
     assert len(history) == 3, "the grown model must train on text with the new characters"
     with pytest.raises(ValueError, match="keep the model's characters in their places"):
         grow_vocabulary(model, CharTokenizer.from_text("zyxwvutsrqponm"))
@@ -107,7 +134,10 @@ def test_digit_metrics_warn_on_images_that_are_not_digits():
     from genai_course.metrics.images import class_coverage, classify_digits, frechet_digit_distance
 
     noise = torch.rand(200, 8, 8, generator=torch.Generator().manual_seed(0))
-    with pytest.warns(UserWarning, match=r"unsure these 200 images are digits: only \d+% .*frechet_distance\(features_a, features_b\)"):
+    with pytest.warns(
+        UserWarning,
+        match=r"unsure these 200 images are digits: only \d+% .*frechet_distance\(features_a, features_b\)",
+    ):
         classify_digits(noise)
     with pytest.warns(UserWarning, match="Fréchet distance on digit features"):
         frechet_digit_distance(noise, load_digits("unit").x_test)
@@ -116,7 +146,9 @@ def test_digit_metrics_warn_on_images_that_are_not_digits():
     confident = class_coverage(labels, load_digits("unit").y_train, confidence=confidence)
     plain = class_coverage(labels, load_digits("unit").y_train)
     assert confident.confident_share < 0.6, "noise must not be read as confident digits"
-    assert confident.n_samples < plain.n_samples == 200, "coverage must count only confident readings"
+    assert confident.n_samples < plain.n_samples == 200, (
+        "coverage must count only confident readings"
+    )
 
 
 def test_float64_latent_codes_decode():

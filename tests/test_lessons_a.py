@@ -42,6 +42,7 @@ def lesson_function(name: str, function: str, namespace: dict | None = None):
 
 # ----------------------------------------------------------------------- what learners see
 
+
 @pytest.mark.parametrize("name", MINE)
 def test_check_your_understanding_has_answers_behind_a_click(name):
     text = "\n".join(cells(name, "markdown"))
@@ -49,10 +50,12 @@ def test_check_your_understanding_has_answers_behind_a_click(name):
     assert len(questions) == 2, f"{name} must have a 'Check your understanding' section"
     after = questions[1]
     assert "<details><summary>" in after and "</details>" in after, (
-        f"{name}: the answers must sit behind a <details> block after the questions")
+        f"{name}: the answers must sit behind a <details> block after the questions"
+    )
     asked = len(re.findall(r"^\d+\. ", after.split("<details>")[0], flags=re.M))
-    answered = len(re.findall(r"^\d+\. ", after.split("<details>")[1].split("</details>")[0],
-                              flags=re.M))
+    answered = len(
+        re.findall(r"^\d+\. ", after.split("<details>")[1].split("</details>")[0], flags=re.M)
+    )
     assert asked and answered == asked, f"{name}: {asked} questions but {answered} answers"
 
 
@@ -62,7 +65,8 @@ def test_no_bare_asserts_guard_the_teaching(name):
         for node in ast.walk(ast.parse(source)):
             assert not isinstance(node, ast.Assert), (
                 f"{name}: a lesson claim must use genai_course.teaching.expect, not assert "
-                f"(line: {ast.unparse(node)[:80]!r})")
+                f"(line: {ast.unparse(node)[:80]!r})"
+            )
 
 
 @pytest.mark.parametrize("name", MINE)
@@ -70,35 +74,47 @@ def test_no_stray_outputs_from_seed_or_expect(name):
     """A cell ending in seed_everything(...) or expect(...) would print its return value."""
     for source in cells(name, "code"):
         body = ast.parse(source).body
-        if not body or not isinstance(body[-1], ast.Expr) or not isinstance(body[-1].value, ast.Call):
+        if (
+            not body
+            or not isinstance(body[-1], ast.Expr)
+            or not isinstance(body[-1].value, ast.Call)
+        ):
             continue
         called = ast.unparse(body[-1].value.func)
         if called in {"seed_everything", "expect"}:
             code = [line.split("#")[0].rstrip() for line in source.splitlines()]
             code = [line for line in code if line]
             assert code[-1].endswith(";"), (
-                f"{name}: end the cell's last {called}(...) with ';' so it prints nothing")
+                f"{name}: end the cell's last {called}(...) with ';' so it prints nothing"
+            )
 
 
-TYPED_TIMES = re.compile(r"about (a|one|two|\d+) (minute|second)s?|\d+(\.\d+)? ?(s|seconds|minutes) of CPU|"
-                         r"CPU-minutes|trains in minutes|about \d+ ?s\b", re.I)
+TYPED_TIMES = re.compile(
+    r"about (a|one|two|\d+) (minute|second)s?|\d+(\.\d+)? ?(s|seconds|minutes) of CPU|"
+    r"CPU-minutes|trains in minutes|about \d+ ?s\b",
+    re.I,
+)
 
 
 @pytest.mark.parametrize("name", ["00_mechanism", "01_gans", "02_vaes", "06_text"])
 def test_training_times_are_printed_from_metadata_not_typed(name):
     text = "\n".join(cells(name, "markdown"))
     typed = TYPED_TIMES.findall(text)
-    assert not typed, f"{name}: a training time is typed in the prose ({typed}); print it from metadata"
+    assert not typed, (
+        f"{name}: a training time is typed in the prose ({typed}); print it from metadata"
+    )
     code = "\n".join(cells(name, "code"))
     assert "train_seconds" in code, f"{name}: print the shipped model's recorded training time"
 
 
 # ------------------------------------------------------------------ the lessons' teaching
 
+
 def test_lesson_02_trains_on_binary_digits_and_calls_the_bound_a_bound():
     code = "\n".join(cells("02_vaes", "code"))
     assert 'load_digits("binary")' in code and 'load_digits("unit")' not in code, (
-        "lesson 02's VAE must be trained on binarised digits for the -ELBO to be a bound")
+        "lesson 02's VAE must be trained on binarised digits for the -ELBO to be a bound"
+    )
     text = "\n".join(cells("02_vaes", "markdown"))
     assert "are not digits" not in text, "the autoencoder's samples can be digits: say coverage"
     assert "coverage" in text.lower() and "exact" in text and "upper bound" in text
@@ -110,7 +126,8 @@ def test_lesson_01_says_same_fixed_point_and_plots_the_logit():
     assert "Arjovsky & Bottou 2017" in text and "mode-seeking" in text
     code = "\n".join(cells("01_gans", "code"))
     assert "set_xlabel(\"l: the discriminator's logit" in code, (
-        "the saturation plot's horizontal axis must be the discriminator's logit, not D")
+        "the saturation plot's horizontal axis must be the discriminator's logit, not D"
+    )
 
 
 def test_saturation_is_in_the_logit_gradient():
@@ -122,15 +139,18 @@ def test_saturation_is_in_the_logit_gradient():
     (g_ns,) = torch.autograd.grad(non_saturating, logit)
     assert torch.allclose(g_minimax, -torch.sigmoid(logit.detach()), atol=1e-6)
     assert torch.allclose(g_ns, -(1 - torch.sigmoid(logit.detach())), atol=1e-6)
-    assert abs(g_minimax[0]) < 1e-3 < 0.99 < abs(g_ns[0]), "minimax saturates, non-saturating does not"
+    assert abs(g_minimax[0]) < 1e-3 < 0.99 < abs(g_ns[0]), (
+        "minimax saturates, non-saturating does not"
+    )
 
 
 def test_lesson_06_chooses_on_validation_and_reports_on_test():
     code = "\n".join(cells("06_text", "code"))
     assert "zen_valid" in code and "zen_test" in code
-    choice = [line for line in code.splitlines() if "< best[\"loss\"]" in line]
+    choice = [line for line in code.splitlines() if '< best["loss"]' in line]
     assert choice and all("validation" in line and "test" not in line for line in choice), (
-        "early stopping must compare validation losses only")
+        "early stopping must compare validation losses only"
+    )
     text = "\n".join(cells("06_text", "markdown"))
     assert "Gemini" in text and "8 February 2024" in text
     assert all(tool in text for tool in ("Jasper", "Jarvis", "Copysmith", "Closerscopy"))
@@ -141,16 +161,21 @@ def test_lesson_00_em_reaches_the_maximum_likelihood_solution():
     em = lesson_function("00_mechanism", "em_to_convergence")
     g = torch.Generator().manual_seed(0)
     centres = torch.tensor([[-2.0, 0.0], [2.0, 0.0]])
-    which = (torch.rand(4000, generator=g) < 0.3).long()      # 30% / 70%
+    which = (torch.rand(4000, generator=g) < 0.3).long()  # 30% / 70%
     x = centres[which] + 0.5 * torch.randn(4000, 2, generator=g)
     start = (torch.tensor([0.5, 0.5]), torch.tensor([[-1.0, 1.0], [1.0, -1.0]]), torch.ones(2, 2))
     weights, means, variances, rounds, nll = em(x, *start)
     share = which.float().mean().item()
     assert abs(weights[1].item() - share) < 0.01, "EM's weights must match the sample's shares"
-    assert torch.allclose(means, torch.stack([x[which == 0].mean(0), x[which == 1].mean(0)]), atol=0.02)
+    assert torch.allclose(
+        means, torch.stack([x[which == 0].mean(0), x[which == 1].mean(0)]), atol=0.02
+    )
     assert torch.allclose(variances.sqrt(), torch.full((2, 2), 0.5), atol=0.03)
-    mixture_nll = lambda w, m, v: -torch.logsumexp(  # noqa: E731
-        (-0.5 * (x[:, None] - m) ** 2 / v - 0.5 * torch.log(2 * math.pi * v)).sum(-1) + w.log(), 1).mean()
+
+    def mixture_nll(w, m, v):
+        log_parts = (-0.5 * (x[:, None] - m) ** 2 / v - 0.5 * torch.log(2 * math.pi * v)).sum(-1)
+        return -torch.logsumexp(log_parts + w.log(), 1).mean()
+
     assert nll <= mixture_nll(*start).item(), "EM must not lower the likelihood"
     assert abs(nll - mixture_nll(weights, means, variances).item()) < 1e-3
     assert 1 < rounds < 1000
@@ -164,10 +189,17 @@ def test_lesson_02_importance_weighted_bound_is_tighter_and_matches_elbo_at_k1()
     vae = VAE(latent_dim=2).eval()
     x = (torch.rand(64, 8, 8, generator=torch.Generator().manual_seed(1)) > 0.5).float()
     with torch.no_grad():
-        neg_elbo = sum(vae.loss(x, generator=torch.Generator().manual_seed(s))["neg_elbo"].item()
-                       for s in range(50)) / 50
+        neg_elbo = (
+            sum(
+                vae.loss(x, generator=torch.Generator().manual_seed(s))["neg_elbo"].item()
+                for s in range(50)
+            )
+            / 50
+        )
     k1 = sum(iw(vae, x, k=1, seed=s) for s in range(50)) / 50
-    assert abs(k1 - neg_elbo) < 0.05 * abs(neg_elbo), "with K=1 the bound is the -ELBO (in expectation)"
+    assert abs(k1 - neg_elbo) < 0.05 * abs(neg_elbo), (
+        "with K=1 the bound is the -ELBO (in expectation)"
+    )
     assert iw(vae, x, k=64) < k1, "more importance samples must give a tighter (lower) bound"
 
 

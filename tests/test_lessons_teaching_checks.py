@@ -13,7 +13,10 @@ import nbformat
 import pytest
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
-OWN = ["08_music", "09_ethics"]  # whole lessons; 05's bare asserts outside its sections 1, 3, 4 belong to others
+OWN = [
+    "08_music",
+    "09_ethics",
+]  # whole lessons; 05's bare asserts outside its sections 1, 3, 4 belong to others
 
 
 @pytest.mark.parametrize("name", OWN)
@@ -31,9 +34,10 @@ def test_no_bare_assert_guards_the_teaching(name):
 def test_every_question_has_a_collapsible_answer(name):
     nb = nbformat.read(LESSONS / f"{name}.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    section = text[text.index("Check your understanding"):text.index("**Exercise:**")]
+    section = text[text.index("Check your understanding") : text.index("**Exercise:**")]
     questions = re.findall(r"(?m)^\d+\. ", section)
     answers = section.count("<details><summary>Answer</summary>")
-    assert questions and answers == len(questions), \
+    assert questions and answers == len(questions), (
         f"{name}: {len(questions)} questions but {answers} answers in <details> blocks"
+    )
     assert section.count("</details>") == answers, f"{name}: every <details> block must be closed"

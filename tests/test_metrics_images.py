@@ -34,7 +34,9 @@ def test_frechet_distance_of_shifted_features_is_the_squared_shift():
 def test_frechet_distance_known_answer_for_scaled_gaussians():
     # one feature, variances s^2 and t^2, same mean: d^2 = (s - t)^2
     x = torch.tensor([-1.0, 1.0] * 50, dtype=torch.float64)
-    assert frechet_distance(x[:, None], 3 * x[:, None]) == pytest.approx(4 * float(x.var()), rel=1e-9)
+    assert frechet_distance(x[:, None], 3 * x[:, None]) == pytest.approx(
+        4 * float(x.var()), rel=1e-9
+    )
 
 
 def test_frechet_distance_agrees_with_scipy_sqrtm():
@@ -126,12 +128,16 @@ def test_a_set_of_copies_is_flagged_as_copies():
     copies = (digits.x_train[:100] + 0.01 * torch.randn(100, 8, 8, generator=g)).clamp(-1, 1)
     report = image_novelty(copies, digits.x_train, digits.x_test, scale="symmetric")
     assert report.near_copy_fraction == 1.0
-    fresh = image_novelty(digits.x_test[:180], digits.x_train, digits.x_test[180:], scale="symmetric")
+    fresh = image_novelty(
+        digits.x_test[:180], digits.x_train, digits.x_test[180:], scale="symmetric"
+    )
     assert fresh.near_copy_fraction < 0.15
     binary = load_digits("binary")
     copied = image_novelty(binary.x_train[:50], binary.x_train, binary.x_test, scale="binary")
     assert copied.near_copy_fraction == 1.0 and copied.sample_median == 0.0
-    with pytest.raises(ValueError, match="samples are \\(8, 8\\) images but training images are \\(4, 4\\)"):
+    with pytest.raises(
+        ValueError, match="samples are \\(8, 8\\) images but training images are \\(4, 4\\)"
+    ):
         image_novelty(copies, torch.zeros(5, 4, 4), digits.x_test, scale="symmetric")
     with pytest.raises(ValueError, match="declared 'unit'"):
         image_novelty(copies, digits.x_train, digits.x_test)
@@ -164,4 +170,6 @@ def test_a_model_stands_for_its_value_scale():
 
     gan = GAN(data_shape=(8, 8), output="tanh", hidden=8)
     images = torch.full((2, 8, 8), -1.0)
-    assert torch.equal(to_unit_scale(images, gan), torch.zeros(2, 8, 8)), "a tanh GAN's -1 is black, 0 in unit scale"
+    assert torch.equal(to_unit_scale(images, gan), torch.zeros(2, 8, 8)), (
+        "a tanh GAN's -1 is black, 0 in unit scale"
+    )

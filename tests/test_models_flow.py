@@ -14,7 +14,9 @@ SMALL = dict(hidden=16, layers=2, time_features=8)
 def test_contract_shapes_and_scale(cls):
     model = cls(FlowConfig(num_classes=10, timesteps=20, **SMALL))
     assert isinstance(model, GenerativeModel)
-    assert model.num_classes == 10 and model.value_scale == "symmetric" and model.data_shape == (8, 8)
+    assert (
+        model.num_classes == 10 and model.value_scale == "symmetric" and model.data_shape == (8, 8)
+    )
     x = torch.rand(6, 8, 8) * 2 - 1
     loss = model.loss((x, torch.arange(6)))
     assert loss.ndim == 0 and torch.isfinite(loss)
@@ -48,7 +50,9 @@ def test_flow_loss_is_zero_for_the_exact_velocity():
             return x - eps
 
     model.net = Exact()
-    assert float(model.loss(x, generator=torch.Generator().manual_seed(0))) == pytest.approx(0, abs=1e-10)
+    assert float(model.loss(x, generator=torch.Generator().manual_seed(0))) == pytest.approx(
+        0, abs=1e-10
+    )
 
 
 def test_ddpm_loss_is_the_noise_error_on_known_values():
@@ -66,12 +70,14 @@ def test_ddpm_loss_is_the_noise_error_on_known_values():
     g = torch.Generator().manual_seed(0)
     torch.randint(1, 11, (5,), generator=g)
     eps = torch.randn(5, 2, generator=g)
-    assert float(loss) == pytest.approx(float((eps ** 2).mean()), rel=1e-6)
+    assert float(loss) == pytest.approx(float((eps**2).mean()), rel=1e-6)
 
 
 def test_ddpm_schedule_is_ho_et_al():
     model = DDPM(FlowConfig())
-    assert model.betas[0].item() == pytest.approx(1e-4) and model.betas[-1].item() == pytest.approx(0.02)
+    assert model.betas[0].item() == pytest.approx(1e-4) and model.betas[-1].item() == pytest.approx(
+        0.02
+    )
     abar = math.prod(1 - b for b in torch.linspace(1e-4, 0.02, 1000, dtype=torch.float64).tolist())
     assert model.alpha_bars[-1].item() == pytest.approx(abar, rel=1e-4)
     assert model.alpha_bars[-1].item() < 1e-4  # x_T is (almost) pure noise
@@ -108,7 +114,9 @@ def test_guided_formula():
 
 def test_euler_path_shape_and_endpoints():
     model = FlowMatching(FlowConfig(data_shape=(2,), value_scale="real", **SMALL))
-    out, path = model.sample(7, steps=5, return_path=True, generator=torch.Generator().manual_seed(0))
+    out, path = model.sample(
+        7, steps=5, return_path=True, generator=torch.Generator().manual_seed(0)
+    )
     assert path.shape == (6, 7, 2) and torch.equal(path[-1], out)
     assert torch.equal(path[0], torch.randn(7, 2, generator=torch.Generator().manual_seed(0)))
 
@@ -132,8 +140,9 @@ def test_fit_learns_two_points_and_counts_steps():
     """A flow trained on two points sends noise to (near) those points."""
     torch.manual_seed(0)
     data = torch.tensor([[2.0, 0.0], [-2.0, 0.0]]).repeat(64, 1)
-    model = FlowMatching(FlowConfig(data_shape=(2,), value_scale="real", hidden=64, layers=2,
-                                    time_features=16))
+    model = FlowMatching(
+        FlowConfig(data_shape=(2,), value_scale="real", hidden=64, layers=2, time_features=16)
+    )
     fit(model, data, steps=600, batch_size=64, lr=3e-3, progress=False)
     assert model.steps_trained == 600
     out = model.sample(200, steps=50, generator=torch.Generator().manual_seed(0))
@@ -141,11 +150,18 @@ def test_fit_learns_two_points_and_counts_steps():
     assert nearest.median() < 0.3
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(hidden=0), "hidden"), (dict(layers=-1), "layers"), (dict(label_dropout=1.0), "label_dropout"),
-    (dict(value_scale="binary"), "value_scale"), (dict(time_features=7), "even"),
-    (dict(beta_start=0.1, beta_end=0.01), "beta_end"), (dict(data_shape=(0,)), "data_shape"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(hidden=0), "hidden"),
+        (dict(layers=-1), "layers"),
+        (dict(label_dropout=1.0), "label_dropout"),
+        (dict(value_scale="binary"), "value_scale"),
+        (dict(time_features=7), "even"),
+        (dict(beta_start=0.1, beta_end=0.01), "beta_end"),
+        (dict(data_shape=(0,)), "data_shape"),
+    ],
+)
 def test_config_errors_name_the_field(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         FlowConfig(**kwargs)

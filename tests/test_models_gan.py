@@ -25,7 +25,7 @@ def test_losses_match_the_value_function():
     # With D = sigmoid(l): -V = -(log D(x) + log(1 - D(G(z)))); the generator losses follow.
     real, fake = torch.tensor([0.3, -1.2]), torch.tensor([2.0, -0.5])
     d_real, d_fake = torch.sigmoid(real), torch.sigmoid(fake)
-    value = (d_real.log().mean() + (1 - d_fake).log().mean())
+    value = d_real.log().mean() + (1 - d_fake).log().mean()
     assert GAN.discriminator_loss(real, fake) == pytest.approx(-float(value), rel=1e-5)
     minimax = GAN(loss="minimax").generator_loss(fake)
     assert minimax == pytest.approx(float((1 - d_fake).log().mean()), rel=1e-5)
@@ -44,11 +44,15 @@ def test_training_on_the_ring_moves_samples_onto_it():
     seed_everything(0)
     ring = load_toy2d("ring", n_train=1000, n_test=10)
     gan = GAN(latent_dim=4, hidden=64)
-    before = (gan.sample(500, generator=torch.Generator().manual_seed(0)).norm(dim=1) - 1.5).abs().mean()
+    before = (
+        (gan.sample(500, generator=torch.Generator().manual_seed(0)).norm(dim=1) - 1.5).abs().mean()
+    )
     history = fit(gan, ring.train, steps=300, batch_size=64, lr=2e-3, progress=False)
     assert set(history.values) == {"d_loss", "g_loss", "d_real", "d_fake"}
     assert all(math.isfinite(v) for v in history["d_loss"] + history["g_loss"])
-    after = (gan.sample(500, generator=torch.Generator().manual_seed(0)).norm(dim=1) - 1.5).abs().mean()
+    after = (
+        (gan.sample(500, generator=torch.Generator().manual_seed(0)).norm(dim=1) - 1.5).abs().mean()
+    )
     assert after < 0.5 * before
     assert int(gan.steps_trained) == 300
     # at the equilibrium D(x) = 1/2 everywhere; after training D is unsure
@@ -65,11 +69,13 @@ def test_sampling_is_deterministic_under_a_seed():
 
 def test_conditional_gan():
     gan = GAN(data_shape=(8, 8), output="tanh", num_classes=10)
-    assert gan.sample(12).shape == (12, 8, 8)                 # cycles through the classes
+    assert gan.sample(12).shape == (12, 8, 8)  # cycles through the classes
     sevens = gan.sample(3, labels=7, generator=torch.Generator().manual_seed(0))
     same = gan.sample(3, labels=torch.tensor([7, 7, 7]), generator=torch.Generator().manual_seed(0))
     other = gan.sample(3, labels=1, generator=torch.Generator().manual_seed(0))
-    assert sevens.shape == (3, 8, 8) and torch.equal(sevens, same) and not torch.equal(sevens, other)
+    assert (
+        sevens.shape == (3, 8, 8) and torch.equal(sevens, same) and not torch.equal(sevens, other)
+    )
     images, labels = torch.rand(16, 8, 8) * 2 - 1, torch.randint(10, (16,))
     history = fit(gan, (images, labels), steps=3, batch_size=8, progress=False)
     assert len(history["g_loss"]) == 3
@@ -79,7 +85,9 @@ def test_conditional_gan():
         gan.sample(2, labels=[1, 2, 3])
     with pytest.raises(ValueError, match="unconditional"):
         GAN().sample(2, labels=1)
-    with pytest.raises(TypeError, match="positional argument"):  # labels and generator are keyword-only
+    with pytest.raises(
+        TypeError, match="positional argument"
+    ):  # labels and generator are keyword-only
         gan.sample(2, 7)
 
 

@@ -13,14 +13,18 @@ def test_log_prob_matches_a_single_gaussian():
         model.means.zero_()
         model.log_scales.zero_()
     x = torch.tensor([[0.0, 0.0], [1.0, 2.0]])
-    expected = -0.5 * (x ** 2).sum(1) - math.log(2 * math.pi)
+    expected = -0.5 * (x**2).sum(1) - math.log(2 * math.pi)
     assert torch.allclose(model.log_prob(x), expected)
 
 
 def test_fit_recovers_two_blobs_and_samples_them():
     torch.manual_seed(0)
-    data = torch.cat([torch.randn(500, 2) * 0.1 + torch.tensor([2.0, 0.0]),
-                      torch.randn(1500, 2) * 0.1 - torch.tensor([2.0, 0.0])])
+    data = torch.cat(
+        [
+            torch.randn(500, 2) * 0.1 + torch.tensor([2.0, 0.0]),
+            torch.randn(1500, 2) * 0.1 - torch.tensor([2.0, 0.0]),
+        ]
+    )
     model = GaussianMixture(n_components=2)
     fit(model, data, steps=400, lr=0.05, batch_size=256, progress=False)
     samples = model.sample(4000, generator=torch.Generator().manual_seed(0))

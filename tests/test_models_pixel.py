@@ -21,7 +21,7 @@ def test_changing_a_later_pixel_never_changes_an_earlier_prediction(num_classes)
         changed = model.logits(flipped, labels)
         assert torch.equal(changed[:, : j + 1], base[:, : j + 1]), j  # pixel j and before
         if j < 63:
-            assert not torch.allclose(changed[:, j + 1:], base[:, j + 1:])  # later ones do see it
+            assert not torch.allclose(changed[:, j + 1 :], base[:, j + 1 :])  # later ones do see it
 
 
 def test_shapes_sampling_and_errors():
@@ -32,7 +32,11 @@ def test_shapes_sampling_and_errors():
     again = model.sample(5, generator=torch.Generator().manual_seed(0), labels=7)
     assert torch.equal(images, again)
     assert model.log_prob(images, torch.full((5,), 7)).shape == (5,)
-    assert model.sample(2).shape == (2, 8, 8)  # no labels: cycles through the classes, as every model
+    assert model.sample(2).shape == (
+        2,
+        8,
+        8,
+    )  # no labels: cycles through the classes, as every model
     with pytest.raises(ValueError, match=r"labels must lie in 0\.\.9"):
         model.sample(2, labels=torch.tensor([1, 10]))
     with pytest.raises(ValueError, match="0 or 1"):

@@ -18,10 +18,12 @@ V = 7
 def models():
     seed_everything(0)
     ids = torch.randint(V, (500,))
-    return [NGramLM(NGramConfig(V, n=3, k=0.5)).fit_counts(ids),
-            MLPLM(MLPConfig(V, block_size=4, embed_dim=4, hidden=16)),
-            RecurrentLM(RNNConfig(V, embed_dim=4, hidden=16)),
-            TransformerLM(TransformerConfig(V, block_size=16, layers=1, heads=2, hidden=16))]
+    return [
+        NGramLM(NGramConfig(V, n=3, k=0.5)).fit_counts(ids),
+        MLPLM(MLPConfig(V, block_size=4, embed_dim=4, hidden=16)),
+        RecurrentLM(RNNConfig(V, embed_dim=4, hidden=16)),
+        TransformerLM(TransformerConfig(V, block_size=16, layers=1, heads=2, hidden=16)),
+    ]
 
 
 @pytest.mark.parametrize("index", [0, 1, 2, 3])
@@ -65,8 +67,12 @@ def test_longer_context_helps_on_structured_text_and_best_ngram_picks_it():
     tokenizer = CharTokenizer.from_text(text)
     ids = tokenizer.encode(text)
     train, valid = ids[:1500], ids[1500:]
-    losses = {n: sequence_loss(NGramLM(NGramConfig(tokenizer.vocab_size, n=n)).fit_counts(train),
-                               valid, block_size=64) for n in (1, 2, 4)}
+    losses = {
+        n: sequence_loss(
+            NGramLM(NGramConfig(tokenizer.vocab_size, n=n)).fit_counts(train), valid, block_size=64
+        )
+        for n in (1, 2, 4)
+    }
     assert losses[1] > losses[2] > losses[4]
     model, loss = best_ngram(train, valid, orders=(1, 2, 4), ks=(0.01, 1.0))
     assert model.config.n == 4 and loss == pytest.approx(min(row[2] for row in model.search))
@@ -123,5 +129,7 @@ def test_shipped_char_gru_beats_the_ngram_baseline():
     assert meta["metrics"]["val_loss_nats_per_char"] < meta["baseline"]["val_loss_nats_per_char"]
     assert sum(p.numel() for p in model.parameters()) < 400_000
     prompt = model.tokenizer.encode("def ")[None]
-    text = model.tokenizer.decode(model.generate(prompt, 40, generator=torch.Generator().manual_seed(0))[0])
+    text = model.tokenizer.decode(
+        model.generate(prompt, 40, generator=torch.Generator().manual_seed(0))[0]
+    )
     assert text.startswith("def ") and len(text) == 44

@@ -11,8 +11,18 @@ from genai_course.models.transformer import TransformerConfig, TransformerLM
 
 def small(**settings) -> TransformerLM:
     torch.manual_seed(0)
-    return TransformerLM(TransformerConfig(**{"vocab_size": 11, "block_size": 16, "layers": 2,
-                                              "heads": 2, "hidden": 16, **settings})).eval()
+    return TransformerLM(
+        TransformerConfig(
+            **{
+                "vocab_size": 11,
+                "block_size": 16,
+                "layers": 2,
+                "heads": 2,
+                "hidden": 16,
+                **settings,
+            }
+        )
+    ).eval()
 
 
 def test_future_tokens_cannot_change_past_logits():
@@ -22,7 +32,9 @@ def test_future_tokens_cannot_change_past_logits():
     changed[:, 7:] = (changed[:, 7:] + 1) % 11  # alter positions 7.. only
     before, after = model(idx)[0], model(changed)[0]
     assert torch.allclose(before[:, :7], after[:, :7], atol=1e-6), "logits before position 7 moved"
-    assert not torch.allclose(before[:, 7:], after[:, 7:]), "the changed tokens had no effect at all"
+    assert not torch.allclose(before[:, 7:], after[:, 7:]), (
+        "the changed tokens had no effect at all"
+    )
 
 
 def test_attention_maps_are_causal_rows_of_probabilities_and_match_the_fused_path():
@@ -50,8 +62,16 @@ def test_config_is_validated_and_uses_the_course_vocabulary():
     config = TransformerConfig(vocab_size=10, hidden=32, heads=4)
     again = TransformerConfig(**json.loads(json.dumps(dataclasses.asdict(config))))
     assert again == config and set(dataclasses.asdict(config)) == {
-        "vocab_size", "block_size", "layers", "heads", "hidden", "dropout"}
-    with pytest.raises(ValueError, match="multiple of heads"):  # a bad config from JSON is caught too
+        "vocab_size",
+        "block_size",
+        "layers",
+        "heads",
+        "hidden",
+        "dropout",
+    }
+    with pytest.raises(
+        ValueError, match="multiple of heads"
+    ):  # a bad config from JSON is caught too
         TransformerConfig(**{**dataclasses.asdict(config), "heads": 5})
 
 
@@ -71,7 +91,9 @@ def test_context_longer_than_block_size_is_refused_but_generate_crops():
     model = small(block_size=4)
     with pytest.raises(ValueError, match="block_size=4"):
         model(torch.zeros(1, 5, dtype=torch.long))
-    out = model.generate(torch.zeros(1, 3, dtype=torch.long), 6, generator=torch.Generator().manual_seed(0))
+    out = model.generate(
+        torch.zeros(1, 3, dtype=torch.long), 6, generator=torch.Generator().manual_seed(0)
+    )
     assert out.shape == (1, 9)
 
 
@@ -102,7 +124,11 @@ def test_corpus_splits_are_disjoint_contiguous_and_stable():
     assert split_corpus(text) == (train, valid, test), "the same split on every call"
     assert abs(len(valid) - len(test)) <= 1 and len(train) == round(0.9 * len(text))
     assert split_text(text, 0.1) == (train, valid + test), "old callers keep the same training text"
-    assert split_corpus("abcdefghij" * 10, 0.2, 0.1) == ("abcdefghij" * 7, "abcdefghij" * 2, "abcdefghij")
+    assert split_corpus("abcdefghij" * 10, 0.2, 0.1) == (
+        "abcdefghij" * 7,
+        "abcdefghij" * 2,
+        "abcdefghij",
+    )
     with pytest.raises(ValueError, match="leaves no training text"):
         split_corpus(text, 0.5, 0.5)
     with pytest.raises(ValueError, match="too short"):
@@ -118,5 +144,7 @@ def test_shipped_char_transformer_loads_generates_and_records_its_splits():
     assert meta["chosen_on"] == "validation" and meta["cpu_seconds"] > 0
     assert set(meta["metrics"]) == {"val_loss_nats_per_char", "test_loss_nats_per_char"}
     prompt = model.tokenizer.encode("def ")[None]
-    text = model.tokenizer.decode(model.generate(prompt, 30, generator=torch.Generator().manual_seed(0))[0])
+    text = model.tokenizer.decode(
+        model.generate(prompt, 30, generator=torch.Generator().manual_seed(0))[0]
+    )
     assert text.startswith("def ") and len(text) == 34

@@ -62,7 +62,9 @@ def test_elbo_terms_and_training(digits):
     with torch.no_grad():
         terms = vae.loss(digits.x_train[:64])
     assert set(terms) == {"loss", "reconstruction", "kl", "neg_elbo"}
-    assert terms["loss"].item() == pytest.approx((terms["reconstruction"] + terms["kl"]).item(), rel=1e-5)
+    assert terms["loss"].item() == pytest.approx(
+        (terms["reconstruction"] + terms["kl"]).item(), rel=1e-5
+    )
     history = fit(vae, digits.x_train, steps=150, batch_size=64, lr=2e-3, progress=False)
     assert all(math.isfinite(v) for v in history["loss"])
     assert history.last("loss", 20) < 0.8 * history["loss"][0]
@@ -76,8 +78,12 @@ def test_beta_weights_only_the_kl():
     vae = VAE(latent_dim=2, hidden=32, beta=4.0)
     x = torch.rand(10, 8, 8)
     terms = vae.loss(x, generator=torch.Generator().manual_seed(0))
-    assert terms["loss"].item() == pytest.approx((terms["reconstruction"] + 4 * terms["kl"]).item(), rel=1e-5)
-    assert terms["neg_elbo"].item() == pytest.approx((terms["reconstruction"] + terms["kl"]).item(), rel=1e-5)
+    assert terms["loss"].item() == pytest.approx(
+        (terms["reconstruction"] + 4 * terms["kl"]).item(), rel=1e-5
+    )
+    assert terms["neg_elbo"].item() == pytest.approx(
+        (terms["reconstruction"] + terms["kl"]).item(), rel=1e-5
+    )
 
 
 def test_autoencoder_loss_is_reconstruction_only(digits):
@@ -109,7 +115,9 @@ def test_sampling_determinism_and_conditional(digits):
         vae.loss(digits.x_train[:4])
     with pytest.raises(ValueError, match=r"labels must lie in 0..9"):
         vae.sample(2, labels=-1)
-    with pytest.raises(TypeError, match="positional argument"):  # labels and generator are keyword-only
+    with pytest.raises(
+        TypeError, match="positional argument"
+    ):  # labels and generator are keyword-only
         vae.sample(2, 7)
 
 

@@ -37,12 +37,19 @@ def mido_notes(path):
 def test_midi_reads_back_the_same_notes_with_music21_and_mido(tmp_path):
     melody = load_chorale_melodies()[3]
     notes = [tuple(n) for n in melody["notes"]]
-    path = write_midi(notes, tmp_path / "chorale.mid", time_signature=melody["time_signature"],
-                      pickup=melody["pickup"])
+    path = write_midi(
+        notes,
+        tmp_path / "chorale.mid",
+        time_signature=melody["time_signature"],
+        pickup=melody["pickup"],
+    )
     assert path.exists() and path.read_bytes()[:4] == b"MThd"
     assert read_midi(path) == [(p, d, 0) for p, d, _ in notes]
     assert mido_notes(path) == [(p, d) for p, d, _ in notes if p is not None]
-    assert midi_bytes(notes, time_signature=melody["time_signature"], pickup=melody["pickup"])[:4] == b"MThd"
+    assert (
+        midi_bytes(notes, time_signature=melody["time_signature"], pickup=melody["pickup"])[:4]
+        == b"MThd"
+    )
 
 
 def test_rests_survive_midi_and_musicxml_keeps_fermatas(tmp_path):
@@ -93,8 +100,9 @@ def test_wav_bytes_are_a_valid_wav_file():
 
 
 def test_piano_roll_is_titled_labelled_and_has_a_legend_for_parts():
-    ax = plot_piano_roll({"soprano": [(72, 1.0, 0), (71, 1.0, 1)], "bass": [(48, 2.0, 0)]},
-                         title="Two parts")
+    ax = plot_piano_roll(
+        {"soprano": [(72, 1.0, 0), (71, 1.0, 1)], "bass": [(48, 2.0, 0)]}, title="Two parts"
+    )
     assert ax.get_title() == "Two parts" and ax.get_xlabel() and ax.get_ylabel()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["soprano", "bass"]
     assert len(ax.patches) == 3

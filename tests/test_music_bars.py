@@ -24,13 +24,18 @@ def fermata_positions(stream):
 
 # bwv269: 3/4 with an upbeat; bwv2.6: 4/4 with an upbeat; bwv11.6: 3/4 without one
 @pytest.mark.parametrize("chorale", ["bwv269", "bwv2.6", "bwv11.6"])
-def test_musicxml_export_puts_fermatas_in_the_bars_and_beats_of_the_score(melodies, chorale, tmp_path):
+def test_musicxml_export_puts_fermatas_in_the_bars_and_beats_of_the_score(
+    melodies, chorale, tmp_path
+):
     melody = melodies[chorale]
     original = fermata_positions(corpus.parse(f"bach/{chorale}"))
-    path = write_musicxml([tuple(n) for n in melody["notes"]], tmp_path / "m.musicxml",
-                          **score_options(melody))
+    path = write_musicxml(
+        [tuple(n) for n in melody["notes"]], tmp_path / "m.musicxml", **score_options(melody)
+    )
     exported = converter.parse(str(path))
-    assert fermata_positions(exported) == original, "fermatas must fall on the bars and beats of Bach's score"
+    assert fermata_positions(exported) == original, (
+        "fermatas must fall on the bars and beats of Bach's score"
+    )
     signature = exported.recurse().getElementsByClass("TimeSignature").first().ratioString
     assert signature == melody["time_signature"], "the time signature must survive the export"
     key = exported.recurse().getElementsByClass("KeySignature").first()
@@ -43,12 +48,18 @@ def test_bar_check_catches_a_missing_pickup(melodies):
     right = fermata_positions(to_stream(notes, **score_options(melody)))
     wrong = fermata_positions(to_stream(notes, time_signature=melody["time_signature"]))
     assert right != wrong, "without its pickup a chorale's barlines move, and the check must see it"
-    assert {beat for _, beat in right} <= {1.0, 3.0}, "4/4 fermatas fall on the strong beats 1 and 3"
+    assert {beat for _, beat in right} <= {1.0, 3.0}, (
+        "4/4 fermatas fall on the strong beats 1 and 3"
+    )
     assert {beat for _, beat in wrong} <= {2.0, 4.0}, "without the pickup they move a beat late"
 
 
 def test_score_options_reads_a_melody_dict_and_rejects_bare_notes(melodies):
-    assert score_options(melodies["bwv269"]) == {"time_signature": "3/4", "pickup": 1.0, "key": "G major"}
+    assert score_options(melodies["bwv269"]) == {
+        "time_signature": "3/4",
+        "pickup": 1.0,
+        "key": "G major",
+    }
     with pytest.raises(ValueError, match="melody dict"):
         score_options([(60, 1.0, 0)])
 
@@ -85,8 +96,9 @@ def test_melody_player_writes_the_seed_chorale_metre_and_key(melodies):
     seed = dict(chorale, notes=first_phrase(chorale["notes"]))
     player = MelodyPlayer(model, tok, {"bwv269": seed, "bare": seed["notes"]}, length=4)
     player.generate()
-    assert midi_meta(player.midi) == {"time_signature": "3/4", "key": "G"}, \
+    assert midi_meta(player.midi) == {"time_signature": "3/4", "key": "G"}, (
         "a chorale seed's MIDI must carry its metre and key"
+    )
     html = player.download.value
     assert 'role="button"' in html and BUTTON_STYLE in html, "the MIDI link must look like a button"
     assert base64.b64decode(html.split("base64,")[1].split('"')[0]) == player.midi
@@ -116,8 +128,15 @@ def test_exported_fermatas_fall_on_strong_beats_across_the_corpus(melodies):
     chosen = [m for m in melodies.values() if m["time_signature"] == "4/4"][::4]
     for melody in chosen:
         notes = [tuple(n) for n in melody["notes"]]
-        for name, options in (("with", score_options(melody)), ("without", {"time_signature": "4/4"})):
-            strong[name] += [beat in (1.0, 3.0) for _, beat in fermata_positions(to_stream(notes, **options))]
+        for name, options in (
+            ("with", score_options(melody)),
+            ("without", {"time_signature": "4/4"}),
+        ):
+            strong[name] += [
+                beat in (1.0, 3.0) for _, beat in fermata_positions(to_stream(notes, **options))
+            ]
     share = {name: sum(flags) / len(flags) for name, flags in strong.items()}
-    assert share["with"] > 0.85, f"with pickups, fermatas must fall on strong beats (got {share['with']:.0%})"
+    assert share["with"] > 0.85, (
+        f"with pickups, fermatas must fall on strong beats (got {share['with']:.0%})"
+    )
     assert share["without"] < 0.5, f"without pickups they must not (got {share['without']:.0%})"

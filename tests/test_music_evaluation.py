@@ -45,8 +45,12 @@ def test_histograms_and_distances_on_known_cases():
 
 def test_rhythm_statistics_and_key_analysis():
     stats = rhythm_statistics([[(60, 1.0, 0), (62, 0.5, 0), (64, 0.5, 0), (65, 2.0, 1)]])
-    assert stats == {"mean_length": 1.0, "quarter_share": 0.25, "eighth_share": 0.5,
-                     "notes_per_phrase": 4.0}
+    assert stats == {
+        "mean_length": 1.0,
+        "quarter_share": 0.25,
+        "eighth_share": 0.5,
+        "notes_per_phrase": 4.0,
+    }
     c_major = [(p, 1.0, 0) for p in (60, 62, 64, 65, 67, 65, 64, 62, 60, 67, 64, 60)]
     result = key_analysis(c_major)
     assert result["name"] == "C major" and result["correlation"] > 0.8 and result["shift_to_c"] == 0
@@ -89,13 +93,14 @@ def test_markov_baseline_beats_uniform_on_its_training_data(split):
     # after a pitch the chain has only ever seen durations
     after_pitch = chain.probabilities([tok.id("<start>"), tok.id("G4")])
     assert after_pitch[tok.duration_ids].sum() > 0.9
+
     def no_end(last):
         mask = tok.grammar_mask(last).numpy()
         mask[tok.id("<end>")] = False
         return mask
 
     sample = chain.generate([tok.id("<start>")], 30, seed=0, mask_fn=no_end)
-    ends_on_duration = sample[:max(i for i, t in enumerate(sample) if t in tok.duration_ids) + 1]
+    ends_on_duration = sample[: max(i for i, t in enumerate(sample) if t in tok.duration_ids) + 1]
     assert len(sample) == 31 and len(tok.decode(ends_on_duration)) >= 10  # strict: well-formed
     with pytest.raises(ValueError, match="order must be a positive integer"):
         MarkovChain(10, order=0)

@@ -32,8 +32,12 @@ def test_shipped_sequence_is_what_chord_sequence_computes(chords):
 
 
 def test_dominant_to_tonic_is_among_the_most_frequent_changes(chords):
-    changes = Counter((a, b) for entry in chords.values() for a, b in
-                      zip(entry["chords"], entry["chords"][1:], strict=False) if a != b)
+    changes = Counter(
+        (a, b)
+        for entry in chords.values()
+        for a, b in zip(entry["chords"], entry["chords"][1:], strict=False)
+        if a != b
+    )
     top = [pair for pair, _ in changes.most_common(6)]
     assert ("V", "I") in top or ("V", "i") in top, "V -> I (or V -> i) must be a top chord change"
 

@@ -27,8 +27,12 @@ def test_chorales_round_trip_through_music21_streams(melodies):
     tok = MelodyTokenizer()
     for melody in melodies[::7]:  # every 7th chorale: a music21 stream per melody is slowish
         notes = [tuple(n) for n in melody["notes"]]
-        stream = to_stream(tok.decode(tok.encode(notes)), time_signature=melody["time_signature"],
-                           pickup=melody["pickup"], key=melody["key"])
+        stream = to_stream(
+            tok.decode(tok.encode(notes)),
+            time_signature=melody["time_signature"],
+            pickup=melody["pickup"],
+            key=melody["key"],
+        )
         assert from_stream(stream) == notes, melody["id"]
 
 
@@ -45,9 +49,9 @@ def test_transposition_and_key_aware_shifts(melodies):
     tok = MelodyTokenizer()
     notes = [(67, 1.0, 0), (None, 1.0, 0), (74, 2.0, 1)]
     assert transpose(notes, -2) == [(65, 1.0, 0), (None, 1.0, 0), (72, 2.0, 1)]
-    assert transposed_sharps(1, 2) == 3      # G major up a tone: A major, 3 sharps
-    assert transposed_sharps(-1, -2) == -3   # F major down a tone: E-flat major, 3 flats
-    assert transposed_sharps(0, 1) == -5     # C major up a semitone: D-flat major, 5 flats
+    assert transposed_sharps(1, 2) == 3  # G major up a tone: A major, 3 sharps
+    assert transposed_sharps(-1, -2) == -3  # F major down a tone: E-flat major, 3 flats
+    assert transposed_sharps(0, 1) == -5  # C major up a semitone: D-flat major, 5 flats
     high = [(84, 1.0, 0), (86, 1.0, 0)]
     assert max(tok.transpositions(high, key_aware=False)) == 0  # D6 is the top of the range
     g_major = melodies[[m["key"] for m in melodies].index("G major")]
@@ -62,7 +66,11 @@ def test_grammar_mask_allows_only_well_formed_continuations():
     after_pitch = tok.grammar_mask(tok.id("G4"))
     assert after_pitch.sum() == len(tok.durations) and after_pitch[tok.id("1")]
     after_duration = tok.grammar_mask(tok.id("1"))
-    assert after_duration[tok.id("|")] and after_duration[tok.id("<end>")] and not after_duration[tok.id("2")]
+    assert (
+        after_duration[tok.id("|")]
+        and after_duration[tok.id("<end>")]
+        and not after_duration[tok.id("2")]
+    )
     assert not tok.grammar_mask(tok.id("|"))[tok.id("|")]
     logits = tok.logits_hook(torch.zeros(1, tok.vocab_size), torch.tensor([[tok.id("rest")]]))
     assert torch.isinf(logits[0, tok.id("C5")]) and logits[0, tok.id("2")] == 0
@@ -76,9 +84,13 @@ def test_errors_say_what_is_wrong_and_what_is_allowed():
         tok.decode(["<start>", "H4", "1"])
     with pytest.raises(TokenError, match=r"Unknown token id 999; ids run from 0 to 55"):
         tok.decode([999])
-    with pytest.raises(TokenError, match=r"Pitch 100 \(E7\) is outside the supported range 53\.\.86"):
+    with pytest.raises(
+        TokenError, match=r"Pitch 100 \(E7\) is outside the supported range 53\.\.86"
+    ):
         tok.encode([(100, 1.0)])
-    with pytest.raises(TokenError, match=r"Duration 0\.3 quarter notes cannot be expressed.*0\.25, 0\.5"):
+    with pytest.raises(
+        TokenError, match=r"Duration 0\.3 quarter notes cannot be expressed.*0\.25, 0\.5"
+    ):
         tok.encode([(60, 0.3)])
     with pytest.raises(TokenError, match="A note must be"):
         tok.encode([60])

@@ -23,16 +23,27 @@ pytest.importorskip("nbgrader")
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME, ASSIGNMENT = "00_mechanism", "ex00"
-HARD_CODED = ("def near_copy_fraction(samples, training, threshold):\n"
-              "    return 0.5 if threshold == 1.0 else 0.0\n")
+HARD_CODED = (
+    "def near_copy_fraction(samples, training, threshold):\n"
+    "    return 0.5 if threshold == 1.0 else 0.0\n"
+)
 
 
 def _nbgrader(course: Path, *args: str) -> None:
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(course / ".jupyter"),
-               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-               GENAI_COURSE_THREADS="1")
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                          capture_output=True, text=True, timeout=600)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(course / ".jupyter"),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        GENAI_COURSE_THREADS="1",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{done.stderr[-3000:]}"
 
 
@@ -48,26 +59,33 @@ def test_nbgrader_autograde_agrees_with_genai_course_grade(tmp_path):
     course = tmp_path / "course"
     (course / "source" / ASSIGNMENT).mkdir(parents=True)
     (course / "source" / ASSIGNMENT / f"{NAME}.ipynb").write_text(
-        (ROOT / "solutions" / f"{NAME}.ipynb").read_text())
+        (ROOT / "solutions" / f"{NAME}.ipynb").read_text()
+    )
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         "c.CourseDirectory.course_id = 'genai-course'\n"
         f"c.CourseDirectory.root = {str(course)!r}\n"
         f"c.CourseDirectory.db_url = 'sqlite:///{course / 'gradebook.db'}'\n"
         "c.CourseDirectory.ignore = ['.ipynb_checkpoints', '*.pyc', '__pycache__', '*.py']\n"
-        "c.ExecutePreprocessor.timeout = 300\n")
+        "c.ExecutePreprocessor.timeout = 300\n"
+    )
     _nbgrader(course, "generate_assignment", ASSIGNMENT)
     released = nbformat.read(course / "release" / ASSIGNMENT / f"{NAME}.ipynb", as_version=4)
 
     exercise = find_exercises(ROOT / "solutions")[NAME]
-    solutions = {nbgrader_meta(c)["grade_id"]: c.source
-                 for c in exercise.notebook.cells if nbgrader_meta(c).get("solution")}
+    solutions = {
+        nbgrader_meta(c)["grade_id"]: c.source
+        for c in exercise.notebook.cells
+        if nbgrader_meta(c).get("solution")
+    }
     submissions = {
         "alice": _submission(released, solutions, {}),
         "bob": _submission(released, {}, {}),
-        "carol": _submission(released, {"sample_mixture": solutions["sample_mixture"],
-                                        "near_copy_fraction": HARD_CODED},
-                             {"test_near_copy_fraction": "pass"}),
+        "carol": _submission(
+            released,
+            {"sample_mixture": solutions["sample_mixture"], "near_copy_fraction": HARD_CODED},
+            {"test_near_copy_fraction": "pass"},
+        ),
     }
     ours_dir = tmp_path / "ours"
     for student, text in submissions.items():
@@ -87,8 +105,13 @@ def test_nbgrader_autograde_agrees_with_genai_course_grade(tmp_path):
             for grade in notebook.grades:
                 theirs[(student, grade.name)] = (grade.score, grade.max_score)
 
-    grade_batch([ours_dir], tmp_path / "graded", source_dir=ROOT / "solutions", progress=False,
-                isolate=sandbox_problem() is None)
+    grade_batch(
+        [ours_dir],
+        tmp_path / "graded",
+        source_dir=ROOT / "solutions",
+        progress=False,
+        isolate=sandbox_problem() is None,
+    )
     rows = json.loads((tmp_path / "graded" / "gradebook.json").read_text())
     ours = {(r["student"], r["part"]): (r["points"], r["max_points"]) for r in rows}
     assert ours == theirs

@@ -30,22 +30,32 @@ def test_pair_exists_and_is_in_sync(py):
     paired = nbformat.read(ipynb, as_version=4)
     ours, theirs = _cells(source), _cells(paired)
     for i, (a, b) in enumerate(zip(ours, theirs, strict=False)):
-        assert a == b, (f"{ipynb.relative_to(ROOT)} cell {i} differs from {rel}: "
-                        + FIX.format(py=rel))
+        assert a == b, f"{ipynb.relative_to(ROOT)} cell {i} differs from {rel}: " + FIX.format(
+            py=rel
+        )
     assert len(ours) == len(theirs), (
         f"{ipynb.relative_to(ROOT)} has {len(theirs)} cells, {rel} has {len(ours)}: "
-        + FIX.format(py=rel))
+        + FIX.format(py=rel)
+    )
 
 
 @pytest.mark.parametrize("ipynb", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_notebook_is_committed_clean_with_a_kernelspec(ipynb):
     rel = ipynb.relative_to(ROOT)
-    assert ipynb.with_suffix(".py").exists(), f"{rel} has no .py pair: jupytext --to py:percent {rel}"
+    assert ipynb.with_suffix(".py").exists(), (
+        f"{rel} has no .py pair: jupytext --to py:percent {rel}"
+    )
     notebook = nbformat.read(ipynb, as_version=4)
-    with_outputs = [i for i, c in enumerate(notebook.cells)
-                    if c.cell_type == "code" and (c.outputs or c.execution_count)]
-    assert not with_outputs, (f"{rel} holds outputs in cells {with_outputs}: clear them with "
-                              f"`jupyter nbconvert --clear-output --inplace {rel}` or `make sync`")
+    with_outputs = [
+        i
+        for i, c in enumerate(notebook.cells)
+        if c.cell_type == "code" and (c.outputs or c.execution_count)
+    ]
+    assert not with_outputs, (
+        f"{rel} holds outputs in cells {with_outputs}: clear them with "
+        f"`jupyter nbconvert --clear-output --inplace {rel}` or `make sync`"
+    )
     kernel = notebook.metadata.get("kernelspec", {})
     assert kernel.get("name") == "python3", (
-        f"{rel} has no python3 kernelspec: jupytext --set-kernel python3 {rel.with_suffix('.py')}")
+        f"{rel} has no python3 kernelspec: jupytext --set-kernel python3 {rel.with_suffix('.py')}"
+    )

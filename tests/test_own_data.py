@@ -17,8 +17,12 @@ def blocks() -> list[str]:
 
 def test_the_page_has_examples_for_every_kind_of_data():
     text = DOC.read_text()
-    for heading in ("Images of any size, grey or colour", "Your own text", "Your own music",
-                    "Your own model, trained by `fit`"):
+    for heading in (
+        "Images of any size, grey or colour",
+        "Your own text",
+        "Your own music",
+        "Your own model, trained by `fit`",
+    ):
         assert f"## {heading}" in text, f"the page must have a section '{heading}'"
     assert len(blocks()) >= 6
 

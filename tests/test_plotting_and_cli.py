@@ -46,7 +46,9 @@ def test_get_lessons_from_a_checkout_copies_notebooks_and_refuses_a_file(tmp_pat
     assert main(["get-lessons", str(tmp_path / "mine")]) == 0
     copied = sorted(p.name for p in (tmp_path / "mine" / "lessons").glob("*.ipynb"))
     assert copied and all(name[:2].isdigit() for name in copied)
-    assert list((tmp_path / "mine" / "exercises").glob("*.py")), "`check` needs the exercise sources"
+    assert list((tmp_path / "mine" / "exercises").glob("*.py")), (
+        "`check` needs the exercise sources"
+    )
     (tmp_path / "file").write_text("x")
     assert main(["get-lessons", str(tmp_path / "file")]) == 2
     assert "not a folder" in capsys.readouterr().err

@@ -12,14 +12,20 @@ from genai_course.recipes import get_recipe, recipe_names, train_and_save
 
 def test_every_recipe_has_a_shipped_checkpoint():
     assert set(recipe_names()) <= set(available()), (
-        "a recipe without shipped weights: run `genai-course train NAME`")
+        "a recipe without shipped weights: run `genai-course train NAME`"
+    )
 
 
 @pytest.mark.parametrize("name", available())
 def test_shipped_model_scores_what_its_metadata_says(name):
     model = load_pretrained(name)
-    if name == "char-gru" and fingerprint(load_corpus()) != model.pretrained_metadata["data_fingerprint"]:
-        pytest.skip("this Python ships other documentation than the corpus char-gru was measured on")
+    if (
+        name == "char-gru"
+        and fingerprint(load_corpus()) != model.pretrained_metadata["data_fingerprint"]
+    ):
+        pytest.skip(
+            "this Python ships other documentation than the corpus char-gru was measured on"
+        )
     recorded = model.pretrained_metadata["metrics"]
     measured = get_recipe(name).evaluate(model)
     for key, value in recorded.items():
@@ -49,8 +55,11 @@ def test_missing_corrupt_and_mismatched_files(tmp_path):
     with pytest.raises(CheckpointError, match="toy-mixture.safetensors is not a readable"):
         load_checkpoint(tmp_path / "toy-mixture")
 
-    save_checkpoint(GaussianMixture(n_components=5), tmp_path / "toy-mixture",
-                    {"config": {"n_components": 3, "dim": 2}})
+    save_checkpoint(
+        GaussianMixture(n_components=5),
+        tmp_path / "toy-mixture",
+        {"config": {"n_components": 3, "dim": 2}},
+    )
     with pytest.raises(CheckpointError, match=r"means has shape \(5, 2\) in the file but \(3, 2\)"):
         load_pretrained("toy-mixture", tmp_path)
 
@@ -64,7 +73,9 @@ def test_load_state_names_missing_and_extra_tensors():
     state = dict(model.state_dict())
     state.pop("logits")
     state["bonus"] = torch.zeros(1)
-    with pytest.raises(CheckpointError, match=r"missing tensors \['logits'\]; unexpected tensors \['bonus'\]"):
+    with pytest.raises(
+        CheckpointError, match=r"missing tensors \['logits'\]; unexpected tensors \['bonus'\]"
+    ):
         load_state_into(model, state, "test.safetensors")
 
 
@@ -77,8 +88,9 @@ def test_store_does_not_import_the_recipes():
 
     tree = ast.parse(Path(store.__file__).read_text())
     top_level = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    assert not any("recipes" in (getattr(node, "module", "") or "") for node in top_level), \
+    assert not any("recipes" in (getattr(node, "module", "") or "") for node in top_level), (
         "store.py must not import genai_course.recipes at import time"
+    )
 
 
 def test_each_recipe_carries_its_card_and_value_scale():

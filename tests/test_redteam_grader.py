@@ -30,26 +30,33 @@ PARTS = len(EXERCISES[NAME].parts)
 FULL = float(sum(part.points for part in EXERCISES[NAME].parts))
 LIMITS = {"cell_timeout": 20, "timeout": 120, "memory_mb": 2048}
 MARKER = "genai-redteam-daemon-5d41402a"
-HIDDEN_ONLY = ["_tr = torch.randn(200, 5, generator=_g)", "_mu3", "torch.full((3, 3), 1e-4)",
-               "manual_seed(7)", "BEGIN HIDDEN", "_single"]
+HIDDEN_ONLY = [
+    "_tr = torch.randn(200, 5, generator=_g)",
+    "_mu3",
+    "torch.full((3, 3), 1e-4)",
+    "manual_seed(7)",
+    "BEGIN HIDDEN",
+    "_single",
+]
 
-pytestmark = pytest.mark.skipif(sandbox_problem() is not None,
-                                reason=f"no sandbox here: {sandbox_problem()}")
+pytestmark = pytest.mark.skipif(
+    sandbox_problem() is not None, reason=f"no sandbox here: {sandbox_problem()}"
+)
 
-RIGHT_1 = '''def sample_mixture(weights, means, scales, n, generator=None):
+RIGHT_1 = """def sample_mixture(weights, means, scales, n, generator=None):
     k = torch.multinomial(weights, n, replacement=True, generator=generator)
     return means[k] + torch.randn(n, means.shape[1], generator=generator) * scales[k]
-'''
-RIGHT_2 = '''def near_copy_fraction(samples, training, threshold):
+"""
+RIGHT_2 = """def near_copy_fraction(samples, training, threshold):
     d = torch.cdist(samples.double(), training.double()).min(1).values
     return float((d <= threshold).double().mean())
-'''
-WRONG_1 = '''def sample_mixture(weights, means, scales, n, generator=None):
+"""
+WRONG_1 = """def sample_mixture(weights, means, scales, n, generator=None):
     return torch.zeros(n, means.shape[1])
-'''
-WRONG_2 = '''def near_copy_fraction(samples, training, threshold):
+"""
+WRONG_2 = """def near_copy_fraction(samples, training, threshold):
     return 0.0
-'''
+"""
 
 
 def _indent(code: str) -> str:
@@ -58,19 +65,23 @@ def _indent(code: str) -> str:
 
 def if_attack_works(attack: str) -> dict:
     """Answers that are right only when ``attack`` (which sets ``_won``) succeeded."""
-    first = (f"import torch\n_won = False\ntry:\n{_indent(attack)}\nexcept BaseException:\n"
-             f"    pass\nif _won:\n{_indent(RIGHT_1)}\nelse:\n{_indent(WRONG_1)}\n")
+    first = (
+        f"import torch\n_won = False\ntry:\n{_indent(attack)}\nexcept BaseException:\n"
+        f"    pass\nif _won:\n{_indent(RIGHT_1)}\nelse:\n{_indent(WRONG_1)}\n"
+    )
     second = f"if _won:\n{_indent(RIGHT_2)}\nelse:\n{_indent(WRONG_2)}\n"
     return {"sample_mixture": first, "near_copy_fraction": second}
 
 
 def wrong_with(trick: str) -> dict:
     """Wrong answers, plus a trick meant to make the grader pass them anyway."""
-    return {"sample_mixture": "import torch\n" + trick + "\n" + WRONG_1,
-            "near_copy_fraction": WRONG_2}
+    return {
+        "sample_mixture": "import torch\n" + trick + "\n" + WRONG_1,
+        "near_copy_fraction": WRONG_2,
+    }
 
 
-HOOKS = '''
+HOOKS = """
 import sys, builtins
 try:
     _ip = get_ipython()
@@ -83,23 +94,25 @@ except NameError:
 sys.excepthook = lambda *a: None
 builtins.AssertionError = type("Quiet", (Exception,), {})
 builtins.isinstance = lambda *a: True
-'''
-PATCHES = '''
+"""
+PATCHES = """
 import math, builtins
 torch.allclose = lambda *a, **k: True
 torch.equal = lambda *a, **k: True
 torch.Tensor.__eq__ = lambda *a, **k: True
 math.isclose = lambda *a, **k: True
 builtins.abs = lambda x: 0
-'''
-SPOOF = {"sample_mixture": '''import torch
+"""
+SPOOF = {
+    "sample_mixture": """import torch
 class Liar(torch.Tensor):
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
         return True
 def sample_mixture(weights, means, scales, n, generator=None):
     return torch.zeros(n, means.shape[1]).as_subclass(Liar)
-''', "near_copy_fraction": '''class Always:
+""",
+    "near_copy_fraction": """class Always:
     __class__ = property(lambda self: float)
     def __eq__(self, other): return True
     def __ne__(self, other): return False
@@ -111,8 +124,9 @@ def sample_mixture(weights, means, scales, n, generator=None):
     __le__ = __gt__ = __ge__ = __lt__
 def near_copy_fraction(samples, training, threshold):
     return Always()
-'''}
-READ_SOLUTIONS = '''
+""",
+}
+READ_SOLUTIONS = """
 import os, pathlib, genai_course
 _places = [pathlib.Path(genai_course.__file__).resolve().parents[1] / "solutions",
            pathlib.Path({root!r}) / "solutions"]
@@ -130,8 +144,8 @@ if not _won:  # search the whole sandbox (not the system folders)
         for _folder, _dirs, _files in os.walk("/" + _top):
             if "00_mechanism.py" in _files:
                 _look([pathlib.Path(_folder)])
-'''
-HARM = '''
+"""
+HARM = """
 import os, subprocess
 for _pid in os.listdir("/proc"):
     try:
@@ -150,8 +164,8 @@ for _path, _text in (({victim!r}, "{{}}"), ({out!r} + "/gradebook.csv", "hacked"
         _won = True
     except OSError:
         pass
-'''
-NETWORK = '''
+"""
+NETWORK = """
 import socket
 for _address in (("127.0.0.1", {port}), ("1.1.1.1", 53), ("8.8.8.8", 53)):
     try:
@@ -159,13 +173,13 @@ for _address in (("127.0.0.1", {port}), ("1.1.1.1", 53), ("8.8.8.8", 53)):
         _won = True
     except OSError:
         pass
-'''
-MEMORY = '''
+"""
+MEMORY = """
 _big = bytearray(3 * 2**30)
 _won = True
 del _big
-'''
-PROCESSES = '''
+"""
+PROCESSES = """
 import os, time
 _children = 0
 for _ in range(200):
@@ -177,8 +191,9 @@ for _ in range(200):
     except OSError:
         break
 _won = _children >= 200
-'''
-LEAK = {"sample_mixture": '''import inspect, sys
+"""
+LEAK = {
+    "sample_mixture": """import inspect, sys
 def _everything(args):
     frames = [f"{f.filename}:{f.lineno}:{f.code_context}" for f in inspect.stack()]
     scope = {k: repr(v)[:200] for k, v in sys._getframe(1).f_globals.items()}
@@ -188,14 +203,15 @@ def sample_mixture(weights, means, scales, n, generator=None):
         raise ValueError(_everything((weights, means, scales, n)))
     k = torch.multinomial(weights, n, replacement=True, generator=generator)
     return means[k] + torch.randn(n, means.shape[1], generator=generator) * scales[k]
-''',
-        "near_copy_fraction": '''def near_copy_fraction(samples, training, threshold):
+""",
+    "near_copy_fraction": """def near_copy_fraction(samples, training, threshold):
     if threshold == 1.0:
         return 0.5
     if threshold == 0.1:
         return 0.0
     raise RuntimeError(_everything((samples, training, threshold)))
-'''}
+""",
+}
 
 
 def _released():
@@ -212,8 +228,11 @@ def _notebook(answers: dict) -> str:
 
 
 def _digests(folder: Path) -> dict:
-    return {p: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        p: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def _marker_processes() -> list[int]:
@@ -264,8 +283,11 @@ def attacked(tmp_path_factory):
         "patcher": _notebook(wrong_with(PATCHES)),
         "spoofer": _notebook(SPOOF),
         "reader": _notebook(if_attack_works(READ_SOLUTIONS.format(root=str(ROOT)))),
-        "harmer": _notebook(if_attack_works(HARM.format(
-            out=str(out), victim=str(victim), canary=str(canary), marker=MARKER))),
+        "harmer": _notebook(
+            if_attack_works(
+                HARM.format(out=str(out), victim=str(victim), canary=str(canary), marker=MARKER)
+            )
+        ),
         "networker": _notebook(if_attack_works(NETWORK.format(port=port))),
         "hog": _notebook(if_attack_works(MEMORY)),
         "forker": _notebook(if_attack_works(PROCESSES)),
@@ -283,8 +305,9 @@ def attacked(tmp_path_factory):
     (sub / "linker" / f"{NAME}.ipynb").symlink_to(ROOT / "solutions" / f"{NAME}.ipynb")
     before = {**_digests(sub), **_digests(private), **_digests(ROOT / "solutions")}
     start = time.process_time()
-    results = grade_batch([sub], out, source_dir=ROOT / "solutions", progress=False, jobs=2,
-                          **LIMITS)
+    results = grade_batch(
+        [sub], out, source_dir=ROOT / "solutions", progress=False, jobs=2, **LIMITS
+    )
     cpu = time.process_time() - start
     connections = 0
     try:
@@ -297,10 +320,18 @@ def attacked(tmp_path_factory):
     left_running = _descendants(os.getpid())
     time.sleep(5)  # longer than the daemon's sleep: it must be dead, not late
     rows = json.loads((out / "gradebook.json").read_text())
-    return {"sub": sub, "out": out, "results": results, "before": before, "cpu": cpu,
-            "after": {**_digests(sub), **_digests(private), **_digests(ROOT / "solutions")},
-            "rows": rows, "connections": connections, "left_running": left_running,
-            "gradebook_text": (out / "gradebook.csv").read_text()}
+    return {
+        "sub": sub,
+        "out": out,
+        "results": results,
+        "before": before,
+        "cpu": cpu,
+        "after": {**_digests(sub), **_digests(private), **_digests(ROOT / "solutions")},
+        "rows": rows,
+        "connections": connections,
+        "left_running": left_running,
+        "gradebook_text": (out / "gradebook.csv").read_text(),
+    }
 
 
 def _score(attacked, student) -> float:
@@ -325,13 +356,19 @@ def test_tricks_in_the_students_process_gain_nothing(attacked, student):
 
 @pytest.mark.parametrize("student", ["reader", "harmer", "networker", "hog", "forker"])
 def test_attacks_on_isolation_and_limits_fail(attacked, student):
-    assert _score(attacked, student) == 0.0, (f"{student}'s attack worked: its answers are "
-                                              f"right only then", _reasons(attacked, student))
+    assert _score(attacked, student) == 0.0, (
+        f"{student}'s attack worked: its answers are right only then",
+        _reasons(attacked, student),
+    )
 
 
 def test_nothing_outside_the_grader_output_changed(attacked):
-    assert attacked["after"] == attacked["before"], "a submission, solution or instructor file changed"
-    assert attacked["connections"] == 0, "student code reached the grader's machine over the network"
+    assert attacked["after"] == attacked["before"], (
+        "a submission, solution or instructor file changed"
+    )
+    assert attacked["connections"] == 0, (
+        "student code reached the grader's machine over the network"
+    )
     assert "hacked" not in attacked["gradebook_text"]
     assert not (attacked["out"] / "results" / "forged.json").exists()
 
@@ -339,8 +376,9 @@ def test_nothing_outside_the_grader_output_changed(attacked):
 def test_no_process_outlives_the_grading(attacked):
     assert attacked["left_running"] == set(), "processes were left running after grading"
     assert _marker_processes() == [], "the student's setsid daemon is still running"
-    assert "hacked" not in (attacked["out"] / "gradebook.csv").read_text(), \
+    assert "hacked" not in (attacked["out"] / "gradebook.csv").read_text(), (
         "the daemon edited the gradebook after grading"
+    )
 
 
 def test_feedback_never_carries_hidden_tests_or_what_code_saw_in_them(attacked):
@@ -367,7 +405,9 @@ def test_feedback_files_one_per_student_inside_feedback(attacked):
 
 def test_two_files_for_one_student_are_flagged_and_links_not_followed(attacked):
     dup = [r for r in attacked["rows"] if r["student"] == "dup"]
-    assert len(dup) == 2 * PARTS and all(r["status"] == "duplicate" and r["points"] == 0 for r in dup)
+    assert len(dup) == 2 * PARTS and all(
+        r["status"] == "duplicate" and r["points"] == 0 for r in dup
+    )
     assert "2 submissions" in dup[0]["reason"]
     linked = [r for r in attacked["rows"] if r["student"] == "linker"]
     assert linked and all(r["points"] == 0 and "symbolic link" in r["reason"] for r in linked)

@@ -33,10 +33,14 @@ NAME = "00_mechanism"
 PARTS = len(EXERCISES[NAME].parts)
 FULL = float(sum(part.points for part in EXERCISES[NAME].parts))
 LIMITS = {"cell_timeout": 20, "timeout": 120}
-needs_sandbox = pytest.mark.skipif(sandbox_problem() is not None,
-                                   reason=f"no sandbox here: {sandbox_problem()}")
-CLI = [sys.executable, "-c", "import sys; from genai_course.cli import main; "
-       "sys.exit(main(sys.argv[1:]))"]
+needs_sandbox = pytest.mark.skipif(
+    sandbox_problem() is not None, reason=f"no sandbox here: {sandbox_problem()}"
+)
+CLI = [
+    sys.executable,
+    "-c",
+    "import sys; from genai_course.cli import main; sys.exit(main(sys.argv[1:]))",
+]
 
 
 def _with(answers: dict) -> str:
@@ -91,10 +95,26 @@ def test_no_process_outlives_a_grader_killed_with_sigkill(tmp_path):
     sub = tmp_path / "sub"
     for student in ("ann", "ben"):
         (sub / student).mkdir(parents=True)
-        (sub / student / f"{NAME}.ipynb").write_text(_with({"sample_mixture": "while True:\n    pass"}))
-    grader = subprocess.Popen([*CLI, "grade", str(sub), "--out", str(tmp_path / "out"), "--jobs",
-                               "2", "--cell-timeout", "60", "--no-progress"], env=_env(),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        (sub / student / f"{NAME}.ipynb").write_text(
+            _with({"sample_mixture": "while True:\n    pass"})
+        )
+    grader = subprocess.Popen(
+        [
+            *CLI,
+            "grade",
+            str(sub),
+            "--out",
+            str(tmp_path / "out"),
+            "--jobs",
+            "2",
+            "--cell-timeout",
+            "60",
+            "--no-progress",
+        ],
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     seen: set[int] = set()
     try:
         deadline = time.monotonic() + 300  # generous: a busy machine starts sandboxes slowly
@@ -145,7 +165,9 @@ def test_resume_trusts_only_results_the_grader_signed(tmp_path):
 
     grade_batch([sub], out, source_dir=ROOT / "solutions", progress=False, resume=True)
     rows = json.loads((out / "gradebook.json").read_text())
-    assert len(rows) == 3 * PARTS and all(r["points"] == 0 and r["status"] == "invalid" for r in rows)
+    assert len(rows) == 3 * PARTS and all(
+        r["points"] == 0 and r["status"] == "invalid" for r in rows
+    )
     assert grade_module.check_result(saved["result"], EXERCISES) is None  # consistent, yet
     assert grade_module.load_result(path("cat"), key, EXERCISES) is not None  # re-signed now
 
@@ -153,22 +175,51 @@ def test_resume_trusts_only_results_the_grader_signed(tmp_path):
 @needs_sandbox
 def test_three_shards_merged_equal_one_run(tmp_path):
     sub = tmp_path / "sub"
-    texts = {"alice": (ROOT / "solutions" / f"{NAME}.ipynb").read_text(),
-             "bob": nbformat.writes(student_version(EXERCISES[NAME]))}
+    texts = {
+        "alice": (ROOT / "solutions" / f"{NAME}.ipynb").read_text(),
+        "bob": nbformat.writes(student_version(EXERCISES[NAME])),
+    }
     texts.update({name: "" for name in ("cy", "dee", "eve", "fay", "gus")})
     for student, text in texts.items():
         (sub / student).mkdir(parents=True)
         (sub / student / f"{NAME}.ipynb").write_text(text)
-    grade_batch([sub], tmp_path / "single", source_dir=ROOT / "solutions", progress=False,
-                **LIMITS)
-    shards = [subprocess.Popen([*CLI, "grade", str(sub), "--out", str(tmp_path / f"s{k}"),
-                                "--shard", f"{k}/3", "--no-progress", "--cell-timeout", "20"],
-                               env=_env(), stdout=subprocess.DEVNULL) for k in (1, 2, 3)]
+    grade_batch([sub], tmp_path / "single", source_dir=ROOT / "solutions", progress=False, **LIMITS)
+    shards = [
+        subprocess.Popen(
+            [
+                *CLI,
+                "grade",
+                str(sub),
+                "--out",
+                str(tmp_path / f"s{k}"),
+                "--shard",
+                f"{k}/3",
+                "--no-progress",
+                "--cell-timeout",
+                "20",
+            ],
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+        )
+        for k in (1, 2, 3)
+    ]
     assert [p.wait(timeout=600) for p in shards] == [0, 0, 0]
-    sizes = [len(json.loads((tmp_path / f"s{k}" / "gradebook.json").read_text())) for k in (1, 2, 3)]
+    sizes = [
+        len(json.loads((tmp_path / f"s{k}" / "gradebook.json").read_text())) for k in (1, 2, 3)
+    ]
     assert sum(sizes) == 7 * PARTS and max(sizes) < 7 * PARTS, sizes  # a real split
-    assert main(["grade", "merge", *(str(tmp_path / f"s{k}") for k in (1, 2, 3)),
-                 "--out", str(tmp_path / "merged")]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                "merge",
+                *(str(tmp_path / f"s{k}") for k in (1, 2, 3)),
+                "--out",
+                str(tmp_path / "merged"),
+            ]
+        )
+        == 0
+    )
     merged = json.loads((tmp_path / "merged" / "gradebook.json").read_text())
     assert merged == json.loads((tmp_path / "single" / "gradebook.json").read_text())
     assert sum(r["points"] for r in merged if r["student"] == "alice") == FULL
@@ -184,24 +235,43 @@ def test_without_a_sandbox_the_grader_refuses_unless_told(tmp_path, monkeypatch,
         grade_batch([tmp_path / f"zoe_{NAME}.ipynb"], tmp_path / "out", progress=False)
     assert main(["grade", str(tmp_path / f"zoe_{NAME}.ipynb"), "--out", str(tmp_path / "o")]) == 2
     assert "apt-get install bubblewrap" in capsys.readouterr().out
-    assert main(["grade", str(tmp_path / f"zoe_{NAME}.ipynb"), "--out", str(tmp_path / "o"),
-                 "--no-sandbox", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                str(tmp_path / f"zoe_{NAME}.ipynb"),
+                "--out",
+                str(tmp_path / "o"),
+                "--no-sandbox",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
 
 
 def test_the_attack_pattern_earns_points_without_the_sandbox(tmp_path):
     """The control: reading the solutions works without isolation, so the red-team checks bite."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("redteam", Path(__file__).with_name(
-        "test_redteam_grader.py"))
+    spec = importlib.util.spec_from_file_location(
+        "redteam", Path(__file__).with_name("test_redteam_grader.py")
+    )
     redteam = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(redteam)
     READ_SOLUTIONS, if_attack_works = redteam.READ_SOLUTIONS, redteam.if_attack_works  # noqa: N806
 
     (tmp_path / "reader").mkdir()
     (tmp_path / "reader" / f"{NAME}.ipynb").write_text(
-        _with(if_attack_works(READ_SOLUTIONS.format(root=str(ROOT)))))
-    grade_batch([tmp_path / "reader"], tmp_path / "out", source_dir=ROOT / "solutions",
-                progress=False, isolate=False, **LIMITS)
+        _with(if_attack_works(READ_SOLUTIONS.format(root=str(ROOT))))
+    )
+    grade_batch(
+        [tmp_path / "reader"],
+        tmp_path / "out",
+        source_dir=ROOT / "solutions",
+        progress=False,
+        isolate=False,
+        **LIMITS,
+    )
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     assert sum(r["points"] for r in rows) == 6, rows

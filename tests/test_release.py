@@ -26,7 +26,8 @@ def test_released_files_are_up_to_date(name):
         assert path.exists(), f"exercises/{filename} is missing: {FIX}"
         assert path.read_text() == text, f"exercises/{filename} is not what release writes: {FIX}"
     extra = {p.name for p in (ROOT / "exercises").glob("*")} - {
-        f"{n}.{ext}" for n in EXERCISES for ext in ("py", "ipynb")}
+        f"{n}.{ext}" for n in EXERCISES for ext in ("py", "ipynb")
+    }
     assert not extra, f"exercises/ holds files with no source in solutions/: {sorted(extra)}"
 
 
@@ -35,17 +36,22 @@ def test_exercise_is_a_sound_nbgrader_source(name):
     exercise = EXERCISES[name]
     parts = exercise.parts
     assert 2 <= len(parts) <= 4, f"{name}: {len(parts)} graded parts, expected 2 to 4"
-    assert all(p.points > 0 and p.answers for p in parts), f"{name}: a part without points or answer"
+    assert all(p.points > 0 and p.answers for p in parts), (
+        f"{name}: a part without points or answer"
+    )
     first = exercise.notebook.cells[0]
     assert first.cell_type == "markdown" and f"../lessons/{name}.ipynb" in first.source, (
-        f"{name}: the first cell must introduce the exercise and link to its lesson")
+        f"{name}: the first cell must introduce the exercise and link to its lesson"
+    )
     for cell in exercise.notebook.cells:
         meta = nbgrader_meta(cell)
         assert meta.get("schema_version") == 3, f"{name}: a cell without nbgrader metadata"
         if is_answer(cell):
             assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
         if is_test(cell):
-            assert "### BEGIN HIDDEN TESTS" in cell.source, f"{name}/{meta['grade_id']}: no hidden tests"
+            assert "### BEGIN HIDDEN TESTS" in cell.source, (
+                f"{name}/{meta['grade_id']}: no hidden tests"
+            )
             assert "assert" in cell.source.split("### BEGIN HIDDEN TESTS")[0]
 
 

@@ -27,10 +27,12 @@ def test_top_k_keeps_exactly_k_candidates(k):
 def test_top_p_keeps_the_smallest_set_reaching_p():
     probs = torch.tensor([0.5, 0.3, 0.15, 0.05])
     logits = probs.log()
+
     def kept(p):
         return torch.isfinite(top_p_filter(logits, p)).nonzero().flatten().tolist()
-    assert kept(0.4) == [0]          # the top token alone reaches 0.4
-    assert kept(0.5) == [0]          # exactly reaching p is enough
+
+    assert kept(0.4) == [0]  # the top token alone reaches 0.4
+    assert kept(0.5) == [0]  # exactly reaching p is enough
     assert kept(0.6) == [0, 1]
     assert kept(0.8) == [0, 1]
     assert kept(0.81) == [0, 1, 2]
@@ -52,22 +54,28 @@ def test_temperature_towards_zero_approaches_greedy_and_high_flattens():
     assert cold.max(-1).values.min() > 0.99
     hot = next_token_probabilities(LOGITS, temperature=100.0)
     assert torch.allclose(hot, torch.full_like(hot, 1 / 6), atol=0.01)
-    draws = sample_next(LOGITS.expand(3, 2, 6).reshape(6, 6), temperature=1e-3,
-                        generator=torch.Generator().manual_seed(0))
+    draws = sample_next(
+        LOGITS.expand(3, 2, 6).reshape(6, 6),
+        temperature=1e-3,
+        generator=torch.Generator().manual_seed(0),
+    )
     assert draws.tolist() == sample_next(LOGITS, greedy=True).tolist() * 3
     assert torch.allclose(apply_temperature(LOGITS, 2.0), LOGITS / 2)
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: apply_temperature(LOGITS, 0), r"temperature must lie in \(0"),
-    (lambda: apply_temperature(LOGITS, -1.0), r"temperature must lie in \(0"),
-    (lambda: top_k_filter(LOGITS, 0), "top_k must be a positive integer"),
-    (lambda: top_k_filter(LOGITS, 7), "between 1 and the vocabulary size 6"),
-    (lambda: top_k_filter(LOGITS, 2.5), "top_k must be an integer"),
-    (lambda: top_p_filter(LOGITS, 0), r"top_p must lie in \(0"),
-    (lambda: top_p_filter(LOGITS, 1.5), r"top_p must lie in \(0"),
-    (lambda: sample_next(torch.zeros(2, 3, 4)), "logits must be a tensor of shape"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: apply_temperature(LOGITS, 0), r"temperature must lie in \(0"),
+        (lambda: apply_temperature(LOGITS, -1.0), r"temperature must lie in \(0"),
+        (lambda: top_k_filter(LOGITS, 0), "top_k must be a positive integer"),
+        (lambda: top_k_filter(LOGITS, 7), "between 1 and the vocabulary size 6"),
+        (lambda: top_k_filter(LOGITS, 2.5), "top_k must be an integer"),
+        (lambda: top_p_filter(LOGITS, 0), r"top_p must lie in \(0"),
+        (lambda: top_p_filter(LOGITS, 1.5), r"top_p must lie in \(0"),
+        (lambda: sample_next(torch.zeros(2, 3, 4)), "logits must be a tensor of shape"),
+    ],
+)
 def test_invalid_settings_raise_clear_errors(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
@@ -102,6 +110,11 @@ def test_generate_is_reproducible_under_a_seed_and_crops_context():
     assert greedy[0, 4:].tolist() == [1, 2, 3, 4, 0, 1]
     with pytest.raises(ValueError, match="Encode a prompt first"):
         generate(model, torch.zeros(1, 0, dtype=torch.long), 3)
-    hooked = generate(model, prompt[:1], 3, greedy=True,
-                      logits_hook=lambda logits, idx: logits.index_fill(-1, torch.tensor([1]), 99.0))
+    hooked = generate(
+        model,
+        prompt[:1],
+        3,
+        greedy=True,
+        logits_hook=lambda logits, idx: logits.index_fill(-1, torch.tensor([1]), 99.0),
+    )
     assert hooked[0, 4:].tolist() == [1, 1, 1]

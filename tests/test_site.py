@@ -50,8 +50,10 @@ def test_navigation_links_resolve(site):
     out, pages = site
     for i, page in enumerate(pages):
         html = (out / page.href).read_text()
-        prev, nxt, index = (_links(html, name) for name in ("genai-prev", "genai-next", "genai-index"))
-        assert index == ["index.html"] * 2   # top and bottom
+        prev, nxt, index = (
+            _links(html, name) for name in ("genai-prev", "genai-next", "genai-index")
+        )
+        assert index == ["index.html"] * 2  # top and bottom
         assert prev == ([pages[i - 1].href] * 2 if i > 0 else [])
         assert nxt == ([pages[i + 1].href] * 2 if i + 1 < len(pages) else [])
         # every local src/href points at a file that exists
@@ -67,7 +69,7 @@ def test_executed_lesson_shows_outputs_and_embedded_figures(site):
     images = re.findall(r'<img [^>]*src="([^"]{0,40})', html)
     assert len(images) >= 4 and all(src.startswith("data:image/png;base64,") for src in images)
     assert "jp-OutputArea-output" in html and "Traceback" not in html
-    assert "$$" in html   # math is left for MathJax (loaded locally) to typeset
+    assert "$$" in html  # math is left for MathJax (loaded locally) to typeset
 
 
 def test_no_page_loads_anything_from_another_host(site):
@@ -85,25 +87,35 @@ def test_no_page_loads_anything_from_another_host(site):
 
 def test_widget_views_become_a_note_and_progress_bars_go():
     def widget(text):
-        return nbformat.v4.new_output("display_data", data={WIDGET_MIME: {"model_id": "1"}, "text/plain": text})
+        return nbformat.v4.new_output(
+            "display_data", data={WIDGET_MIME: {"model_id": "1"}, "text/plain": text}
+        )
 
     bar = "training GaussianMixture:   0%|          | 0/600 [00:00<?, ?it/s]"
     stream = nbformat.v4.new_output("stream", name="stdout", text="done\n")
-    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}}, cells=[
-        nbformat.v4.new_code_cell("w", outputs=[widget("VBox()")]),
-        nbformat.v4.new_code_cell("fit()", outputs=[widget(bar), stream])])
+    nb = nbformat.v4.new_notebook(
+        metadata={"widgets": {"state": {}}},
+        cells=[
+            nbformat.v4.new_code_cell("w", outputs=[widget("VBox()")]),
+            nbformat.v4.new_code_cell("fit()", outputs=[widget(bar), stream]),
+        ],
+    )
     cleaned, _ = WidgetNotes().preprocess(nb, {})
     assert "widgets" not in cleaned.metadata
     assert cleaned.cells[0].outputs[0].data == {"text/html": WIDGET_NOTE}
     assert cleaned.cells[1].outputs == [stream]
-    assert WIDGET_MIME in nb.cells[0].outputs[0].data   # the input notebook is left alone
+    assert WIDGET_MIME in nb.cells[0].outputs[0].data  # the input notebook is left alone
 
 
 def test_cli_build_site_without_executing(tmp_path, capsys):
     assert main(["build-site", LESSONS[0].stem, "--no-execute", "--out", str(tmp_path)]) == 0
     assert "1 lesson pages" in capsys.readouterr().out
-    assert sorted(p.name for p in tmp_path.glob("*.html")) == sorted(["index.html", f"{LESSONS[0].stem}.html"])
-    assert "<img" not in (tmp_path / f"{LESSONS[0].stem}.html").read_text()   # no outputs: no figures
+    assert sorted(p.name for p in tmp_path.glob("*.html")) == sorted(
+        ["index.html", f"{LESSONS[0].stem}.html"]
+    )
+    assert (
+        "<img" not in (tmp_path / f"{LESSONS[0].stem}.html").read_text()
+    )  # no outputs: no figures
 
 
 def test_index_timing_comes_from_the_figures_file():

@@ -18,7 +18,11 @@ def _nb(*cells):
     """A notebook from (kind, slide_type, source) triples; slide_type None means unmarked."""
     made = []
     for kind, slide_type, source in cells:
-        cell = nbformat.v4.new_markdown_cell(source) if kind == "md" else nbformat.v4.new_code_cell(source)
+        cell = (
+            nbformat.v4.new_markdown_cell(source)
+            if kind == "md"
+            else nbformat.v4.new_code_cell(source)
+        )
         if slide_type:
             cell.metadata["slideshow"] = {"slide_type": slide_type}
         made.append(cell)
@@ -26,23 +30,30 @@ def _nb(*cells):
 
 
 def test_split_follows_reveal_rules():
-    nb = _nb(("code", "skip", "import torch"),
-             ("md", None, "# Title"),               # first shown cell opens slide 1
-             ("md", "fragment", "more"),
-             ("md", "subslide", "detail"),
-             ("md", "notes", "speaker only"),
-             ("code", "-", "x = 1"),
-             ("md", "slide", "## Two"))
+    nb = _nb(
+        ("code", "skip", "import torch"),
+        ("md", None, "# Title"),  # first shown cell opens slide 1
+        ("md", "fragment", "more"),
+        ("md", "subslide", "detail"),
+        ("md", "notes", "speaker only"),
+        ("code", "-", "x = 1"),
+        ("md", "slide", "## Two"),
+    )
     slides = split_slides(nb)
     assert [(s.h, s.v, s.cells) for s in slides] == [(1, 1, [1, 2]), (1, 2, [3, 5]), (2, 1, [6])]
     assert [s.lines for s in slides] == [2, 2, 1]
 
 
 def test_limits_report_empty_and_overlong_slides_with_their_cells():
-    assert display_lines("a\n\n" + "b" * 181) == 1 + 3   # blank lines free, long lines wrap
+    assert display_lines("a\n\n" + "b" * 181) == 1 + 3  # blank lines free, long lines wrap
     long_text = "\n".join(f"line {i}" for i in range(40))
-    nb = _nb(("md", "slide", "# One"), ("md", "slide", "   \n"), ("md", "slide", long_text),
-             ("md", "slide", "# Four"), ("md", "slide", "# Five"))
+    nb = _nb(
+        ("md", "slide", "# One"),
+        ("md", "slide", "   \n"),
+        ("md", "slide", long_text),
+        ("md", "slide", "# Four"),
+        ("md", "slide", "# Five"),
+    )
     problems = slide_problems(nb, SlideLimits(max_lines=30, min_slides=2), name="99_test")
     assert problems == [
         "99_test, slide 2.1 (cells 1-1): empty (its cells have no text); merge it or remove the mark",

@@ -36,7 +36,9 @@ def browser():
 
 
 def _has_math(nb) -> bool:
-    return any(cell.cell_type == "markdown" and re.search(r"\$[^$]+\$", cell.source) for cell in nb.cells)
+    return any(
+        cell.cell_type == "markdown" and re.search(r"\$[^$]+\$", cell.source) for cell in nb.cells
+    )
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
@@ -51,15 +53,20 @@ def test_every_slide_renders_offline(lesson, decks, browser):
     page.goto(Path(decks[lesson.stem]).as_uri())
     page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=patient_ms(30))
     if _has_math(nb):
-        page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0"
-                               " && document.querySelectorAll('.MathJax').length > 0", timeout=patient_ms(60))
+        page.wait_for_function(
+            "window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0"
+            " && document.querySelectorAll('.MathJax').length > 0",
+            timeout=patient_ms(60),
+        )
         assert page.evaluate("document.querySelectorAll('.MathJax_Error, merror').length") == 0
     page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
     assert page.evaluate("Reveal.getTotalSlides()") == len(expected)
     assert page.evaluate("Reveal.getHorizontalSlides().length") == len({s.h for s in expected})
 
     for slide in expected:
-        page.evaluate(f"Reveal.slide({slide.h - 1}, {slide.v - 1}, Infinity)")  # all fragments shown
+        page.evaluate(
+            f"Reveal.slide({slide.h - 1}, {slide.v - 1}, Infinity)"
+        )  # all fragments shown
         shown = page.evaluate("""() => {
             const s = Reveal.getCurrentSlide(); const r = s.getBoundingClientRect();
             return {text: s.innerText.trim().length, w: r.width, h: r.height,
@@ -92,13 +99,15 @@ MEASURE = """() => {
             over_right: right - box.right, over_bottom: bottom - box.bottom, pre_hidden: widest,
             scroll_height: slide.scrollHeight, client_height: slide.clientHeight};
 }"""
-EXECUTED_LESSON = "01_gans"   # the deck where 9 of 23 screens overflowed at 960 x 700
+EXECUTED_LESSON = "01_gans"  # the deck where 9 of 23 screens overflowed at 960 x 700
 
 
 @pytest.fixture(scope="module")
 def executed_deck(tmp_path_factory):
     lesson = next(p for p in LESSONS if p.stem == EXECUTED_LESSON)
-    (deck,) = export_slides([lesson], tmp_path_factory.mktemp("executed"), execute=True, timeout=900)
+    (deck,) = export_slides(
+        [lesson], tmp_path_factory.mktemp("executed"), execute=True, timeout=900
+    )
     return lesson, deck
 
 
@@ -120,12 +129,22 @@ def test_an_executed_deck_fits_its_screens(executed_deck, browser, viewport):
         fits[shown["fit"]] = fits.get(shown["fit"], 0) + 1
         where = f"{lesson.stem} {slide.label} ({shown['fit']})"
         if shown["over_right"] > 2 or shown["pre_hidden"] > 2:
-            problems.append(f"{where}: content {shown['over_right']:.0f} px wider than the slide, "
-                            f"code hidden {shown['pre_hidden']} px")
-        if shown["over_bottom"] > 2 and not (shown["scrolls"] and shown["scroll_height"] > shown["client_height"]):
-            problems.append(f"{where}: content {shown['over_bottom']:.0f} px below the slide, not scrollable")
+            problems.append(
+                f"{where}: content {shown['over_right']:.0f} px wider than the slide, "
+                f"code hidden {shown['pre_hidden']} px"
+            )
+        if shown["over_bottom"] > 2 and not (
+            shown["scrolls"] and shown["scroll_height"] > shown["client_height"]
+        ):
+            problems.append(
+                f"{where}: content {shown['over_bottom']:.0f} px below the slide, not scrollable"
+            )
     page.close()
-    assert not problems, f"{len(problems)} of {len(expected)} screens cut content off ({fits}):\n" + "\n".join(problems)
-    assert fits.get("scroll", 0) <= len(expected) // 4, \
+    assert not problems, (
+        f"{len(problems)} of {len(expected)} screens cut content off ({fits}):\n"
+        + "\n".join(problems)
+    )
+    assert fits.get("scroll", 0) <= len(expected) // 4, (
         f"too many screens need scrolling even zoomed out to 55%: {fits}; split those slides"
+    )
     assert not blocked and not failed

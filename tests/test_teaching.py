@@ -15,8 +15,12 @@ def test_expect_passes_quietly_when_the_claim_holds(monkeypatch):
 def test_expect_warns_a_learner_with_claim_observation_and_reason(monkeypatch):
     monkeypatch.delenv("GENAI_COURSE_STRICT", raising=False)
     with pytest.warns(LessonExpectation, match="covers all 8 modes.*3 of 8.*fewer steps"):
-        expect(False, "the GAN covers all 8 modes", observed="3 of 8",
-               why="fewer steps give fewer modes")
+        expect(
+            False,
+            "the GAN covers all 8 modes",
+            observed="3 of 8",
+            why="fewer steps give fewer modes",
+        )
 
 
 def test_expect_raises_in_the_test_suite(monkeypatch):

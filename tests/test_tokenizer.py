@@ -24,12 +24,18 @@ def test_dict_round_trip_keeps_the_ids():
 
 def test_unknown_characters_are_named_and_can_be_replaced_or_ignored():
     tokenizer = CharTokenizer.from_text("abc ")
-    with pytest.raises(ValueError, match=r"cannot encode 2 character.*'é' \(2x\).*'z' \(1x\).*errors='replace'"):
+    with pytest.raises(
+        ValueError, match=r"cannot encode 2 character.*'é' \(2x\).*'z' \(1x\).*errors='replace'"
+    ):
         tokenizer.encode("abé éz")
     assert tokenizer.decode(tokenizer.encode("abé z", errors="replace")) == "ab   "
     assert tokenizer.decode(tokenizer.encode("abé z", errors="ignore")) == "ab "
-    assert CharTokenizer.from_text("abc", replacement="c").decode(
-        CharTokenizer.from_text("abc", replacement="c").encode("aé", errors="replace")) == "ac"
+    assert (
+        CharTokenizer.from_text("abc", replacement="c").decode(
+            CharTokenizer.from_text("abc", replacement="c").encode("aé", errors="replace")
+        )
+        == "ac"
+    )
 
 
 def test_bad_inputs_give_clear_errors():

@@ -62,8 +62,13 @@ def test_dict_losses_are_all_logged():
 
 def test_callbacks_see_every_step():
     seen = []
-    fit(Line(), line_data(), steps=15, progress=False,
-        callbacks=[lambda step, logs, model: seen.append((step, round(logs["loss"], 8)))])
+    fit(
+        Line(),
+        line_data(),
+        steps=15,
+        progress=False,
+        callbacks=[lambda step, logs, model: seen.append((step, round(logs["loss"], 8)))],
+    )
     assert [s for s, _ in seen] == list(range(1, 16))
 
 
@@ -174,10 +179,15 @@ def test_fit_accepts_every_kind_of_data(kind):
     from torch.utils.data import DataLoader, TensorDataset
 
     x, y = line_data()
-    data = {"tensors": (x, y), "numpy": _line_numpy(), "dataset": TensorDataset(x, y),
-            "dataloader": DataLoader(TensorDataset(x, y), batch_size=50, shuffle=True),
-            "function": lambda n, g: (lambda rows: (x[rows], y[rows]))(torch.randint(200, (n,), generator=g)),
-            }[kind]
+    data = {
+        "tensors": (x, y),
+        "numpy": _line_numpy(),
+        "dataset": TensorDataset(x, y),
+        "dataloader": DataLoader(TensorDataset(x, y), batch_size=50, shuffle=True),
+        "function": lambda n, g: (lambda rows: (x[rows], y[rows]))(
+            torch.randint(200, (n,), generator=g)
+        ),
+    }[kind]
     model = Line()
     history = fit(model, data, steps=300, lr=0.05, progress=False)
     assert len(history) == 300, f"{kind}: every step must run, cycling through the data"
@@ -206,11 +216,24 @@ def test_one_callback_or_several_and_early_stopping():
     from genai_course.training import StopTraining
 
     seen = []
-    fit(Line(), line_data(), steps=5, progress=False, callbacks=lambda step, logs, m: seen.append(step))
+    fit(
+        Line(),
+        line_data(),
+        steps=5,
+        progress=False,
+        callbacks=lambda step, logs, m: seen.append(step),
+    )
     assert seen == [1, 2, 3, 4, 5], "a single callback must be called after every step"
-    history = fit(Line(), line_data(), steps=100, progress=False,
-                  callbacks=[lambda s, logs, m: None, lambda s, logs, m: s < 7])
-    assert len(history) == 7 and history.stopped == "callback", "returning False must stop after that step"
+    history = fit(
+        Line(),
+        line_data(),
+        steps=100,
+        progress=False,
+        callbacks=[lambda s, logs, m: None, lambda s, logs, m: s < 7],
+    )
+    assert len(history) == 7 and history.stopped == "callback", (
+        "returning False must stop after that step"
+    )
 
     def stop(step, logs, model):
         if step == 3:

@@ -22,7 +22,9 @@ BUILD_INPUTS = ["pyproject.toml", "setup.py", "README.md", "genai_course", "less
 def _run(cmd, **kwargs):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900, **kwargs)
-    assert result.returncode == 0, f"{' '.join(map(str, cmd))} failed:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, cmd))} failed:\n{result.stdout}\n{result.stderr}"
+    )
     return result
 
 
@@ -39,32 +41,65 @@ def installed(tmp_path_factory):
         else:
             shutil.copy2(path, src / name)
     wheels = tmp / "wheels"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-          "-w", str(wheels), str(src)], cwd=tmp)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(wheels),
+            str(src),
+        ],
+        cwd=tmp,
+    )
     (wheel,) = wheels.glob("genai_course-*.whl")
 
     venv = tmp / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     python = venv / "bin" / "python"
-    purelib = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
-                   .stdout.strip())
+    purelib = Path(
+        _run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+        ).stdout.strip()
+    )
     # torch, numpy, ... from this interpreter; genai_course itself only from the wheel (an
     # editable install here is a finder hooked by a .pth file, which a path line does not run)
     (purelib / "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-          "--no-index", str(wheel)])
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ]
+    )
     return venv, tmp
 
 
 def test_the_wheel_carries_the_package_and_the_notebooks(installed):
     venv, tmp = installed
-    out = _run([str(venv / "bin" / "python"), "-c",
-                "import genai_course, pathlib; print(pathlib.Path(genai_course.__file__).parent)"],
-               cwd=tmp).stdout.strip()
+    out = _run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import genai_course, pathlib; print(pathlib.Path(genai_course.__file__).parent)",
+        ],
+        cwd=tmp,
+    ).stdout.strip()
     package = Path(out)
     assert venv in package.parents, f"genai_course was imported from {package}, not the fresh venv"
-    assert sorted(p.name for p in (package / "course" / "lessons").glob("*.ipynb")) == \
-        sorted(p.name for p in (ROOT / "lessons").glob("*.ipynb")), "the wheel must ship every lesson"
+    assert sorted(p.name for p in (package / "course" / "lessons").glob("*.ipynb")) == sorted(
+        p.name for p in (ROOT / "lessons").glob("*.ipynb")
+    ), "the wheel must ship every lesson"
     assert list((package / "pretrained").glob("*.safetensors")), "the wheel must ship the weights"
 
 
@@ -77,9 +112,9 @@ def test_get_lessons_copies_lessons_and_exercises_and_keeps_existing_work(instal
     lessons = sorted(p.name for p in (dest / "lessons").glob("*.ipynb"))
     assert lessons == sorted(p.name for p in (ROOT / "lessons").glob("*.ipynb"))
     exercises = sorted(p.name for p in (dest / "exercises").iterdir())
-    assert exercises == sorted(p.name for p in (ROOT / "exercises").glob("*")
-                               if p.suffix in (".ipynb", ".py")), \
-        "exercises need their .ipynb and the .py that `genai-course check` reads"
+    assert exercises == sorted(
+        p.name for p in (ROOT / "exercises").glob("*") if p.suffix in (".ipynb", ".py")
+    ), "exercises need their .ipynb and the .py that `genai-course check` reads"
     first = dest / "lessons" / lessons[0]
     assert first.read_bytes() == (ROOT / "lessons" / lessons[0]).read_bytes()
 

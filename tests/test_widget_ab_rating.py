@@ -9,7 +9,9 @@ FAKE = [[(70 + i, 0.5, 0), (50 + i, 2.0, 1)] for i in range(20)]
 def test_order_is_random_per_trial_but_reproducible():
     test = ABTest(REAL, FAKE, seed=1)
     assert 0 < sum(test.real_is_a) < len(REAL), "real must be A in some trials and B in others"
-    assert ABTest(REAL, FAKE, seed=1).real_is_a == test.real_is_a, "the same seed gives the same order"
+    assert ABTest(REAL, FAKE, seed=1).real_is_a == test.real_is_a, (
+        "the same seed gives the same order"
+    )
     for (a, b), real_first, r, g in zip(test.trials, test.real_is_a, REAL, FAKE, strict=True):
         assert (a, b) == ((r, g) if real_first else (g, r))
 
@@ -34,13 +36,17 @@ def test_a_listener_who_always_says_a_scores_chance_and_a_perfect_one_scores_all
     always_a = ABTest(REAL, FAKE, seed=3)
     for _ in REAL:
         always_a.rate("A")
-    assert always_a.tally()["picked_real"] == sum(always_a.real_is_a), "position bias must not score"
+    assert always_a.tally()["picked_real"] == sum(always_a.real_is_a), (
+        "position bias must not score"
+    )
     perfect = ABTest(REAL, FAKE, seed=3)
     while not perfect.finished:
         a, _ = perfect.pair()
         perfect.rate("A" if a in REAL else "B")
     t = perfect.tally()
-    assert t["picked_real"] == 20 and t["low"] > 0.5, "a perfect listener's interval excludes chance"
+    assert t["picked_real"] == 20 and t["low"] > 0.5, (
+        "a perfect listener's interval excludes chance"
+    )
     assert "told apart" in perfect.summary()
 
 

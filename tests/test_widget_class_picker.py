@@ -22,15 +22,21 @@ class RealDigits:
 
     def sample(self, n, generator=None, labels=None):
         self.calls.append(labels.tolist())
-        rows = [self.by_class[int(k)][torch.randint(len(self.by_class[int(k)]), (1,),
-                                                     generator=generator)] for k in labels]
+        rows = [
+            self.by_class[int(k)][
+                torch.randint(len(self.by_class[int(k)]), (1,), generator=generator)
+            ]
+            for k in labels
+        ]
         return torch.cat(rows)
 
 
 def picker(**kwargs):
-    families = {"real (unit)": (RealDigits("unit"), "unit"),
-                "real (binary)": (RealDigits("binary"), "binary"),
-                "real (symmetric)": (RealDigits("symmetric"), "symmetric")}
+    families = {
+        "real (unit)": (RealDigits("unit"), "unit"),
+        "real (binary)": (RealDigits("binary"), "binary"),
+        "real (symmetric)": (RealDigits("symmetric"), "symmetric"),
+    }
     return ClassPicker(families, **kwargs)
 
 
@@ -60,7 +66,9 @@ def test_generate_follows_digit_family_and_press():
     p.button.click()  # the next press uses the next seed: new samples
     assert not torch.equal(p.last_images, images)
     # the same seed repeats exactly
-    assert torch.equal(p.generate(3, "real (binary)", seed=5), p.generate(3, "real (binary)", seed=5))
+    assert torch.equal(
+        p.generate(3, "real (binary)", seed=5), p.generate(3, "real (binary)", seed=5)
+    )
 
 
 def test_grid_png_size():

@@ -10,7 +10,15 @@ from genai_course.models.recurrent import RecurrentLM
 from genai_course.music import MelodyTokenizer, TokenError
 from genai_course.widgets.melody import MelodyPlayer, first_phrase, melody_player
 
-SEED = [(67, 1.0, 0), (67, 1.0, 0), (74, 1.0, 0), (71, 1.5, 0), (69, 0.5, 0), (67, 2.0, 1), (72, 1.0, 0)]
+SEED = [
+    (67, 1.0, 0),
+    (67, 1.0, 0),
+    (74, 1.0, 0),
+    (71, 1.5, 0),
+    (69, 0.5, 0),
+    (67, 2.0, 1),
+    (72, 1.0, 0),
+]
 
 
 @pytest.fixture

@@ -24,13 +24,23 @@ def vae():
 def test_monitor_records_what_it_was_given_and_redraws_every_n_steps():
     monitor = TrainingMonitor(every=2, sample_fn=lambda model: model.sample(4))
     gan = GAN(data_shape=(8, 8), output="tanh", hidden=16)
-    logs = [{"d_loss": 1.4, "g_loss": 0.7}, {"d_loss": 1.3, "g_loss": 0.8}, {"d_loss": 1.2, "g_loss": 0.9}]
+    logs = [
+        {"d_loss": 1.4, "g_loss": 0.7},
+        {"d_loss": 1.3, "g_loss": 0.8},
+        {"d_loss": 1.2, "g_loss": 0.9},
+    ]
     for step, entry in enumerate(logs, start=1):
         monitor(step, entry, gan)
     assert monitor.history.steps == [1, 2, 3]
-    assert monitor.history["d_loss"] == [1.4, 1.3, 1.2] and monitor.history["g_loss"] == [0.7, 0.8, 0.9]
+    assert monitor.history["d_loss"] == [1.4, 1.3, 1.2] and monitor.history["g_loss"] == [
+        0.7,
+        0.8,
+        0.9,
+    ]
     assert monitor.refreshes == 1  # at step 2 only
-    assert bytes(monitor.curves.value).startswith(PNG) and bytes(monitor.samples.value).startswith(PNG)
+    assert bytes(monitor.curves.value).startswith(PNG) and bytes(monitor.samples.value).startswith(
+        PNG
+    )
     first = monitor.samples.value
     monitor(4, {"d_loss": 1.1, "g_loss": 1.0}, gan)
     assert monitor.refreshes == 2 and "step 4" in monitor.status.value
@@ -41,7 +51,9 @@ def test_monitor_records_what_it_was_given_and_redraws_every_n_steps():
 def test_monitor_as_a_fit_callback_with_points():
     gan = GAN(latent_dim=2, hidden=16)
     monitor = TrainingMonitor(every=5, sample_fn=lambda model: model.sample(50))
-    history = fit(gan, torch.randn(100, 2), steps=10, batch_size=16, progress=False, callbacks=[monitor])
+    history = fit(
+        gan, torch.randn(100, 2), steps=10, batch_size=16, progress=False, callbacks=[monitor]
+    )
     assert monitor.history.values == history.values and monitor.refreshes == 2
     assert gan.training is False
 
@@ -116,7 +128,9 @@ def test_widget_errors(vae):
         LatentInterpolator(vae, torch.zeros(2), torch.zeros(4))
     with pytest.raises(RuntimeError, match="has not been trained"):
         LatentExplorer(VAE(latent_dim=2, hidden=16))
-    assert LatentExplorer(VAE(latent_dim=2, hidden=16), allow_untrained=True).current_image().shape == (8, 8)
+    assert LatentExplorer(
+        VAE(latent_dim=2, hidden=16), allow_untrained=True
+    ).current_image().shape == (8, 8)
     with pytest.raises(ValueError, match="dims must be distinct latent dimensions in 0..1"):
         LatentExplorer(vae, dims=(0, 2))
     with pytest.raises(ValueError, match="steps must be a positive integer"):

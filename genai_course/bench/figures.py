@@ -17,10 +17,13 @@ from pathlib import Path
 
 FIGURES_PATH = Path(__file__).resolve().parents[1] / "site" / "figures.json"
 README_PATH = Path(__file__).resolve().parents[2] / "README.md"
-_BLOCK = re.compile(r"(<!-- figures:(?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- /figures:(?P=name) -->)",
-                    re.S)
-NOT_MEASURED = ("not measured yet: the lead runs `genai-course bench --learners 1 4 10 --busy 4 "
-                "--update-figures` on a quiet machine, then `genai-course bench --update-readme`")
+_BLOCK = re.compile(
+    r"(<!-- figures:(?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- /figures:(?P=name) -->)", re.S
+)
+NOT_MEASURED = (
+    "not measured yet: the lead runs `genai-course bench --learners 1 4 10 --busy 4 "
+    "--update-figures` on a quiet machine, then `genai-course bench --update-readme`"
+)
 
 
 def load(path=None) -> dict:
@@ -52,17 +55,23 @@ def bench_record(result: dict) -> dict:
         "targets": result.get("targets") or [],
         "notebooks": [{k: r.get(k) for k in keep} for r in result.get("notebooks") or []],
         "quality": [r for r in result.get("quality") or [] if r.get("primary")],
-        "scaling": [{"model": p["model"], "axis": p["axis"], "size": p["size"]}
-                    for p in result.get("scaling") or []],
+        "scaling": [
+            {"model": p["model"], "axis": p["axis"], "size": p["size"]}
+            for p in result.get("scaling") or []
+        ],
         "scaling_fits": result.get("scaling_fits") or [],
     }
 
 
 # ---- prose made from the figures ---------------------------------------------------------
 
+
 def _lessons(figures: dict) -> list[dict]:
-    return [r for r in (figures.get("bench") or {}).get("notebooks", [])
-            if r.get("kind") == "lesson" and not r.get("error")]
+    return [
+        r
+        for r in (figures.get("bench") or {}).get("notebooks", [])
+        if r.get("kind") == "lesson" and not r.get("error")
+    ]
 
 
 def lesson_time_sentence(figures: dict) -> str:
@@ -72,10 +81,12 @@ def lesson_time_sentence(figures: dict) -> str:
         return "Lesson timings are not measured yet (`genai-course bench`)."
     machine = figures["bench"]["machine"]
     walls = [r["wall_s"] for r in lessons]
-    return (f"Each lesson ran top to bottom in {min(walls):.0f} to {max(walls):.0f} s "
-            f"(wall time, kernel start-up excluded) on a {machine['logical_cores']}-core "
-            f"{machine['cpu']} machine with {machine['torch_threads']} torch thread(s), "
-            f"measured {machine['date_utc']}.")
+    return (
+        f"Each lesson ran top to bottom in {min(walls):.0f} to {max(walls):.0f} s "
+        f"(wall time, kernel start-up excluded) on a {machine['logical_cores']}-core "
+        f"{machine['cpu']} machine with {machine['torch_threads']} torch thread(s), "
+        f"measured {machine['date_utc']}."
+    )
 
 
 def setup_block(figures: dict) -> str:
@@ -83,15 +94,17 @@ def setup_block(figures: dict) -> str:
     if not setup:
         return "The size and install time of the learner's environment are " + NOT_MEASURED + ".\n"
     minutes, seconds = divmod(round(setup["wall_s"]), 60)
-    return (f"The learner's environment (`make lab`: the course, PyTorch's CPU build and "
-            f"JupyterLab) is {setup['size_mb'] / 1024:.1f} GB on disk, {setup['torch_mb']} MB of it "
-            f"PyTorch; it installed in {minutes} min {seconds:02d} s of wall time "
-            f"({setup['cpu_s']:.0f} s of CPU) on the course machine, from its local wheel mirror and PyPI, "
-            f"measured {setup['date_utc']} (load average "
-            f"{setup['load_average_start']} at the start, {setup['load_average_end']} at the end); "
-            f"pip fetched {setup['wheels_mb']} MB of wheels, so a slow network adds its download time. "
-            f"`make test` and `make instructor` add the test and instructor tools to the same "
-            f"environment ({setup['full_size_mb'] / 1024:.1f} GB with everything).\n")
+    return (
+        f"The learner's environment (`make lab`: the course, PyTorch's CPU build and "
+        f"JupyterLab) is {setup['size_mb'] / 1024:.1f} GB on disk, {setup['torch_mb']} MB of it "
+        f"PyTorch; it installed in {minutes} min {seconds:02d} s of wall time "
+        f"({setup['cpu_s']:.0f} s of CPU) on the course machine, from its local wheel mirror and PyPI, "
+        f"measured {setup['date_utc']} (load average "
+        f"{setup['load_average_start']} at the start, {setup['load_average_end']} at the end); "
+        f"pip fetched {setup['wheels_mb']} MB of wheels, so a slow network adds its download time. "
+        f"`make test` and `make instructor` add the test and instructor tools to the same "
+        f"environment ({setup['full_size_mb'] / 1024:.1f} GB with everything).\n"
+    )
 
 
 def bench_block(figures: dict) -> str:
@@ -100,21 +113,45 @@ def bench_block(figures: dict) -> str:
     bench = figures.get("bench")
     if not bench:
         return "No benchmark figures yet: " + NOT_MEASURED + ".\n"
-    return (f"**Latest figures**, from `genai-course bench --update-figures` (the whole benchmark "
-            f"took {bench['bench_seconds']:.0f} s). {lesson_time_sentence(figures)}"
-            + (f" Provenance: {bench['source']}." if bench.get("source") else "") + "\n\n"
-            + summary_markdown(bench))
+    return (
+        f"**Latest figures**, from `genai-course bench --update-figures` (the whole benchmark "
+        f"took {bench['bench_seconds']:.0f} s). {lesson_time_sentence(figures)}"
+        + (f" Provenance: {bench['source']}." if bench.get("source") else "")
+        + "\n\n"
+        + summary_markdown(bench)
+    )
 
 
 def _workshop_table(rows: list[dict]) -> str:
     from genai_course.bench.report import markdown_table
 
     return markdown_table(
-        ["learners at once", "slowest learner s", "median s", "x alone", "fair share s",
-         "x fair share", "machine peak memory MB", "MB per learner", "errors"],
-        [[r["learners"], r["max_wall_s"], r["median_wall_s"], r["max_vs_alone"], r["fair_share_s"],
-          r["max_vs_fair_share"], r["machine_peak_memory_mb"], r["memory_per_learner_mb"],
-          len(r["errors"])] for r in rows])
+        [
+            "learners at once",
+            "slowest learner s",
+            "median s",
+            "x alone",
+            "fair share s",
+            "x fair share",
+            "machine peak memory MB",
+            "MB per learner",
+            "errors",
+        ],
+        [
+            [
+                r["learners"],
+                r["max_wall_s"],
+                r["median_wall_s"],
+                r["max_vs_alone"],
+                r["fair_share_s"],
+                r["max_vs_fair_share"],
+                r["machine_peak_memory_mb"],
+                r["memory_per_learner_mb"],
+                len(r["errors"]),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def capacity_sentence(workshop: dict) -> str:
@@ -124,13 +161,18 @@ def capacity_sentence(workshop: dict) -> str:
         return ""
     big = max(rows, key=lambda r: r["learners"])
     verdict = "within" if big["max_vs_fair_share"] <= 1.5 else "beyond"
-    per_gb = (f" and each added about {big['memory_per_learner_mb']} MB of memory in use "
-              f"(about {1024 / big['memory_per_learner_mb']:.1f} learners per GB)"
-              if big["memory_per_learner_mb"] else "")
-    return (f"With {big['learners']} learners on {big['cores']} cores "
-            f"({big['learners'] / big['cores']:.1f} learners per core), the slowest waited "
-            f"{big['max_wall_s']:.0f} s, {big['max_vs_fair_share']} x the fair share "
-            f"({verdict} the 1.5 x target){per_gb}.")
+    per_gb = (
+        f" and each added about {big['memory_per_learner_mb']} MB of memory in use "
+        f"(about {1024 / big['memory_per_learner_mb']:.1f} learners per GB)"
+        if big["memory_per_learner_mb"]
+        else ""
+    )
+    return (
+        f"With {big['learners']} learners on {big['cores']} cores "
+        f"({big['learners'] / big['cores']:.1f} learners per core), the slowest waited "
+        f"{big['max_wall_s']:.0f} s, {big['max_vs_fair_share']} x the fair share "
+        f"({verdict} the 1.5 x target){per_gb}."
+    )
 
 
 def workshop_block(figures: dict) -> str:
@@ -139,39 +181,57 @@ def workshop_block(figures: dict) -> str:
     if workshop:
         m = workshop["machine"]
         first = workshop["rows"][0]
-        parts += [f"Measured {m['date_utc']} on {m['cpu']}, {m['logical_cores']} logical cores, "
-                  f"{m['memory_gb']} GB RAM, {first['notebook']}, one learner alone: wall "
-                  f"{first['alone']['wall_s']} s, CPU {first['alone']['cpu_s']} s. Fair share = "
-                  "N x that CPU time / cores (never below the alone wall time).", "",
-                  _workshop_table(workshop["rows"]), "", capacity_sentence(workshop)]
+        parts += [
+            f"Measured {m['date_utc']} on {m['cpu']}, {m['logical_cores']} logical cores, "
+            f"{m['memory_gb']} GB RAM, {first['notebook']}, one learner alone: wall "
+            f"{first['alone']['wall_s']} s, CPU {first['alone']['cpu_s']} s. Fair share = "
+            "N x that CPU time / cores (never below the alone wall time).",
+            "",
+            _workshop_table(workshop["rows"]),
+            "",
+            capacity_sentence(workshop),
+        ]
     else:
         parts += ["Workshop figures (N learners at once) are " + NOT_MEASURED + "."]
     if contention:
         c = contention
-        parts += ["", f"Beside {c['busy']} CPU-busy processes on {c['cores']} cores, "
-                  f"{c['notebook']} took {c['loaded']['wall_s']} s against {c['quiet']['wall_s']} s "
-                  f"quiet: {c['slowdown']} x (target: within 4 x)."]
+        parts += [
+            "",
+            f"Beside {c['busy']} CPU-busy processes on {c['cores']} cores, "
+            f"{c['notebook']} took {c['loaded']['wall_s']} s against {c['quiet']['wall_s']} s "
+            f"quiet: {c['slowdown']} x (target: within 4 x).",
+        ]
     return "\n".join(parts).rstrip() + "\n"
 
 
-BLOCKS = {"setup": setup_block, "bench": bench_block, "workshop": workshop_block,
-          "lesson-time": lambda f: lesson_time_sentence(f) + "\n"}
+BLOCKS = {
+    "setup": setup_block,
+    "bench": bench_block,
+    "workshop": workshop_block,
+    "lesson-time": lambda f: lesson_time_sentence(f) + "\n",
+}
 
 
 def render_blocks(text: str, figures: dict) -> str:
     """``text`` with every generated block rewritten from ``figures``."""
+
     def replace(match):
         name = match.group("name")
         if name not in BLOCKS:
             raise KeyError(f"README block {name!r} has no generator; known: {', '.join(BLOCKS)}")
         return match.group(1) + BLOCKS[name](figures) + match.group(4)
+
     return _BLOCK.sub(replace, text)
 
 
 def stale_blocks(text: str, figures: dict) -> list[str]:
     """Names of the blocks whose text differs from what ``figures`` gives."""
-    fresh = {m.group("name"): m.group("body") for m in _BLOCK.finditer(render_blocks(text, figures))}
-    return [m.group("name") for m in _BLOCK.finditer(text) if fresh[m.group("name")] != m.group("body")]
+    fresh = {
+        m.group("name"): m.group("body") for m in _BLOCK.finditer(render_blocks(text, figures))
+    }
+    return [
+        m.group("name") for m in _BLOCK.finditer(text) if fresh[m.group("name")] != m.group("body")
+    ]
 
 
 def update_readme(path=None, figures=None) -> bool:

@@ -39,14 +39,14 @@ class NotebookRun:
 
     name: str
     path: str
-    kind: str                      # "lesson", "solution" or "other"
+    kind: str  # "lesson", "solution" or "other"
     threads: int
     wall_s: float = 0.0
     cpu_s: float = 0.0
     peak_rss_mb: float = 0.0
-    startup_s: float = 0.0         # kernel start, not part of wall_s
+    startup_s: float = 0.0  # kernel start, not part of wall_s
     cells: int = 0
-    slowest_cell: int = -1         # index in the notebook (code and markdown cells counted)
+    slowest_cell: int = -1  # index in the notebook (code and markdown cells counted)
     slowest_cell_s: float = 0.0
     slowest_cell_source: str = ""
     error: str = ""
@@ -161,8 +161,9 @@ def _error_text(error: BaseException) -> str:
     return f"{name}: {value}"[:300]
 
 
-def run_notebook(path, *, threads: int, cell_timeout: int = 600,
-                 kernel_name: str = "python3") -> NotebookRun:
+def run_notebook(
+    path, *, threads: int, cell_timeout: int = 600, kernel_name: str = "python3"
+) -> NotebookRun:
     """Execute one notebook in a fresh kernel (working directory: the notebook's folder)."""
     from nbclient import NotebookClient
 
@@ -171,12 +172,24 @@ def run_notebook(path, *, threads: int, cell_timeout: int = 600,
     if not path.exists():
         raise FileNotFoundError(f"No notebook at {path}.")
     nb = nbformat.read(path, as_version=4)
-    run = NotebookRun(name=f"{path.resolve().parent.name}/{path.stem}", path=str(path),
-                      kind=notebook_kind(path), threads=threads)
-    client = NotebookClient(nb, timeout=cell_timeout, kernel_name=kernel_name,
-                            resources={"metadata": {"path": str(path.parent.resolve())}})
-    env = {**os.environ, "GENAI_COURSE_THREADS": str(threads), "MPLBACKEND": "Agg",
-           "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    run = NotebookRun(
+        name=f"{path.resolve().parent.name}/{path.stem}",
+        path=str(path),
+        kind=notebook_kind(path),
+        threads=threads,
+    )
+    client = NotebookClient(
+        nb,
+        timeout=cell_timeout,
+        kernel_name=kernel_name,
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+    )
+    env = {
+        **os.environ,
+        "GENAI_COURSE_THREADS": str(threads),
+        "MPLBACKEND": "Agg",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
     start = time.perf_counter()
     try:
         # stderr: the kernel's own start-up chatter; cell errors still arrive as messages
@@ -225,7 +238,9 @@ def run_notebooks(paths, *, threads: int, cell_timeout: int = 600, log=print) ->
         run = run_notebook(path, threads=threads, cell_timeout=cell_timeout)
         if log:
             status = "ok" if run.ok else f"ERROR {run.error}"
-            log(f" wall {run.wall_s:.1f} s, CPU {run.cpu_s:.1f} s, peak {run.peak_rss_mb:.0f} MB: {status}")
+            log(
+                f" wall {run.wall_s:.1f} s, CPU {run.cpu_s:.1f} s, peak {run.peak_rss_mb:.0f} MB: {status}"
+            )
         runs.append(run)
     return runs
 
@@ -238,7 +253,9 @@ def summarise(runs: list[NotebookRun]) -> dict:
         "failed": sum(not r.ok for r in runs),
         "total_wall_s": round(sum(r.wall_s for r in runs), 1),
         "total_cpu_s": round(sum(r.cpu_s for r in runs), 1),
-        "lesson_median_wall_s": round(statistics.median([r.wall_s for r in lessons]), 1) if lessons else None,
+        "lesson_median_wall_s": round(statistics.median([r.wall_s for r in lessons]), 1)
+        if lessons
+        else None,
         "lesson_max_wall_s": round(max(r.wall_s for r in lessons), 1) if lessons else None,
         "max_peak_rss_mb": round(max(r.peak_rss_mb for r in runs), 1) if runs else None,
     }

@@ -41,10 +41,10 @@ class QualityRow:
     primary: bool = True
     value: float | None = None
     baseline_value: float | None = None
-    floor: float | None = None         # real versus real, where it means something
+    floor: float | None = None  # real versus real, where it means something
     note: str = ""
     error: str = ""
-    closer_to_floor: bool = False      # better = nearer the real-vs-real value, not lower/higher
+    closer_to_floor: bool = False  # better = nearer the real-vs-real value, not lower/higher
 
     @property
     def better(self) -> str:
@@ -53,8 +53,12 @@ class QualityRow:
         return "higher" if self.higher_is_better else "lower"
 
     def _compared(self):
-        return compare(self.value, self.baseline_value, higher_is_better=self.higher_is_better,
-                       target=self.floor if self.closer_to_floor else None)
+        return compare(
+            self.value,
+            self.baseline_value,
+            higher_is_better=self.higher_is_better,
+            target=self.floor if self.closer_to_floor else None,
+        )
 
     @property
     def ratio(self) -> float | None:
@@ -72,7 +76,9 @@ def _finite(*values) -> bool:
     return all(v is not None and math.isfinite(v) for v in values)
 
 
-def compare(value, baseline, *, higher_is_better: bool, target=None) -> tuple[float | None, bool | None]:
+def compare(
+    value, baseline, *, higher_is_better: bool, target=None
+) -> tuple[float | None, bool | None]:
     """(value / baseline, whether value is strictly better); None where not computable.
 
     With a ``target`` (the real-vs-real value), better means nearer to it: for the
@@ -107,8 +113,16 @@ def toy_mixture_rows(quick: bool = False) -> list[QualityRow]:
     cov = torch.cov(data.train.T, correction=0)
     gaussian = torch.distributions.MultivariateNormal(mean, covariance_matrix=cov)
     baseline_nll = float(-gaussian.log_prob(data.test).mean())
-    return [QualityRow("toy-mixture", "test NLL (nats/point)", "one Gaussian (ML fit)", False,
-                       value=_r(nll), baseline_value=_r(baseline_nll))]
+    return [
+        QualityRow(
+            "toy-mixture",
+            "test NLL (nats/point)",
+            "one Gaussian (ML fit)",
+            False,
+            value=_r(nll),
+            baseline_value=_r(baseline_nll),
+        )
+    ]
 
 
 # ----- images: GAN, VAE, pixel model --------------------------------------------------------
@@ -117,8 +131,9 @@ IMAGE_MODELS = {"digits-gan": "symmetric", "digits-vae": "unit", "digits-pixel":
 GMM_COMPONENTS = 10
 
 
-def fit_gmm_baseline(x_train: torch.Tensor, *, components: int = GMM_COMPONENTS,
-                     steps: int = 400, seed: int = 0):
+def fit_gmm_baseline(
+    x_train: torch.Tensor, *, components: int = GMM_COMPONENTS, steps: int = 400, seed: int = 0
+):
     """A diagonal Gaussian mixture on flattened images, the course's own ``GaussianMixture``.
 
     Started from k-means centres and per-cluster spreads (a fair start, as one would use
@@ -166,15 +181,19 @@ def model_samples(model, n: int, y_train: torch.Tensor, seed: int = 0) -> tuple[
     g = torch.Generator().manual_seed(seed)
     if getattr(model.config, "num_classes", None):
         labels = y_train[torch.randint(len(y_train), (n,), generator=g)]
-        return model.sample(n, generator=g, labels=labels), "class-conditional: labels drawn from the training mix"
+        return model.sample(
+            n, generator=g, labels=labels
+        ), "class-conditional: labels drawn from the training mix"
     return model.sample(n, generator=g), ""
 
 
 # (measure, key, higher is better, primary); the near-copy fraction is better when nearer
 # to real held-out data's (about 5% by construction of the threshold), see QualityRow
-IMAGE_SPECS = [("Fréchet distance to held-out digits (classifier features)", "fd", False, True),
-               ("class mix: total variation from the training mix", "class_tv", False, False),
-               ("near-copy fraction", "near_copies", False, False)]
+IMAGE_SPECS = [
+    ("Fréchet distance to held-out digits (classifier features)", "fd", False, True),
+    ("class mix: total variation from the training mix", "class_tv", False, False),
+    ("near-copy fraction", "near_copies", False, False),
+]
 
 
 def image_measures(samples: torch.Tensor, scale: str, data) -> dict[str, float]:
@@ -182,11 +201,14 @@ def image_measures(samples: torch.Tensor, scale: str, data) -> dict[str, float]:
     from genai_course.metrics import images as metrics
 
     novelty = metrics.image_novelty(samples, data.x_train, data.x_test, scale=scale)
-    return {"fd": metrics.frechet_digit_distance(samples, data.x_test, scale),
-            "class_tv": metrics.class_coverage(metrics.classify_digits(samples, scale),
-                                               data.y_train).total_variation,
-            "near_copies": novelty.near_copy_fraction,
-            "heldout_near_copies": novelty.heldout_near_copy_fraction}
+    return {
+        "fd": metrics.frechet_digit_distance(samples, data.x_test, scale),
+        "class_tv": metrics.class_coverage(
+            metrics.classify_digits(samples, scale), data.y_train
+        ).total_variation,
+        "near_copies": novelty.near_copy_fraction,
+        "heldout_near_copies": novelty.heldout_near_copy_fraction,
+    }
 
 
 def real_floor(scale: str, data) -> dict[str, float]:
@@ -195,8 +217,11 @@ def real_floor(scale: str, data) -> dict[str, float]:
     from genai_course.metrics import images as metrics
 
     measures = image_measures(data.x_test, scale, data)
-    return {"fd": metrics.frechet_digit_distance(data.x_train, data.x_test, scale),
-            "class_tv": measures["class_tv"], "near_copies": measures["heldout_near_copies"]}
+    return {
+        "fd": metrics.frechet_digit_distance(data.x_train, data.x_test, scale),
+        "class_tv": measures["class_tv"],
+        "near_copies": measures["heldout_near_copies"],
+    }
 
 
 def image_rows(quick: bool = False) -> list[QualityRow]:
@@ -211,9 +236,18 @@ def image_rows(quick: bool = False) -> list[QualityRow]:
     base_name = f"Gaussian mixture, {GMM_COMPONENTS} components"
     for name, scale in IMAGE_MODELS.items():
         if name not in shipped:
-            rows += [QualityRow(name, m, base_name, hib, primary, error="not shipped yet",
-                                closer_to_floor=key == "near_copies")
-                     for m, key, hib, primary in IMAGE_SPECS]
+            rows += [
+                QualityRow(
+                    name,
+                    m,
+                    base_name,
+                    hib,
+                    primary,
+                    error="not shipped yet",
+                    closer_to_floor=key == "near_copies",
+                )
+                for m, key, hib, primary in IMAGE_SPECS
+            ]
             continue
         data = load_digits(scale)
         # as many samples as training images: the Fréchet distance is biased by set size,
@@ -230,10 +264,20 @@ def image_rows(quick: bool = False) -> list[QualityRow]:
             note = ""
             if key == "fd":
                 note = f"{n} samples, {scale} pixels" + (f"; {how}" if how else "")
-            rows.append(QualityRow(name, measure, base_name, hib, primary,
-                                   value=_r(measured[key]), baseline_value=_r(baselines[scale][key]),
-                                   floor=_r(floors[scale][key]), note=note,
-                                   closer_to_floor=key == "near_copies"))
+            rows.append(
+                QualityRow(
+                    name,
+                    measure,
+                    base_name,
+                    hib,
+                    primary,
+                    value=_r(measured[key]),
+                    baseline_value=_r(baselines[scale][key]),
+                    floor=_r(floors[scale][key]),
+                    note=note,
+                    closer_to_floor=key == "near_copies",
+                )
+            )
         if name == "digits-pixel":
             rows.append(pixel_likelihood_row(model, data))
     return rows
@@ -247,18 +291,27 @@ def pixel_likelihood_row(model, data) -> QualityRow:
     with torch.no_grad():
         bits = model.bits_per_pixel(data.x_test, labels)
         baseline = IndependentPixels().fit_counts(data.x_train).bits_per_pixel(data.x_test)
-    return QualityRow("digits-pixel", "held-out bits per pixel", "independent pixels", False,
-                      primary=False, value=_r(bits), baseline_value=_r(baseline),
-                      note="a class-conditional model is told each test digit's label"
-                      if labels is not None else "")
+    return QualityRow(
+        "digits-pixel",
+        "held-out bits per pixel",
+        "independent pixels",
+        False,
+        primary=False,
+        value=_r(bits),
+        baseline_value=_r(baseline),
+        note="a class-conditional model is told each test digit's label"
+        if labels is not None
+        else "",
+    )
 
 
 # ----- text: the char models against the best n-gram: see bench/quality_lm.py -------------
 
 
 # ----- music: the chorale model against a Markov chain ---------------------------------------
-def best_markov(train_sequences, valid_sequences, vocab_size: int, orders=(1, 2, 3),
-                alphas=(0.01, 0.1)):
+def best_markov(
+    train_sequences, valid_sequences, vocab_size: int, orders=(1, 2, 3), alphas=(0.01, 0.1)
+):
     """The Markov chain (order, smoothing) with the lowest validation NLL; (chain, nll)."""
     from genai_course.music.evaluation import MarkovChain
 
@@ -288,11 +341,18 @@ def music_rows(quick: bool = False, model=None) -> list[QualityRow]:
     nll = chorale_gru.validation_nll(model, valid, tok.id("<pad>"))
     orders, alphas = ((1, 2), (0.1,)) if quick else ((2, 3, 4), (0.01, 0.03, 0.1))
     chain, baseline_nll = best_markov(train, valid, tok.vocab_size, orders, alphas)
-    return [QualityRow("chorale-gru", "validation NLL (nats/token)",
-                       f"best Markov chain (order {chain.order}, alpha {chain.alpha})", False,
-                       value=_r(nll), baseline_value=_r(baseline_nll),
-                       note=f"held-out tune families; chain order and smoothing chosen on them among "
-                            f"orders {orders}, alpha in {alphas} (favours the baseline)")]
+    return [
+        QualityRow(
+            "chorale-gru",
+            "validation NLL (nats/token)",
+            f"best Markov chain (order {chain.order}, alpha {chain.alpha})",
+            False,
+            value=_r(nll),
+            baseline_value=_r(baseline_nll),
+            note=f"held-out tune families; chain order and smoothing chosen on them among "
+            f"orders {orders}, alpha in {alphas} (favours the baseline)",
+        )
+    ]
 
 
 EVALUATIONS: list[tuple[str, Callable[[bool], list[QualityRow]], str, str]] = [
@@ -312,9 +372,15 @@ from genai_course.bench.quality_lm import lm_rows  # noqa: E402
 EVALUATIONS.append(("char-transformer, char-gru", lm_rows, "test loss (nats/char)", "best n-gram"))
 from genai_course.bench.quality_flow import flow_rows, precision_recall_rows  # noqa: E402
 
-EVALUATIONS += [("digits-flow", flow_rows, "Fréchet distance (classifier features)", "Gaussian mixture"),
-                ("digits images: precision/recall", precision_recall_rows, "k-NN precision and recall",
-                 "real vs real")]
+EVALUATIONS += [
+    ("digits-flow", flow_rows, "Fréchet distance (classifier features)", "Gaussian mixture"),
+    (
+        "digits images: precision/recall",
+        precision_recall_rows,
+        "k-NN precision and recall",
+        "real vs real",
+    ),
+]
 # -- hook lines end --
 
 
@@ -323,7 +389,9 @@ def _why(error: Exception) -> str:
     from genai_course.pretrained.store import CheckpointError
 
     if isinstance(error, CheckpointError) and "Missing checkpoint" in str(error):
-        return f"not shipped yet ({str(error).split('genai-course train ')[-1].rstrip('.`')} missing)"
+        return (
+            f"not shipped yet ({str(error).split('genai-course train ')[-1].rstrip('.`')} missing)"
+        )
     text = f"{type(error).__name__}: {error}"
     return ("not available: " if _missing(error) else "failed: ") + text[:200]
 
@@ -334,7 +402,9 @@ def _missing(error: Exception) -> bool:
     return isinstance(error, (ImportError, CheckpointError, KeyError))
 
 
-def run_quality(*, quick: bool = False, threads: int = 1, log=print) -> tuple[list[QualityRow], list[str]]:
+def run_quality(
+    *, quick: bool = False, threads: int = 1, log=print
+) -> tuple[list[QualityRow], list[str]]:
     """Every evaluation in turn; a missing model or module becomes a row, a crash an error."""
     from genai_course.seeding import seed_everything
 

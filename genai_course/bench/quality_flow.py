@@ -41,7 +41,10 @@ SPEED_STEPS = (1, 2, 5, 10, 20, 50)
 def _settings(model) -> dict:
     """The sampling settings chosen on validation digits when the model was trained."""
     chosen = getattr(model, "pretrained_metadata", {}).get("settings", {})
-    return {"steps": int(chosen.get("euler_steps", 20)), "guidance": float(chosen.get("guidance", 0.0))}
+    return {
+        "steps": int(chosen.get("euler_steps", 20)),
+        "guidance": float(chosen.get("guidance", 0.0)),
+    }
 
 
 def _flow_steps(model) -> int:
@@ -53,8 +56,13 @@ def flow_samples(model, n: int, y_train: torch.Tensor, *, steps: int | None = No
     with the number of Euler steps and the guidance weight chosen on validation digits."""
     g = torch.Generator().manual_seed(seed)
     labels = y_train[torch.randint(len(y_train), (n,), generator=g)]
-    return model.sample(n, labels=labels, generator=g, steps=steps or _flow_steps(model),
-                        guidance=_settings(model)["guidance"])
+    return model.sample(
+        n,
+        labels=labels,
+        generator=g,
+        steps=steps or _flow_steps(model),
+        guidance=_settings(model)["guidance"],
+    )
 
 
 def flow_rows(quick: bool = False) -> list[QualityRow]:
@@ -64,8 +72,18 @@ def flow_rows(quick: bool = False) -> list[QualityRow]:
 
     base_name = f"Gaussian mixture, {GMM_COMPONENTS} components"
     if FLOW_NAME not in available():
-        return [QualityRow(FLOW_NAME, m, base_name, hib, primary, error="not shipped yet",
-                           closer_to_floor=key == "near_copies") for m, key, hib, primary in IMAGE_SPECS]
+        return [
+            QualityRow(
+                FLOW_NAME,
+                m,
+                base_name,
+                hib,
+                primary,
+                error="not shipped yet",
+                closer_to_floor=key == "near_copies",
+            )
+            for m, key, hib, primary in IMAGE_SPECS
+        ]
     data = load_digits(FLOW_SCALE)
     n = 500 if quick else len(data.x_train)
     gmm = fit_gmm_baseline(data.x_train, steps=150 if quick else 400)
@@ -76,12 +94,29 @@ def flow_rows(quick: bool = False) -> list[QualityRow]:
     measured = image_measures(flow_samples(model, n, data.y_train), FLOW_SCALE, data)
     rows = []
     for measure, key, hib, primary in IMAGE_SPECS:
-        note = (f"{n} samples, {FLOW_SCALE} pixels, {steps} Euler steps, guidance "
+        note = (
+            (
+                f"{n} samples, {FLOW_SCALE} pixels, {steps} Euler steps, guidance "
                 f"w={_settings(model)['guidance']:g} (both chosen on validation digits); "
-                "class-conditional: labels drawn from the training mix") if key == "fd" else ""
-        rows.append(QualityRow(FLOW_NAME, measure, base_name, hib, primary, value=_r(measured[key]),
-                               baseline_value=_r(baseline[key]), floor=_r(floor[key]), note=note,
-                               closer_to_floor=key == "near_copies"))
+                "class-conditional: labels drawn from the training mix"
+            )
+            if key == "fd"
+            else ""
+        )
+        rows.append(
+            QualityRow(
+                FLOW_NAME,
+                measure,
+                base_name,
+                hib,
+                primary,
+                value=_r(measured[key]),
+                baseline_value=_r(baseline[key]),
+                floor=_r(floor[key]),
+                note=note,
+                closer_to_floor=key == "near_copies",
+            )
+        )
     rows += speed_rows(model, data, quick=quick)
     return rows
 
@@ -97,10 +132,18 @@ def speed_rows(model, data, *, quick: bool = False) -> list[QualityRow]:
         samples = flow_samples(model, n, data.y_train, steps=steps)
         cpu = max(time.process_time() - cpu, 1e-9)
         fd = frechet_digit_distance(samples, data.x_test, FLOW_SCALE)
-        rows.append(QualityRow(FLOW_NAME, f"sampling speed at {steps} Euler steps (images per CPU second)",
-                               "", True, primary=False, value=_r(n / cpu),
-                               note=f"Fréchet distance at {steps} steps: {fd:.2f}; {n} images, "
-                                    f"{torch.get_num_threads()} thread(s)"))
+        rows.append(
+            QualityRow(
+                FLOW_NAME,
+                f"sampling speed at {steps} Euler steps (images per CPU second)",
+                "",
+                True,
+                primary=False,
+                value=_r(n / cpu),
+                note=f"Fréchet distance at {steps} steps: {fd:.2f}; {n} images, "
+                f"{torch.get_num_threads()} thread(s)",
+            )
+        )
     return rows
 
 
@@ -118,10 +161,15 @@ def precision_recall_rows(quick: bool = False) -> list[QualityRow]:
     rows = []
     models = {**IMAGE_MODELS, FLOW_NAME: FLOW_SCALE}
     for name, scale in models.items():
-        measures = (("k-NN precision (fidelity)", "precision"), ("k-NN recall (diversity)", "recall"))
+        measures = (
+            ("k-NN precision (fidelity)", "precision"),
+            ("k-NN recall (diversity)", "recall"),
+        )
         if name not in shipped:
-            rows += [QualityRow(name, m, "real vs real", True, primary=False, error="not shipped yet")
-                     for m, _ in measures]
+            rows += [
+                QualityRow(name, m, "real vs real", True, primary=False, error="not shipped yet")
+                for m, _ in measures
+            ]
             continue
         data = load_digits(scale)
         n = 500 if quick else len(data.x_train)
@@ -133,10 +181,19 @@ def precision_recall_rows(quick: bool = False) -> list[QualityRow]:
             samples, how = model_samples(model, n, data.y_train)
         pr = digit_precision_recall(samples.reshape(n, 8, 8), data.x_test, scale)
         for measure, key in measures:
-            rows.append(QualityRow(name, measure, "real vs real", True, primary=False,
-                                   value=_r(getattr(pr, key)), floor=_r(getattr(floor, key)),
-                                   note=f"k=3, {n} samples vs {len(data.x_test)} test digits"
-                                        + (f"; {how}" if how else "")))
+            rows.append(
+                QualityRow(
+                    name,
+                    measure,
+                    "real vs real",
+                    True,
+                    primary=False,
+                    value=_r(getattr(pr, key)),
+                    floor=_r(getattr(floor, key)),
+                    note=f"k=3, {n} samples vs {len(data.x_test)} test digits"
+                    + (f"; {how}" if how else ""),
+                )
+            )
     return rows
 
 

@@ -21,17 +21,32 @@ def lm_rows(quick: bool = False) -> list:
 
     tokenizer, train_ids, valid_ids = char_gru.corpus_split()
     orders, ks = ((6, 8), (0.3,)) if quick else (char_gru.NGRAM_ORDERS, char_gru.NGRAM_KS)
-    ngram, _ = best_ngram(train_ids, valid_ids, orders=orders, ks=ks, vocab_size=tokenizer.vocab_size)
+    ngram, _ = best_ngram(
+        train_ids, valid_ids, orders=orders, ks=ks, vocab_size=tokenizer.vocab_size
+    )
     name = f"best n-gram ({ngram.config.n}-gram, add-k k={ngram.config.k}, interpolated)"
     base = {split: char_gru.heldout_loss(ngram, split) for split in ("validation", "test")}
     rows = []
     for model_name in ("char-transformer", "char-gru"):
         model = load_pretrained(model_name)
         for split in ("validation", "test"):
-            rows.append(QualityRow(
-                model_name, f"{split} loss (nats/char)", name, False, primary=split == "test",
-                value=_r(char_gru.heldout_loss(model, split)), baseline_value=_r(base[split]),
-                note=(f"n-gram order and k chosen on validation among n in {orders}, k in {ks}; "
-                      + ("nothing was chosen on this split" if split == "test" else
-                         "the split every choice was made on"))))
+            rows.append(
+                QualityRow(
+                    model_name,
+                    f"{split} loss (nats/char)",
+                    name,
+                    False,
+                    primary=split == "test",
+                    value=_r(char_gru.heldout_loss(model, split)),
+                    baseline_value=_r(base[split]),
+                    note=(
+                        f"n-gram order and k chosen on validation among n in {orders}, k in {ks}; "
+                        + (
+                            "nothing was chosen on this split"
+                            if split == "test"
+                            else "the split every choice was made on"
+                        )
+                    ),
+                )
+            )
     return rows

@@ -49,8 +49,9 @@ class Timing:
     cpu_s: float
 
 
-def median_seconds(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 1,
-                   min_block_s: float = 0.02) -> Timing:
+def median_seconds(
+    fn: Callable[[], object], *, repeats: int = 5, warmup: int = 1, min_block_s: float = 0.02
+) -> Timing:
     """Median wall and CPU time of one ``fn()`` call over ``repeats`` timed blocks.
 
     The ``warmup`` calls (at least one; first calls pay for memory allocation) are not
@@ -76,7 +77,11 @@ def median_seconds(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 
 
 def growth_exponent(sizes, times) -> float | None:
     """Least-squares slope of log(time) against log(size): time ~ size^slope."""
-    pairs = [(math.log(s), math.log(t)) for s, t in zip(sizes, times, strict=True) if t and t > 0 and s > 0]
+    pairs = [
+        (math.log(s), math.log(t))
+        for s, t in zip(sizes, times, strict=True)
+        if t and t > 0 and s > 0
+    ]
     if len(pairs) < 2:
         return None
     mx = sum(x for x, _ in pairs) / len(pairs)
@@ -99,16 +104,25 @@ def _train_step_fn(model: torch.nn.Module, batch) -> Callable[[], None]:
     return lambda: standard_step(model, batch, optimizer)
 
 
-def _point(model_name, axis, size, model, batch, sample: Callable[[], object], sample_what,
-           repeats) -> ScalingPoint:
+def _point(
+    model_name, axis, size, model, batch, sample: Callable[[], object], sample_what, repeats
+) -> ScalingPoint:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         train = median_seconds(_train_step_fn(model, batch), repeats=repeats)
     model.eval()
     with torch.no_grad():
         sampled = median_seconds(sample, repeats=repeats)
-    return ScalingPoint(model_name, axis, size, _ms(train.wall_s), _ms(sampled.wall_s), sample_what,
-                        _ms(train.cpu_s), _ms(sampled.cpu_s))
+    return ScalingPoint(
+        model_name,
+        axis,
+        size,
+        _ms(train.wall_s),
+        _ms(sampled.wall_s),
+        sample_what,
+        _ms(train.cpu_s),
+        _ms(sampled.cpu_s),
+    )
 
 
 def _ms(seconds: float) -> float:
@@ -119,7 +133,9 @@ def _ms(seconds: float) -> float:
 VOCAB = 96  # about the size of the char model's vocabulary
 
 
-def gru_width(widths, *, repeats: int = 5, seq_len: int = 128, batch: int = 32) -> list[ScalingPoint]:
+def gru_width(
+    widths, *, repeats: int = 5, seq_len: int = 128, batch: int = 32
+) -> list[ScalingPoint]:
     """Char GRU: hidden units. Cost per step ~ width^2 once the recurrent matrix dominates."""
     from genai_course.models.recurrent import RecurrentLM, RNNConfig
 
@@ -128,13 +144,24 @@ def gru_width(widths, *, repeats: int = 5, seq_len: int = 128, batch: int = 32) 
         torch.manual_seed(0)
         model = RecurrentLM(RNNConfig(VOCAB, hidden=width))
         x = torch.randint(VOCAB, (batch, seq_len))
-        points.append(_point("char GRU", "width (hidden units)", width, model, (x, x),
-                             lambda m=model: m.generate(torch.zeros(1, 1, dtype=torch.long), 200),
-                             "200 characters", repeats))
+        points.append(
+            _point(
+                "char GRU",
+                "width (hidden units)",
+                width,
+                model,
+                (x, x),
+                lambda m=model: m.generate(torch.zeros(1, 1, dtype=torch.long), 200),
+                "200 characters",
+                repeats,
+            )
+        )
     return points
 
 
-def gru_length(lengths, *, repeats: int = 5, width: int = 256, batch: int = 32) -> list[ScalingPoint]:
+def gru_length(
+    lengths, *, repeats: int = 5, width: int = 256, batch: int = 32
+) -> list[ScalingPoint]:
     """Char GRU: sequence length. A recurrent model reads one token after another: ~ length^1."""
     from genai_course.models.recurrent import RecurrentLM, RNNConfig
 
@@ -144,9 +171,18 @@ def gru_length(lengths, *, repeats: int = 5, width: int = 256, batch: int = 32) 
     points = []
     for length in lengths:
         x = torch.randint(VOCAB, (batch, length))
-        points.append(_point("char GRU", "sequence length (characters)", length, model, (x, x),
-                             lambda n=length: model.generate(prompt, n), "sequence of that length",
-                             repeats))
+        points.append(
+            _point(
+                "char GRU",
+                "sequence length (characters)",
+                length,
+                model,
+                (x, x),
+                lambda n=length: model.generate(prompt, n),
+                "sequence of that length",
+                repeats,
+            )
+        )
     return points
 
 
@@ -163,15 +199,24 @@ def transformer_length(lengths, *, repeats: int = 5, batch: int = 16) -> list[Sc
         model = TransformerLM(TransformerConfig(VOCAB, block_size=length))
         x = torch.randint(VOCAB, (batch, length))
         prompt = x[:1]
-        points.append(_point("transformer (2 layers, 128 wide)", "sequence length (characters)",
-                             length, model, (x, x),
-                             lambda m=model, p=prompt: m.generate(p, 16),
-                             "16 tokens after a full context", repeats))
+        points.append(
+            _point(
+                "transformer (2 layers, 128 wide)",
+                "sequence length (characters)",
+                length,
+                model,
+                (x, x),
+                lambda m=model, p=prompt: m.generate(p, 16),
+                "16 tokens after a full context",
+                repeats,
+            )
+        )
     return points
 
 
-def mlp_context(block_sizes, *, repeats: int = 5, seq_len: int = 128,
-                batch: int = 32) -> list[ScalingPoint]:
+def mlp_context(
+    block_sizes, *, repeats: int = 5, seq_len: int = 128, batch: int = 32
+) -> list[ScalingPoint]:
     """Fixed-context MLP language model (Bengio et al.): context length. Its input layer
     reads block_size x embed_dim numbers per position, so cost grows about linearly."""
     from genai_course.models.mlp_lm import MLPLM, MLPConfig
@@ -181,9 +226,18 @@ def mlp_context(block_sizes, *, repeats: int = 5, seq_len: int = 128,
         torch.manual_seed(0)
         model = MLPLM(MLPConfig(VOCAB, block_size=block))
         x = torch.randint(VOCAB, (batch, seq_len))
-        points.append(_point("MLP LM", "context length (characters)", block, model, (x, x),
-                             lambda m=model: m.generate(torch.zeros(1, 1, dtype=torch.long), 100),
-                             "100 characters", repeats))
+        points.append(
+            _point(
+                "MLP LM",
+                "context length (characters)",
+                block,
+                model,
+                (x, x),
+                lambda m=model: m.generate(torch.zeros(1, 1, dtype=torch.long), 100),
+                "100 characters",
+                repeats,
+            )
+        )
     return points
 
 
@@ -196,8 +250,18 @@ def gan_width(widths, *, repeats: int = 5, batch: int = 64) -> list[ScalingPoint
         torch.manual_seed(0)
         model = GAN(GANConfig(data_shape=(8, 8), latent_dim=16, hidden=width, output="tanh"))
         x = torch.rand(batch, 8, 8) * 2 - 1
-        points.append(_point("GAN (MLP)", "width (hidden units)", width, model, x,
-                             lambda m=model: m.sample(64), "64 images", repeats))
+        points.append(
+            _point(
+                "GAN (MLP)",
+                "width (hidden units)",
+                width,
+                model,
+                x,
+                lambda m=model: m.sample(64),
+                "64 images",
+                repeats,
+            )
+        )
     return points
 
 
@@ -210,13 +274,31 @@ def image_side(sides, *, repeats: int = 5, batch: int = 64) -> list[ScalingPoint
     for side in sides:
         torch.manual_seed(0)
         gan = GAN(GANConfig(data_shape=(side, side), latent_dim=16, hidden=128, output="tanh"))
-        points.append(_point("GAN (MLP)", "image side (pixels)", side, gan,
-                             torch.rand(batch, side, side) * 2 - 1,
-                             lambda m=gan: m.sample(64), "64 images", repeats))
+        points.append(
+            _point(
+                "GAN (MLP)",
+                "image side (pixels)",
+                side,
+                gan,
+                torch.rand(batch, side, side) * 2 - 1,
+                lambda m=gan: m.sample(64),
+                "64 images",
+                repeats,
+            )
+        )
         vae = VAE(VAEConfig(data_shape=(side, side), latent_dim=8, hidden=256))
-        points.append(_point("VAE (MLP)", "image side (pixels)", side, vae,
-                             torch.rand(batch, side, side),
-                             lambda m=vae: m.sample(64), "64 images", repeats))
+        points.append(
+            _point(
+                "VAE (MLP)",
+                "image side (pixels)",
+                side,
+                vae,
+                torch.rand(batch, side, side),
+                lambda m=vae: m.sample(64),
+                "64 images",
+                repeats,
+            )
+        )
     return points
 
 
@@ -230,33 +312,60 @@ def pixel_side(sides, *, repeats: int = 5, batch: int = 64) -> list[ScalingPoint
         torch.manual_seed(0)
         model = PixelMADE(PixelConfig(data_shape=(side, side)))
         x = (torch.rand(batch, side * side) > 0.5).float()
-        points.append(_point("pixel AR (MADE)", "image side (pixels)", side, model, x,
-                             lambda m=model: m.sample(16), "16 images", repeats))
+        points.append(
+            _point(
+                "pixel AR (MADE)",
+                "image side (pixels)",
+                side,
+                model,
+                x,
+                lambda m=model: m.sample(16),
+                "16 images",
+                repeats,
+            )
+        )
     return points
 
 
 GRIDS = {
-    "full": {"gru_width": (64, 128, 256, 512), "gru_length": (32, 64, 128, 256),
-             "transformer_length": (32, 64, 128, 256), "mlp_context": (4, 8, 16, 32),
-             "gan_width": (64, 128, 256, 512), "image_side": (8, 16, 32),
-             "pixel_side": (8, 12, 16)},
-    "quick": {"gru_width": (64, 256), "gru_length": (32, 128), "transformer_length": (32, 128),
-              "mlp_context": (4, 16),
-              "gan_width": (64, 256), "image_side": (8, 16), "pixel_side": (8, 12)},
+    "full": {
+        "gru_width": (64, 128, 256, 512),
+        "gru_length": (32, 64, 128, 256),
+        "transformer_length": (32, 64, 128, 256),
+        "mlp_context": (4, 8, 16, 32),
+        "gan_width": (64, 128, 256, 512),
+        "image_side": (8, 16, 32),
+        "pixel_side": (8, 12, 16),
+    },
+    "quick": {
+        "gru_width": (64, 256),
+        "gru_length": (32, 128),
+        "transformer_length": (32, 128),
+        "mlp_context": (4, 16),
+        "gan_width": (64, 256),
+        "image_side": (8, 16),
+        "pixel_side": (8, 12),
+    },
 }
 
 
-def run_scaling(*, quick: bool = False, threads: int = 1, repeats: int | None = None,
-                log=print) -> tuple[list[ScalingPoint], list[dict], list[str]]:
+def run_scaling(
+    *, quick: bool = False, threads: int = 1, repeats: int | None = None, log=print
+) -> tuple[list[ScalingPoint], list[dict], list[str]]:
     """Every axis; returns (points, fitted exponents, errors)."""
     grid = GRIDS["quick" if quick else "full"]
     repeats = repeats or (3 if quick else 5)
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
-    axes = [("gru_width", gru_width), ("gru_length", gru_length),
-            ("transformer_length", transformer_length), ("mlp_context", mlp_context),
-            ("gan_width", gan_width),
-            ("image_side", image_side), ("pixel_side", pixel_side)]
+    axes = [
+        ("gru_width", gru_width),
+        ("gru_length", gru_length),
+        ("transformer_length", transformer_length),
+        ("mlp_context", mlp_context),
+        ("gan_width", gan_width),
+        ("image_side", image_side),
+        ("pixel_side", pixel_side),
+    ]
     points, errors = [], []
     try:
         for key, function in axes:
@@ -281,7 +390,12 @@ def fits(points: list[ScalingPoint]) -> list[dict]:
         # CPU time: much less disturbed than wall time by other programs on the machine
         train = growth_exponent(sizes, [p.train_step_cpu_ms for p in group])
         sample = growth_exponent(sizes, [p.sample_cpu_ms for p in group])
-        out.append({"model": model, "axis": axis,
-                    "train_exponent": None if train is None else round(train, 2),
-                    "sample_exponent": None if sample is None else round(sample, 2)})
+        out.append(
+            {
+                "model": model,
+                "axis": axis,
+                "train_exponent": None if train is None else round(train, 2),
+                "sample_exponent": None if sample is None else round(sample, 2),
+            }
+        )
     return out

@@ -10,10 +10,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import asdict, dataclass
 
-LESSON_MAX_S = 90.0        # every lesson, top to bottom
-LESSON_MEDIAN_S = 60.0     # the typical lesson
-COURSE_TOTAL_S = 600.0     # every lesson and every solution, one after the other
-PEAK_MEMORY_MB = 2048.0    # the largest kernel, resident memory
+LESSON_MAX_S = 90.0  # every lesson, top to bottom
+LESSON_MEDIAN_S = 60.0  # the typical lesson
+COURSE_TOTAL_S = 600.0  # every lesson and every solution, one after the other
+PEAK_MEMORY_MB = 2048.0  # the largest kernel, resident memory
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class TargetCheck:
     name: str
     target: str
     measured: str
-    met: bool | None          # None: not measured in this run
+    met: bool | None  # None: not measured in this run
 
     @property
     def verdict(self) -> str:
@@ -47,26 +47,62 @@ def notebook_targets(runs, *, complete: bool = True) -> list[TargetCheck]:
     lesson_walls = [r.wall_s for r in lessons]
     slowest = max(lessons, key=lambda r: r.wall_s) if lessons else None
     checks = [
-        _check("every lesson", f"<= {LESSON_MAX_S:.0f} s wall", slowest and slowest.wall_s,
-               LESSON_MAX_S, "s", f" (slowest: {slowest.name})" if slowest else ""),
-        _check("median lesson", f"<= {LESSON_MEDIAN_S:.0f} s wall",
-               statistics.median(lesson_walls) if lessons else None, LESSON_MEDIAN_S, "s"),
+        _check(
+            "every lesson",
+            f"<= {LESSON_MAX_S:.0f} s wall",
+            slowest and slowest.wall_s,
+            LESSON_MAX_S,
+            "s",
+            f" (slowest: {slowest.name})" if slowest else "",
+        ),
+        _check(
+            "median lesson",
+            f"<= {LESSON_MEDIAN_S:.0f} s wall",
+            statistics.median(lesson_walls) if lessons else None,
+            LESSON_MEDIAN_S,
+            "s",
+        ),
     ]
     total = sum(r.wall_s for r in runs) if runs else None
     if complete:
-        checks.append(_check("whole course (lessons + solutions)", f"<= {COURSE_TOTAL_S:.0f} s wall",
-                             total, COURSE_TOTAL_S, "s"))
+        checks.append(
+            _check(
+                "whole course (lessons + solutions)",
+                f"<= {COURSE_TOTAL_S:.0f} s wall",
+                total,
+                COURSE_TOTAL_S,
+                "s",
+            )
+        )
     else:
-        checks.append(TargetCheck("whole course (lessons + solutions)", f"<= {COURSE_TOTAL_S:.0f} s wall",
-                                  f"{total or 0:.1f} s for a subset of {len(runs)} notebooks", None))
+        checks.append(
+            TargetCheck(
+                "whole course (lessons + solutions)",
+                f"<= {COURSE_TOTAL_S:.0f} s wall",
+                f"{total or 0:.1f} s for a subset of {len(runs)} notebooks",
+                None,
+            )
+        )
     biggest = max(runs, key=lambda r: r.peak_rss_mb) if runs else None
-    checks.append(_check("peak kernel memory", f"<= {PEAK_MEMORY_MB:.0f} MB",
-                         biggest and biggest.peak_rss_mb, PEAK_MEMORY_MB, "MB",
-                         f" ({biggest.name})" if biggest else ""))
+    checks.append(
+        _check(
+            "peak kernel memory",
+            f"<= {PEAK_MEMORY_MB:.0f} MB",
+            biggest and biggest.peak_rss_mb,
+            PEAK_MEMORY_MB,
+            "MB",
+            f" ({biggest.name})" if biggest else "",
+        )
+    )
     failed = [r.name for r in runs if not r.ok]
-    checks.append(TargetCheck("every notebook runs without error", "0 errors",
-                              f"{len(failed)} errors" + (f" ({', '.join(failed)})" if failed else ""),
-                              None if not runs else not failed))
+    checks.append(
+        TargetCheck(
+            "every notebook runs without error",
+            "0 errors",
+            f"{len(failed)} errors" + (f" ({', '.join(failed)})" if failed else ""),
+            None if not runs else not failed,
+        )
+    )
     return checks
 
 

@@ -69,8 +69,16 @@ class MachineMemory:
 
 
 def _learner_command(path, threads: int, cell_timeout: int) -> list[str]:
-    return [sys.executable, "-m", "genai_course.bench.workshop", str(path),
-            "--threads", str(threads), "--cell-timeout", str(cell_timeout)]
+    return [
+        sys.executable,
+        "-m",
+        "genai_course.bench.workshop",
+        str(path),
+        "--threads",
+        str(threads),
+        "--cell-timeout",
+        str(cell_timeout),
+    ]
 
 
 def _parse(process: subprocess.CompletedProcess | tuple) -> dict:
@@ -78,16 +86,26 @@ def _parse(process: subprocess.CompletedProcess | tuple) -> dict:
     for line in reversed(stdout.splitlines()):
         if line.startswith("{"):
             return json.loads(line)
-    return {"error": f"learner process exited {code}: {(stderr or stdout).strip()[-300:]}",
-            "wall_s": 0.0, "cpu_s": 0.0, "peak_rss_mb": 0.0}
+    return {
+        "error": f"learner process exited {code}: {(stderr or stdout).strip()[-300:]}",
+        "wall_s": 0.0,
+        "cpu_s": 0.0,
+        "peak_rss_mb": 0.0,
+    }
 
 
 def run_learners_at_once(path, n: int, *, threads: int = 1, cell_timeout: int = 600) -> list[dict]:
     """Start ``n`` learner processes together; return each one's NotebookRun as a dict."""
     n = check_positive_int("learners", n)
-    processes = [subprocess.Popen(_learner_command(path, threads, cell_timeout),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(n)]
+    processes = [
+        subprocess.Popen(
+            _learner_command(path, threads, cell_timeout),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(n)
+    ]
     results = []
     for process in processes:
         stdout, stderr = process.communicate()
@@ -105,8 +123,9 @@ def fair_share_s(n: int, alone: dict, cores: int) -> float:
     return max(n * alone["cpu_s"] / cores, alone["wall_s"])
 
 
-def learners_result(path, n: int, alone: dict, runs: list[dict], memory: MachineMemory,
-                    cores: int) -> dict:
+def learners_result(
+    path, n: int, alone: dict, runs: list[dict], memory: MachineMemory, cores: int
+) -> dict:
     """The table row for N learners (pure: the tests feed it made-up runs)."""
     fair = fair_share_s(n, alone, cores)
     walls = [r["wall_s"] for r in runs if not r.get("error")]
@@ -120,12 +139,15 @@ def learners_result(path, n: int, alone: dict, runs: list[dict], memory: Machine
     used = memory.peak_mb - memory.baseline_mb
     return {
         "notebook": f"{Path(path).resolve().parent.name}/{Path(path).stem}",
-        "learners": n, "cores": cores,
+        "learners": n,
+        "cores": cores,
         "alone": _summary(alone),
         "fair_share_s": round(fair, 1),
         "max_wall_s": round(max(walls), 1) if walls else None,
         "median_wall_s": round(statistics.median(walls), 1) if walls else None,
-        "max_vs_alone": round(max(walls) / alone["wall_s"], 2) if walls and alone["wall_s"] else None,
+        "max_vs_alone": round(max(walls) / alone["wall_s"], 2)
+        if walls and alone["wall_s"]
+        else None,
         "max_vs_fair_share": round(max(walls) / fair, 2) if walls and fair else None,
         "machine_memory_before_mb": round(memory.baseline_mb),
         "machine_peak_memory_mb": round(memory.peak_mb),
@@ -135,15 +157,18 @@ def learners_result(path, n: int, alone: dict, runs: list[dict], memory: Machine
     }
 
 
-def run_workshop(path, learner_counts, *, threads: int = 1, cell_timeout: int = 600,
-                 log=print) -> list[dict]:
+def run_workshop(
+    path, learner_counts, *, threads: int = 1, cell_timeout: int = 600, log=print
+) -> list[dict]:
     """One learner alone, then each N of ``learner_counts`` at once."""
     counts = [check_positive_int("learners", n) for n in learner_counts]
     cores = os.cpu_count() or 1
     log(f"  one learner alone on {Path(path).name} ...")
     alone = run_learners_at_once(path, 1, threads=threads, cell_timeout=cell_timeout)[0]
     if alone.get("error"):
-        raise RuntimeError(f"{path} fails on its own, so a workshop run means nothing: {alone['error']}")
+        raise RuntimeError(
+            f"{path} fails on its own, so a workshop run means nothing: {alone['error']}"
+        )
     log(f"    wall {alone['wall_s']:.1f} s, CPU {alone['cpu_s']:.1f} s")
     rows = []
     for n in counts:
@@ -151,17 +176,23 @@ def run_workshop(path, learner_counts, *, threads: int = 1, cell_timeout: int = 
         with MachineMemory() as memory:
             runs = run_learners_at_once(path, n, threads=threads, cell_timeout=cell_timeout)
         row = learners_result(path, n, alone, runs, memory, cores)
-        log(f"    slowest {row['max_wall_s']} s = {row['max_vs_alone']} x alone, "
+        log(
+            f"    slowest {row['max_wall_s']} s = {row['max_vs_alone']} x alone, "
             f"{row['max_vs_fair_share']} x fair share ({row['fair_share_s']} s); "
-            f"machine peak {row['machine_peak_memory_mb']} MB")
+            f"machine peak {row['machine_peak_memory_mb']} MB"
+        )
         rows.append(row)
     return rows
 
 
 def start_busy(k: int) -> list[subprocess.Popen]:
     """K processes that keep one core each busy until they are stopped."""
-    return [subprocess.Popen([sys.executable, "-c", _BUSY_LOOP], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL) for _ in range(k)]
+    return [
+        subprocess.Popen(
+            [sys.executable, "-c", _BUSY_LOOP], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(k)
+    ]
 
 
 def stop_busy(processes: list[subprocess.Popen]) -> None:
@@ -171,8 +202,9 @@ def stop_busy(processes: list[subprocess.Popen]) -> None:
         process.wait()
 
 
-def run_contention(path, busy: int, *, threads: int = 1, cell_timeout: int = 600,
-                   log=print) -> dict:
+def run_contention(
+    path, busy: int, *, threads: int = 1, cell_timeout: int = 600, log=print
+) -> dict:
     """The notebook quiet, then beside ``busy`` CPU-busy processes."""
     busy = check_positive_int("busy", busy)
     log(f"  {Path(path).name} quiet ...")
@@ -183,12 +215,21 @@ def run_contention(path, busy: int, *, threads: int = 1, cell_timeout: int = 600
         loaded = run_learners_at_once(path, 1, threads=threads, cell_timeout=cell_timeout)[0]
     finally:
         stop_busy(processes)
-    slowdown = (round(loaded["wall_s"] / quiet["wall_s"], 2)
-                if quiet["wall_s"] and not (quiet.get("error") or loaded.get("error")) else None)
+    slowdown = (
+        round(loaded["wall_s"] / quiet["wall_s"], 2)
+        if quiet["wall_s"] and not (quiet.get("error") or loaded.get("error"))
+        else None
+    )
     log(f"    quiet {quiet['wall_s']:.1f} s, loaded {loaded['wall_s']:.1f} s: {slowdown} x")
-    return {"notebook": f"{Path(path).resolve().parent.name}/{Path(path).stem}",
-            "busy": busy, "threads": threads, "cores": os.cpu_count() or 1,
-            "quiet": _summary(quiet), "loaded": _summary(loaded), "slowdown": slowdown}
+    return {
+        "notebook": f"{Path(path).resolve().parent.name}/{Path(path).stem}",
+        "busy": busy,
+        "threads": threads,
+        "cores": os.cpu_count() or 1,
+        "quiet": _summary(quiet),
+        "loaded": _summary(loaded),
+        "slowdown": slowdown,
+    }
 
 
 def _main(argv=None) -> int:

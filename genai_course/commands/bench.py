@@ -32,33 +32,68 @@ PARTS = ("notebooks", "quality", "scaling")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--quick", action="store_true",
-                        help="a subset for development: lesson 00 and one solution, a small "
-                             "scaling grid, fewer samples")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a subset for development: lesson 00 and one solution, a small "
+        "scaling grid, fewer samples",
+    )
     parser.add_argument("--out", metavar="DIR", help="write bench.md and bench.json into DIR")
-    parser.add_argument("--only", choices=PARTS, action="append",
-                        help="run only this part (repeatable); default: all three")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="torch threads per kernel (default: the course's thread policy, "
-                             "genai_course.seeding.default_threads; GENAI_COURSE_THREADS overrides it)")
-    parser.add_argument("--root", default=None,
-                        help="the course folder holding lessons/ and solutions/ "
-                             "(default: found from the package or the current folder)")
-    parser.add_argument("--cell-timeout", type=int, default=600,
-                        help="seconds a single notebook cell may run before it is stopped")
-    parser.add_argument("--learners", type=int, nargs="+", metavar="N",
-                        help="workshop run: N kernels run --notebook at once, for each N given "
-                             "(e.g. 1 4 10), after one learner alone")
-    parser.add_argument("--busy", type=int, metavar="K",
-                        help="contention run: --notebook quiet, then beside K CPU-busy processes")
-    parser.add_argument("--notebook", default="lessons/01_gans.ipynb",
-                        help="the lesson of --learners and --busy (default: %(default)s, under --root)")
-    parser.add_argument("--update-figures", action="store_true",
-                        help="write this run's figures into genai_course/site/figures.json "
-                             "(a --quick run never does: its figures are partial)")
-    parser.add_argument("--update-readme", action="store_true",
-                        help="rewrite the README's generated blocks from figures.json; alone, it "
-                             "measures nothing")
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        action="append",
+        help="run only this part (repeatable); default: all three",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads per kernel (default: the course's thread policy, "
+        "genai_course.seeding.default_threads; GENAI_COURSE_THREADS overrides it)",
+    )
+    parser.add_argument(
+        "--root",
+        default=None,
+        help="the course folder holding lessons/ and solutions/ "
+        "(default: found from the package or the current folder)",
+    )
+    parser.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=600,
+        help="seconds a single notebook cell may run before it is stopped",
+    )
+    parser.add_argument(
+        "--learners",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="workshop run: N kernels run --notebook at once, for each N given "
+        "(e.g. 1 4 10), after one learner alone",
+    )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        metavar="K",
+        help="contention run: --notebook quiet, then beside K CPU-busy processes",
+    )
+    parser.add_argument(
+        "--notebook",
+        default="lessons/01_gans.ipynb",
+        help="the lesson of --learners and --busy (default: %(default)s, under --root)",
+    )
+    parser.add_argument(
+        "--update-figures",
+        action="store_true",
+        help="write this run's figures into genai_course/site/figures.json "
+        "(a --quick run never does: its figures are partial)",
+    )
+    parser.add_argument(
+        "--update-readme",
+        action="store_true",
+        help="rewrite the README's generated blocks from figures.json; alone, it measures nothing",
+    )
 
 
 def course_root(given=None) -> Path:
@@ -67,8 +102,10 @@ def course_root(given=None) -> Path:
     for candidate in candidates:
         if (candidate / "lessons").is_dir():
             return candidate
-    raise FileNotFoundError(f"No lessons/ folder in {', '.join(map(str, candidates))}: run the "
-                            "benchmark from the course folder or pass --root.")
+    raise FileNotFoundError(
+        f"No lessons/ folder in {', '.join(map(str, candidates))}: run the "
+        "benchmark from the course folder or pass --root."
+    )
 
 
 def _log(*args, **kwargs):
@@ -82,22 +119,29 @@ def _workshop(args, threads: int) -> int:
     root = course_root(args.root)
     path = Path(args.notebook) if Path(args.notebook).is_absolute() else root / args.notebook
     if not path.exists():
-        raise FileNotFoundError(f"No notebook at {path}: give --notebook a lesson, e.g. "
-                                "lessons/01_gans.ipynb")
+        raise FileNotFoundError(
+            f"No notebook at {path}: give --notebook a lesson, e.g. lessons/01_gans.ipynb"
+        )
     described = machine.describe(threads)
     found = figures.load()
     result = {}
     if args.learners:
-        _log(f"Workshop: {', '.join(map(str, args.learners))} learners at once on {path.name}, "
-             f"{threads} torch thread(s) each.")
-        rows = workshop.run_workshop(path, args.learners, threads=threads,
-                                     cell_timeout=args.cell_timeout, log=_log)
+        _log(
+            f"Workshop: {', '.join(map(str, args.learners))} learners at once on {path.name}, "
+            f"{threads} torch thread(s) each."
+        )
+        rows = workshop.run_workshop(
+            path, args.learners, threads=threads, cell_timeout=args.cell_timeout, log=_log
+        )
         result["workshop"] = {"machine": described, "rows": rows}
     if args.busy:
         _log(f"Contention: {path.name} quiet, then beside {args.busy} busy processes.")
-        result["contention"] = {**workshop.run_contention(path, args.busy, threads=threads,
-                                                          cell_timeout=args.cell_timeout, log=_log),
-                                "machine": described}
+        result["contention"] = {
+            **workshop.run_contention(
+                path, args.busy, threads=threads, cell_timeout=args.cell_timeout, log=_log
+            ),
+            "machine": described,
+        }
     for part, value in result.items():
         found = figures.merge(found, part, value)
     print()
@@ -127,7 +171,9 @@ def run(args) -> int:
         status |= _course(args, threads)
     if args.update_readme:
         changed = figures.update_readme()
-        print(f"{'Rewrote' if changed else 'Checked'} the README's figures from {figures.FIGURES_PATH}.")
+        print(
+            f"{'Rewrote' if changed else 'Checked'} the README's figures from {figures.FIGURES_PATH}."
+        )
     return status
 
 
@@ -136,8 +182,12 @@ def _course(args, threads: int) -> int:
 
     parts = args.only or list(PARTS)
     started = time.perf_counter()
-    result: dict = {"quick": bool(args.quick), "parts": parts,
-                    "machine": machine.describe(threads), "errors": []}
+    result: dict = {
+        "quick": bool(args.quick),
+        "parts": parts,
+        "machine": machine.describe(threads),
+        "errors": [],
+    }
     checks = []
     failed = False
 
@@ -146,8 +196,9 @@ def _course(args, threads: int) -> int:
 
         paths = notebooks.course_notebooks(course_root(args.root), quick=args.quick)
         _log(f"Notebooks: {len(paths)}, each in a fresh kernel with {threads} torch thread(s).")
-        runs = notebooks.run_notebooks(paths, threads=threads, cell_timeout=args.cell_timeout,
-                                       log=_log)
+        runs = notebooks.run_notebooks(
+            paths, threads=threads, cell_timeout=args.cell_timeout, log=_log
+        )
         result["notebooks"] = [r.as_dict() for r in runs]
         result["notebook_summary"] = notebooks.summarise(runs)
         checks += targets.notebook_targets(runs, complete=not args.quick)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("notebook", help="your exercise notebook, e.g. exercises/00_mechanism.ipynb")
-    parser.add_argument("--exercise", default=None,
-                        help="which exercise it is (NN_topic), if the file name does not say")
-    parser.add_argument("--source", default=None,
-                        help="folder of released exercises NN_topic.py (default: exercises/)")
+    parser.add_argument(
+        "notebook", help="your exercise notebook, e.g. exercises/00_mechanism.ipynb"
+    )
+    parser.add_argument(
+        "--exercise",
+        default=None,
+        help="which exercise it is (NN_topic), if the file name does not say",
+    )
+    parser.add_argument(
+        "--source",
+        default=None,
+        help="folder of released exercises NN_topic.py (default: exercises/)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="print full tracebacks")
 
 
@@ -28,6 +36,8 @@ def run(args) -> int:
         if args.verbose and part["traceback"]:
             print(part["traceback"])
     passed = sum(p["status"] == "passed" for p in report)
-    print(f"\n{passed} of {len(report)} parts pass their visible tests. The grader also runs "
-          "hidden tests: make your code right in general, not only for these cases.")
+    print(
+        f"\n{passed} of {len(report)} parts pass their visible tests. The grader also runs "
+        "hidden tests: make your code right in general, not only for these cases."
+    )
     return 0 if passed == len(report) else 1

@@ -15,10 +15,14 @@ FOLDERS = {"lessons": ("*.ipynb",), "exercises": ("*.ipynb", "*.py")}
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("dest", metavar="DEST", help="folder to copy lessons/ and exercises/ into "
-                        "(created if missing)")
-    parser.add_argument("--force", action="store_true",
-                        help="overwrite files that already exist in DEST")
+    parser.add_argument(
+        "dest",
+        metavar="DEST",
+        help="folder to copy lessons/ and exercises/ into (created if missing)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite files that already exist in DEST"
+    )
 
 
 def course_source() -> Path:
@@ -30,7 +34,8 @@ def course_source() -> Path:
     raise FileNotFoundError(
         f"No lessons/ and exercises/ in {package / 'course'} nor in {package.parent}: this "
         "installation has no course files. Install the course from a wheel built from the "
-        "repository (`pip wheel --no-deps .`) or from a checkout (`pip install -e .`).")
+        "repository (`pip wheel --no-deps .`) or from a checkout (`pip install -e .`)."
+    )
 
 
 def copy_course(dest, *, force: bool = False) -> tuple[list[Path], list[Path]]:

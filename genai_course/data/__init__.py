@@ -21,8 +21,21 @@ from genai_course.data.text import (
 from genai_course.data.toy2d import TOY2D_NAMES, Split, load_toy2d, make_toy2d
 
 __all__ = [
-    "CORPORA", "DigitSplit", "Split", "TOY2D_NAMES", "fingerprint", "load_corpus",
-    "MelodySplit", "load_chorale_melodies", "split_chorales",
-    "load_digits", "load_text", "load_toy2d", "make_toy2d", "split_corpus", "split_text", "text_batches",
+    "CORPORA",
+    "DigitSplit",
+    "Split",
+    "TOY2D_NAMES",
+    "fingerprint",
+    "load_corpus",
+    "MelodySplit",
+    "load_chorale_melodies",
+    "split_chorales",
+    "load_digits",
+    "load_text",
+    "load_toy2d",
+    "make_toy2d",
+    "split_corpus",
+    "split_text",
+    "text_batches",
     "text_windows",
 ]

@@ -42,7 +42,7 @@ from genai_course.validation import check_number
 DATA_FILE = Path(__file__).resolve().parent.parent / "datasets" / "chorale_melodies.json"
 SOPRANO_NAMES = ("soprano", "sopran", "s.", "s")
 FAMILY_START = 8  # melodies whose first 8 intervals agree are one tune family,
-FAMILY_RUN = 12   # and so are melodies sharing any run of 12 consecutive intervals
+FAMILY_RUN = 12  # and so are melodies sharing any run of 12 consecutive intervals
 
 
 class MelodySplit(NamedTuple):
@@ -52,6 +52,7 @@ class MelodySplit(NamedTuple):
 
 # ---------------------------------------------------------------------------------------
 # Extraction (slow: parses music21 files). Used by the rebuild and by the tests.
+
 
 def find_soprano(score):
     """The part of a music21 score whose name says soprano (raise if there is none)."""
@@ -85,7 +86,9 @@ def extract_melody(score, corpus_name: str) -> dict:
     first_measure = find_soprano(score).getElementsByClass("Measure").first()
     pickup = 0.0
     if first_measure is not None and first_measure.paddingLeft:
-        pickup = _quarter_length(first_measure.barDuration.quarterLength - first_measure.paddingLeft)
+        pickup = _quarter_length(
+            first_measure.barDuration.quarterLength - first_measure.paddingLeft
+        )
     bwv = corpus_name.split("/")[-1]
     return {
         "id": bwv,
@@ -143,8 +146,10 @@ def tune_families(melodies) -> list[int]:
     for i, melody in enumerate(melodies):
         intervals = _intervals(melody)
         keys = [("start", tuple(intervals[:FAMILY_START]))]
-        keys += [("run", tuple(intervals[j:j + FAMILY_RUN]))
-                 for j in range(len(intervals) - FAMILY_RUN + 1)]
+        keys += [
+            ("run", tuple(intervals[j : j + FAMILY_RUN]))
+            for j in range(len(intervals) - FAMILY_RUN + 1)
+        ]
         for key in keys:
             if key in first_seen:
                 parent[root(i)] = root(first_seen[key])
@@ -226,12 +231,14 @@ def rebuild(path=DATA_FILE, progress: bool = True) -> Path:
 # ---------------------------------------------------------------------------------------
 # Loading (fast: reads the shipped JSON).
 
+
 def load_chorale_melodies(path=None) -> list[dict]:
     """All deduplicated soprano melodies (a list of dicts, see the module docstring)."""
     path = Path(path or DATA_FILE)
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing. Rebuild it with "
-                                "`python -m genai_course.data.build_chorales`.")
+        raise FileNotFoundError(
+            f"{path} is missing. Rebuild it with `python -m genai_course.data.build_chorales`."
+        )
     return json.loads(path.read_text())["melodies"]
 
 
@@ -242,8 +249,14 @@ def split_chorales(melodies=None, validation_fraction: float = 0.2) -> MelodySpl
     ``validation_fraction``; no random state is involved, so the split is the same on every
     machine.
     """
-    validation_fraction = check_number("validation_fraction", validation_fraction,
-                                       low=0, high=1, low_inclusive=False, high_inclusive=False)
+    validation_fraction = check_number(
+        "validation_fraction",
+        validation_fraction,
+        low=0,
+        high=1,
+        low_inclusive=False,
+        high_inclusive=False,
+    )
     melodies = load_chorale_melodies() if melodies is None else list(melodies)
     families = tune_families(melodies)
     founder = {}

@@ -33,8 +33,10 @@ class DigitSplit:
     scale: str
 
     def __repr__(self) -> str:
-        return (f"DigitSplit(scale={self.scale!r}, train={tuple(self.x_train.shape)}, "
-                f"test={tuple(self.x_test.shape)})")
+        return (
+            f"DigitSplit(scale={self.scale!r}, train={tuple(self.x_train.shape)}, "
+            f"test={tuple(self.x_test.shape)})"
+        )
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +65,13 @@ def load_digits(scale: str = "unit", *, test_fraction: float = 0.2, seed: int = 
 
     images, labels = _raw_digits()
     x_train, x_test, y_train, y_test = train_test_split(
-        images, labels, test_size=test_fraction, stratify=labels, random_state=seed)
+        images, labels, test_size=test_fraction, stratify=labels, random_state=seed
+    )
     as_images = lambda a: rescale(torch.from_numpy(a.copy()), scale)  # noqa: E731
-    return DigitSplit(as_images(x_train), torch.from_numpy(y_train),
-                      as_images(x_test), torch.from_numpy(y_test), scale)
+    return DigitSplit(
+        as_images(x_train),
+        torch.from_numpy(y_train),
+        as_images(x_test),
+        torch.from_numpy(y_test),
+        scale,
+    )

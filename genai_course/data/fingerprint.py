@@ -23,6 +23,8 @@ def fingerprint(data) -> str:
     elif isinstance(data, np.ndarray):
         raw = np.ascontiguousarray(data).tobytes() + str(data.shape).encode()
     else:
-        raise TypeError(f"Cannot fingerprint {type(data).__name__}: pass text, bytes, "
-                        "a NumPy array or a tensor.")
+        raise TypeError(
+            f"Cannot fingerprint {type(data).__name__}: pass text, bytes, "
+            "a NumPy array or a tensor."
+        )
     return hashlib.sha256(raw).hexdigest()[:16]

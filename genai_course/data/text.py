@@ -26,18 +26,24 @@ def load_text(path, *, encoding: str = "utf-8", min_chars: int = 100) -> str:
     """Read a plain-text file of your own, with a clear error when it cannot be used."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"No text file at {path.resolve()}. Check the path, "
-                                "or use load_corpus() for a corpus that ships with Python.")
+        raise FileNotFoundError(
+            f"No text file at {path.resolve()}. Check the path, "
+            "or use load_corpus() for a corpus that ships with Python."
+        )
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder; pass the path of one text file.")
     try:
         text = path.read_text(encoding=encoding)
     except UnicodeDecodeError as error:
-        raise ValueError(f"{path} is not {encoding} text ({error.reason} at byte {error.start}). "
-                         "Save it as UTF-8 or pass encoding=... .") from error
+        raise ValueError(
+            f"{path} is not {encoding} text ({error.reason} at byte {error.start}). "
+            "Save it as UTF-8 or pass encoding=... ."
+        ) from error
     if len(text) < min_chars:
-        raise ValueError(f"{path} holds only {len(text)} characters; a model needs at least "
-                         f"{min_chars} to learn anything.")
+        raise ValueError(
+            f"{path} holds only {len(text)} characters; a model needs at least "
+            f"{min_chars} to learn anything."
+        )
     return text
 
 
@@ -48,16 +54,18 @@ def split_text(text: str, validation_fraction: float = 0.1) -> tuple[str, str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}.")
-    fraction = check_number("validation_fraction", validation_fraction, low=0, high=0.5,
-                            low_inclusive=False)
+    fraction = check_number(
+        "validation_fraction", validation_fraction, low=0, high=0.5, low_inclusive=False
+    )
     cut = int(len(text) * (1 - fraction))
     if cut == 0 or cut == len(text):
         raise ValueError(f"text of {len(text)} characters is too short to split.")
     return text[:cut], text[cut:]
 
 
-def split_corpus(text: str, validation_fraction: float = 0.05,
-                 test_fraction: float = 0.05) -> tuple[str, str, str]:
+def split_corpus(
+    text: str, validation_fraction: float = 0.05, test_fraction: float = 0.05
+) -> tuple[str, str, str]:
     """Split text into contiguous training, validation and test parts, in that order.
 
     Why three: every choice (an n-gram's order, an early-stopping step, a learning rate) is
@@ -67,12 +75,15 @@ def split_corpus(text: str, validation_fraction: float = 0.05,
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}.")
-    valid = check_number("validation_fraction", validation_fraction, low=0, high=0.5,
-                         low_inclusive=False)
+    valid = check_number(
+        "validation_fraction", validation_fraction, low=0, high=0.5, low_inclusive=False
+    )
     test = check_number("test_fraction", test_fraction, low=0, high=0.5, low_inclusive=False)
     if valid + test >= 1:
-        raise ValueError(f"validation_fraction + test_fraction = {valid + test} leaves no "
-                         "training text; keep their sum below 1 (e.g. 0.05 and 0.05).")
+        raise ValueError(
+            f"validation_fraction + test_fraction = {valid + test} leaves no "
+            "training text; keep their sum below 1 (e.g. 0.05 and 0.05)."
+        )
     n = len(text)
     cut_train, cut_valid = round(n * (1 - valid - test)), round(n * (1 - test))
     if not 0 < cut_train < cut_valid < n:
@@ -84,11 +95,15 @@ def _check_ids(ids, block_size: int) -> None:
     import torch
 
     if not isinstance(ids, torch.Tensor) or ids.dtype != torch.long or ids.ndim != 1:
-        raise ValueError("ids must be a 1-D long tensor of token ids (tokenizer.encode(text)), got "
-                         f"{getattr(ids, 'dtype', type(ids).__name__)} {tuple(getattr(ids, 'shape', ()))}.")
+        raise ValueError(
+            "ids must be a 1-D long tensor of token ids (tokenizer.encode(text)), got "
+            f"{getattr(ids, 'dtype', type(ids).__name__)} {tuple(getattr(ids, 'shape', ()))}."
+        )
     if len(ids) <= block_size:
-        raise ValueError(f"ids hold {len(ids)} tokens, too few for windows of {block_size}; "
-                         "use a longer text or a smaller block_size.")
+        raise ValueError(
+            f"ids hold {len(ids)} tokens, too few for windows of {block_size}; "
+            "use a longer text or a smaller block_size."
+        )
 
 
 def text_batches(ids, block_size: int):
@@ -125,5 +140,5 @@ def text_windows(ids, block_size: int):
     _check_ids(ids, block_size)
     n = (len(ids) - 1) // block_size
     x = ids[: n * block_size].view(n, block_size)
-    y = ids[1: n * block_size + 1].view(n, block_size)
+    y = ids[1 : n * block_size + 1].view(n, block_size)
     return x, y

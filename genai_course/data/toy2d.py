@@ -68,8 +68,9 @@ def make_toy2d(name: str, n: int = 1000, *, seed: int = 0, noise: float = 0.0) -
     return _MAKERS[name](n, g, noise).float()
 
 
-def load_toy2d(name: str, n_train: int = 2000, n_test: int = 500, *, seed: int = 0,
-               noise: float = 0.0) -> Split:
+def load_toy2d(
+    name: str, n_train: int = 2000, n_test: int = 500, *, seed: int = 0, noise: float = 0.0
+) -> Split:
     """Training and test points from the same distribution, drawn independently."""
     n_train = check_positive_int("n_train", n_train)
     n_test = check_positive_int("n_test", n_test)

@@ -40,9 +40,9 @@ class SkewReport:
     training_mix: torch.Tensor
     generated_mix: torch.Tensor
     over_represented: tuple[int, ...]  # classes above the uniform share in training
-    training_ratio: float              # share of over-represented / share of the rest
-    generated_ratio: float             # the same among the samples (inf if the rest vanish)
-    total_variation: float             # (1/2) sum |training - generated|
+    training_ratio: float  # share of over-represented / share of the rest
+    generated_ratio: float  # the same among the samples (inf if the rest vanish)
+    total_variation: float  # (1/2) sum |training - generated|
 
     @property
     def amplification(self) -> float:
@@ -53,14 +53,17 @@ class SkewReport:
         classes = ", ".join(map(str, self.over_represented))
         train = float(self.training_mix[list(self.over_represented)].sum())
         gen = float(self.generated_mix[list(self.over_represented)].sum())
-        return (f"classes {{{classes}}} make {train:.1%} of the training data and {gen:.1%} of "
-                f"the samples: imbalance {self.training_ratio:.1f}:1 -> "
-                f"{self.generated_ratio:.1f}:1, amplification x{self.amplification:.2f}; "
-                f"total variation distance {self.total_variation:.3f}")
+        return (
+            f"classes {{{classes}}} make {train:.1%} of the training data and {gen:.1%} of "
+            f"the samples: imbalance {self.training_ratio:.1f}:1 -> "
+            f"{self.generated_ratio:.1f}:1, amplification x{self.amplification:.2f}; "
+            f"total variation distance {self.total_variation:.3f}"
+        )
 
 
-def skew_report(training_labels, generated_labels, n_classes: int = 10,
-                over_represented=None) -> SkewReport:
+def skew_report(
+    training_labels, generated_labels, n_classes: int = 10, over_represented=None
+) -> SkewReport:
     """Compare the class mixes; ``over_represented`` defaults to the classes whose training
     share exceeds 1 / n_classes."""
     train = class_mix(training_labels, n_classes)
@@ -72,16 +75,26 @@ def skew_report(training_labels, generated_labels, n_classes: int = 10,
         if any(not 0 <= c < n_classes for c in over_represented):
             raise ValueError(f"over_represented classes must lie in [0, {n_classes}).")
     if not over_represented:
-        raise ValueError("The training mix is uniform, so no class is over-represented; "
-                         "pass over_represented=... or use a skewed training set.")
+        raise ValueError(
+            "The training mix is uniform, so no class is over-represented; "
+            "pass over_represented=... or use a skewed training set."
+        )
     share_train = float(train[list(over_represented)].sum())
     if share_train >= 1:
-        raise ValueError("Every training example belongs to the over-represented classes; "
-                         "there is no minority to compare with.")
+        raise ValueError(
+            "Every training example belongs to the over-represented classes; "
+            "there is no minority to compare with."
+        )
     share_generated = float(generated[list(over_represented)].sum())
     ratio = lambda share: share / (1 - share) if share < 1 else float("inf")  # noqa: E731
-    return SkewReport(train, generated, over_represented, ratio(share_train),
-                      ratio(share_generated), float((train - generated).abs().sum() / 2))
+    return SkewReport(
+        train,
+        generated,
+        over_represented,
+        ratio(share_train),
+        ratio(share_generated),
+        float((train - generated).abs().sum() / 2),
+    )
 
 
 def skewed_subset(images, labels, keep: Mapping[int, float], *, seed: int = 0):
@@ -123,13 +136,22 @@ def proportion_interval(successes: int, trials: int, *, z: float = 1.96) -> tupl
         raise ValueError(f"successes must be between 0 and trials={trials}, got {successes!r}.")
     p = successes / trials
     centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    half = (
+        z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    )
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def amplification_interval(training_labels, generated_labels, over_represented, *,
-                           n_classes: int = 10, n_boot: int = 1000, confidence: float = 0.95,
-                           seed: int = 0) -> tuple[float, float, float]:
+def amplification_interval(
+    training_labels,
+    generated_labels,
+    over_represented,
+    *,
+    n_classes: int = 10,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float, float]:
     """The amplification factor with a bootstrap interval: ``(value, low, high)``.
 
     Why: a class mix read from a few thousand samples, of a minority of a few dozen
@@ -141,13 +163,18 @@ def amplification_interval(training_labels, generated_labels, over_represented, 
     training = torch.as_tensor(training_labels).long().cpu()
     generated = torch.as_tensor(generated_labels).long().cpu()
     if len(training) < 2 or len(generated) < 2:
-        raise ValueError(f"Need at least 2 training and 2 generated labels, got {len(training)} "
-                         f"and {len(generated)}.")
-    confidence = check_number("confidence", confidence, low=0, high=1, low_inclusive=False,
-                              high_inclusive=False)
+        raise ValueError(
+            f"Need at least 2 training and 2 generated labels, got {len(training)} "
+            f"and {len(generated)}."
+        )
+    confidence = check_number(
+        "confidence", confidence, low=0, high=1, low_inclusive=False, high_inclusive=False
+    )
     classes = torch.as_tensor(tuple(over_represented)).long()
     if classes.numel() == 0 or bool(((classes < 0) | (classes >= n_classes)).any()):
-        raise ValueError(f"over_represented must name classes in [0, {n_classes}), got {tuple(over_represented)}.")
+        raise ValueError(
+            f"over_represented must name classes in [0, {n_classes}), got {tuple(over_represented)}."
+        )
 
     def ratio(labels):
         share = torch.isin(labels, classes).double().mean()
@@ -165,17 +192,26 @@ def amplification_interval(training_labels, generated_labels, over_represented, 
     return value, float(low), float(high)
 
 
-def share_interval(labels, classes, *, n_boot: int = 1000, confidence: float = 0.95,
-                   seed: int = 0) -> tuple[float, float, float]:
+def share_interval(
+    labels, classes, *, n_boot: int = 1000, confidence: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
     """The share of ``labels`` in ``classes`` with a bootstrap interval: ``(value, low, high)``."""
     labels = torch.as_tensor(labels).long().cpu()
     if len(labels) < 2:
         raise ValueError(f"Need at least 2 labels, got {len(labels)}.")
     hits = torch.isin(labels, torch.as_tensor(tuple(classes)).long()).double()
     g = torch.Generator().manual_seed(int(seed))
-    draws = torch.stack([hits[torch.randint(len(hits), (len(hits),), generator=g)].mean()
-                         for _ in range(int(n_boot))])
-    tail = (1 - check_number("confidence", confidence, low=0, high=1, low_inclusive=False,
-                             high_inclusive=False)) / 2
+    draws = torch.stack(
+        [
+            hits[torch.randint(len(hits), (len(hits),), generator=g)].mean()
+            for _ in range(int(n_boot))
+        ]
+    )
+    tail = (
+        1
+        - check_number(
+            "confidence", confidence, low=0, high=1, low_inclusive=False, high_inclusive=False
+        )
+    ) / 2
     low, high = draws.quantile(torch.tensor([tail, 1 - tail], dtype=torch.float64)).tolist()
     return float(hits.mean()), low, high

@@ -30,8 +30,9 @@ MILD_BLOCKLIST = ("heck", "dang", "darn", "gosh")
 MODES = ("substring", "word")
 
 # digits and symbols commonly typed for letters ("leetspeak")
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
-                       "$": "s", "!": "i"})
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+)
 
 
 def normalise(text: str) -> str:
@@ -60,13 +61,19 @@ class BlocklistFilter:
 
     def __post_init__(self):
         check_choice("mode", self.mode, MODES)
-        if isinstance(self.blocklist, str) or not self.blocklist or \
-                not all(isinstance(w, str) and w.strip() for w in self.blocklist):
-            raise ValueError("blocklist must be a non-empty list of non-empty words, "
-                             f"got {self.blocklist!r}.")
+        if (
+            isinstance(self.blocklist, str)
+            or not self.blocklist
+            or not all(isinstance(w, str) and w.strip() for w in self.blocklist)
+        ):
+            raise ValueError(
+                f"blocklist must be a non-empty list of non-empty words, got {self.blocklist!r}."
+            )
         if self.normalise_text and self.mode == "word":
-            raise ValueError("normalise_text removes spaces, so whole-word matching is "
-                             "impossible; use mode='substring' with normalise_text=True.")
+            raise ValueError(
+                "normalise_text removes spaces, so whole-word matching is "
+                "impossible; use mode='substring' with normalise_text=True."
+            )
         object.__setattr__(self, "blocklist", tuple(w.lower() for w in self.blocklist))
 
     def matches(self, text: str) -> list[str]:
@@ -96,7 +103,9 @@ def variants(word: str) -> dict[str, str]:
         "spaced out": " ".join(word),
         "dotted": ".".join(word),
         "leetspeak": leet if leet != word else word[:-1] + "!",
-        "look-alike letter": word.replace("e", "\u0435").replace("a", "\u0430").replace("o", "\u043e"),
+        "look-alike letter": word.replace("e", "\u0435")
+        .replace("a", "\u0430")
+        .replace("o", "\u043e"),
         "inside a longer word": word + "ity",
     }
 
@@ -106,13 +115,15 @@ class FilterReport:
     """Miss rate on disguised blocked words, false-alarm rate on innocent texts."""
 
     caught: dict[str, float]  # per kind of variant: fraction of blocked words caught
-    miss_rate: float          # over all disguised variants (not counting "as written")
-    false_alarm_rate: float   # fraction of innocent texts blocked
+    miss_rate: float  # over all disguised variants (not counting "as written")
+    false_alarm_rate: float  # fraction of innocent texts blocked
     false_alarms: tuple[str, ...]
 
     def __str__(self) -> str:
-        return (f"misses {self.miss_rate:.0%} of disguised blocked words; "
-                f"blocks {self.false_alarm_rate:.0%} of innocent texts")
+        return (
+            f"misses {self.miss_rate:.0%} of disguised blocked words; "
+            f"blocks {self.false_alarm_rate:.0%} of innocent texts"
+        )
 
 
 def evaluate_filter(content_filter: BlocklistFilter, innocent_texts) -> FilterReport:
@@ -129,5 +140,6 @@ def evaluate_filter(content_filter: BlocklistFilter, innocent_texts) -> FilterRe
     caught = {kind: sum(hits) / len(hits) for kind, hits in per_kind.items()}
     disguised = [hit for kind, hits in per_kind.items() if kind != "as written" for hit in hits]
     alarms = tuple(t for t in innocent_texts if content_filter.blocks(t))
-    return FilterReport(caught, 1 - sum(disguised) / len(disguised),
-                        len(alarms) / len(innocent_texts), alarms)
+    return FilterReport(
+        caught, 1 - sum(disguised) / len(disguised), len(alarms) / len(innocent_texts), alarms
+    )

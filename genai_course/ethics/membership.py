@@ -51,7 +51,9 @@ def auc(member_losses, nonmember_losses) -> float:
     ranks[order] = torch.arange(1, len(both) + 1, dtype=both.dtype)
     unique, inverse = torch.unique(both, return_inverse=True)
     sums = torch.zeros(len(unique), dtype=both.dtype).index_add_(0, inverse, ranks)
-    counts = torch.zeros(len(unique), dtype=both.dtype).index_add_(0, inverse, torch.ones_like(ranks))
+    counts = torch.zeros(len(unique), dtype=both.dtype).index_add_(
+        0, inverse, torch.ones_like(ranks)
+    )
     ranks = (sums / counts)[inverse]
     n_m, n_o = len(members), len(others)
     # U counts pairs where the non-member has the higher loss (members rank low)
@@ -64,12 +66,12 @@ def auc(member_losses, nonmember_losses) -> float:
 class MembershipReport:
     """How well the loss-threshold attack tells members from non-members."""
 
-    accuracy: float          # balanced accuracy at the threshold
-    auc: float               # threshold-free: P(member loss < non-member loss)
-    threshold: float         # tau: guess "member" when loss <= tau
-    member_loss: float       # mean loss on members
-    nonmember_loss: float    # mean loss on non-members
-    best_accuracy: float     # the best accuracy any threshold reaches (an optimistic bound)
+    accuracy: float  # balanced accuracy at the threshold
+    auc: float  # threshold-free: P(member loss < non-member loss)
+    threshold: float  # tau: guess "member" when loss <= tau
+    member_loss: float  # mean loss on members
+    nonmember_loss: float  # mean loss on non-members
+    best_accuracy: float  # the best accuracy any threshold reaches (an optimistic bound)
 
     @property
     def advantage(self) -> float:
@@ -77,10 +79,12 @@ class MembershipReport:
         return 2 * self.accuracy - 1
 
     def __str__(self) -> str:
-        return (f"attack accuracy {self.accuracy:.1%} (best threshold {self.best_accuracy:.1%}), "
-                f"AUC {self.auc:.3f} "
-                f"(mean loss: members {self.member_loss:.3f}, non-members "
-                f"{self.nonmember_loss:.3f}; threshold {self.threshold:.3f})")
+        return (
+            f"attack accuracy {self.accuracy:.1%} (best threshold {self.best_accuracy:.1%}), "
+            f"AUC {self.auc:.3f} "
+            f"(mean loss: members {self.member_loss:.3f}, non-members "
+            f"{self.nonmember_loss:.3f}; threshold {self.threshold:.3f})"
+        )
 
 
 def loss_threshold_attack(member_losses, nonmember_losses, *, threshold=None) -> MembershipReport:

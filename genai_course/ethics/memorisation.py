@@ -47,8 +47,10 @@ def _as_codes(sequence, name: str) -> np.ndarray:
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must be a string or a sequence of integer tokens.") from error
     if array.ndim != 1 or (array.size and not np.issubdtype(array.dtype, np.integer)):
-        raise TypeError(f"{name} must be a string or a 1-D sequence of integer tokens, got "
-                        f"{type(sequence).__name__} with shape {array.shape} and dtype {array.dtype}.")
+        raise TypeError(
+            f"{name} must be a string or a 1-D sequence of integer tokens, got "
+            f"{type(sequence).__name__} with shape {array.shape} and dtype {array.dtype}."
+        )
     if array.size and array.min() < 0:
         raise ValueError(f"{name} holds negative token ids; token ids must be >= 0.")
     return array.astype(np.uint64)
@@ -61,10 +63,16 @@ class _Hasher:
         n = len(codes)
         inverse = np.uint64(_inverse_mod_2_64(int(_BASE)))
         with np.errstate(over="ignore"):
-            self.power = np.cumprod(np.concatenate([[np.uint64(1)], np.full(n, _BASE)]))[:-1] \
-                if n else np.zeros(0, np.uint64)
-            inverse_power = np.cumprod(np.concatenate([[np.uint64(1)], np.full(n, inverse)]))[:-1] \
-                if n else np.zeros(0, np.uint64)
+            self.power = (
+                np.cumprod(np.concatenate([[np.uint64(1)], np.full(n, _BASE)]))[:-1]
+                if n
+                else np.zeros(0, np.uint64)
+            )
+            inverse_power = (
+                np.cumprod(np.concatenate([[np.uint64(1)], np.full(n, inverse)]))[:-1]
+                if n
+                else np.zeros(0, np.uint64)
+            )
             # prefix[i] = sum_{j < i} (code_j + 1) * BASE**(-j)
             self.prefix = np.concatenate([[np.uint64(0)], np.cumsum((codes + 1) * inverse_power)])
         self.n = n
@@ -74,7 +82,9 @@ class _Hasher:
         if length > self.n:
             return np.zeros(0, np.uint64)
         with np.errstate(over="ignore"):
-            return (self.prefix[length:] - self.prefix[:-length]) * self.power[: self.n - length + 1]
+            return (self.prefix[length:] - self.prefix[:-length]) * self.power[
+                : self.n - length + 1
+            ]
 
 
 class CorpusIndex:
@@ -90,8 +100,10 @@ class CorpusIndex:
             raise TypeError("corpus is already a CorpusIndex; use it directly.")
         documents = [corpus] if isinstance(corpus, str) or _is_token_sequence(corpus) else corpus
         if not isinstance(documents, (list, tuple)) or not documents:
-            raise TypeError("corpus must be a string, a sequence of integer tokens, or a "
-                            f"non-empty list of them; got {type(corpus).__name__}.")
+            raise TypeError(
+                "corpus must be a string, a sequence of integer tokens, or a "
+                f"non-empty list of them; got {type(corpus).__name__}."
+            )
         pieces, starts, position = [], [], 0
         self.is_text = all(isinstance(d, str) for d in documents)
         separator = np.array([np.iinfo(np.uint64).max - 1], dtype=np.uint64)
@@ -156,8 +168,12 @@ def _is_token_sequence(value) -> bool:
         return value.ndim == 1
     if isinstance(value, np.ndarray):
         return value.ndim == 1
-    return isinstance(value, Sequence) and not isinstance(value, str) and len(value) > 0 \
+    return (
+        isinstance(value, Sequence)
+        and not isinstance(value, str)
+        and len(value) > 0
         and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)
+    )
 
 
 def _index(corpus) -> CorpusIndex:
@@ -168,11 +184,11 @@ def _index(corpus) -> CorpusIndex:
 class Overlap:
     """The longest stretch of ``generated`` found verbatim in the training corpus."""
 
-    length: int            # tokens (characters for text) in the longest common stretch
-    generated_start: int   # where it starts in the generated sequence
-    corpus_start: int      # where it starts in the joined corpus (-1 when length is 0)
-    document: int          # which training document it comes from (-1 when length is 0)
-    match: object          # the copied stretch itself (a string for text)
+    length: int  # tokens (characters for text) in the longest common stretch
+    generated_start: int  # where it starts in the generated sequence
+    corpus_start: int  # where it starts in the joined corpus (-1 when length is 0)
+    document: int  # which training document it comes from (-1 when length is 0)
+    match: object  # the copied stretch itself (a string for text)
 
     def __str__(self) -> str:
         shown = repr(self.match) if isinstance(self.match, str) else str(list(self.match))
@@ -189,7 +205,7 @@ def _longest_length(query: np.ndarray, index: CorpusIndex) -> tuple[int, int]:
         hashes = hasher.windows(length)
         found = np.flatnonzero(index.found(hashes, length))
         for start in found:  # confirm exactly: a hash can collide
-            if index.locate(query[start:start + length]) >= 0:
+            if index.locate(query[start : start + length]) >= 0:
                 return int(start)
         return -1
 
@@ -228,8 +244,8 @@ def longest_verbatim_overlap(generated, corpus) -> Overlap:
     length, start = _longest_length(query, index)
     if length == 0:
         return Overlap(0, 0, -1, -1, "" if isinstance(generated, str) else [])
-    corpus_start = index.locate(query[start:start + length])
-    match = generated[start:start + length]
+    corpus_start = index.locate(query[start : start + length])
+    match = generated[start : start + length]
     if isinstance(match, torch.Tensor):
         match = match.tolist()
     return Overlap(length, start, corpus_start, index.document_of(corpus_start), match)
@@ -246,8 +262,10 @@ def ngram_copy_fraction(generated, corpus, n: int) -> float:
     index = _index(corpus)
     query = _as_codes(generated, "generated")
     if len(query) < n:
-        raise ValueError(f"generated holds {len(query)} tokens, fewer than n={n}; "
-                         "use a shorter n or a longer sequence.")
+        raise ValueError(
+            f"generated holds {len(query)} tokens, fewer than n={n}; "
+            "use a shorter n or a longer sequence."
+        )
     hashes = _Hasher(query).windows(n)
     return float(index.found(hashes, n).mean())
 
@@ -267,8 +285,10 @@ def nearest_training_examples(samples, training, *, chunk: int = 1024):
     a = samples.reshape(len(samples), -1).float()
     b = training.reshape(len(training), -1).float()
     if a.shape[1] != b.shape[1]:
-        raise ValueError(f"samples have {a.shape[1]} values per example but training has "
-                         f"{b.shape[1]}; compare examples of the same shape.")
+        raise ValueError(
+            f"samples have {a.shape[1]} values per example but training has "
+            f"{b.shape[1]}; compare examples of the same shape."
+        )
     distances, indices = [], []
     for part in a.split(chunk):
         d = torch.cdist(part, b, compute_mode="donot_use_mm_for_euclid_dist")

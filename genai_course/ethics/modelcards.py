@@ -20,9 +20,17 @@ from dataclasses import dataclass
 
 from genai_course.ethics.datacards import data_card
 
-SECTIONS = ("Model details", "Intended use", "Factors", "Metrics", "Evaluation data",
-            "Training data", "Quantitative analyses", "Ethical considerations",
-            "Caveats and recommendations")
+SECTIONS = (
+    "Model details",
+    "Intended use",
+    "Factors",
+    "Metrics",
+    "Evaluation data",
+    "Training data",
+    "Quantitative analyses",
+    "Ethical considerations",
+    "Caveats and recommendations",
+)
 
 _UNDOCUMENTED = "Not documented yet: whoever ships this model should write it."
 
@@ -54,8 +62,9 @@ class ModelCard:
         for section in SECTIONS:
             text = self.sections.get(section, _UNDOCUMENTED)
             lines.append(f"  {section}")
-            lines.append(textwrap.fill(text, width=92, initial_indent=" " * 4,
-                                       subsequent_indent=" " * 4))
+            lines.append(
+                textwrap.fill(text, width=92, initial_indent=" " * 4, subsequent_indent=" " * 4)
+            )
         return "\n".join(lines)
 
 
@@ -76,38 +85,63 @@ def model_card(model_or_name, metadata: dict | None = None) -> ModelCard:
         else:
             metadata = getattr(model_or_name, "pretrained_metadata", None)
             if metadata is None:
-                raise ValueError("This model has no pretrained_metadata: pass metadata={...} "
-                                 "(name, description, config, steps, metrics) yourself.")
+                raise ValueError(
+                    "This model has no pretrained_metadata: pass metadata={...} "
+                    "(name, description, config, steps, metrics) yourself."
+                )
     if not isinstance(metadata, dict) or "name" not in metadata:
         raise ValueError("metadata must be a dict with at least a 'name' entry.")
     name = metadata["name"]
     # purpose and limits: the metadata's own entries first, then what the course knows
-    purpose = {**_recipe_card(name),
-               **{key: metadata[key] for key in _PURPOSE_KEYS if metadata.get(key)}}
+    purpose = {
+        **_recipe_card(name),
+        **{key: metadata[key] for key in _PURPOSE_KEYS if metadata.get(key)},
+    }
     metrics = metadata.get("metrics") or {}
     config = {k: v for k, v in (metadata.get("config") or {}).items() if k != "tokenizer"}
     dataset = purpose.get("dataset")
     card = data_card(dataset) if dataset else None
     shipped = _is_recipe(name)
-    details = f"{metadata.get('description', name)} Configuration: {json.dumps(config, sort_keys=True)}."
+    details = (
+        f"{metadata.get('description', name)} Configuration: {json.dumps(config, sort_keys=True)}."
+    )
     if "steps" in metadata:
-        details += (f" Trained for {metadata['steps']} steps with seed {metadata.get('seed', '?')}"
-                    + (f" in {metadata['train_seconds']} s." if "train_seconds" in metadata else "."))
+        details += (
+            f" Trained for {metadata['steps']} steps with seed {metadata.get('seed', '?')}"
+            + (f" in {metadata['train_seconds']} s." if "train_seconds" in metadata else ".")
+        )
     if shipped:
         details += f" Rebuild: `genai-course train {name}`."
     sections = {
         "Model details": details,
         "Intended use": purpose.get("intended", _UNDOCUMENTED),
         "Factors": purpose.get("factors", _UNDOCUMENTED),
-        "Metrics": ((("Recorded at training time and re-checked by the test suite: " if shipped
-                      else "Measured: ") + ", ".join(sorted(metrics)) + ".")
-                    if metrics else _UNDOCUMENTED),
+        "Metrics": (
+            (
+                (
+                    "Recorded at training time and re-checked by the test suite: "
+                    if shipped
+                    else "Measured: "
+                )
+                + ", ".join(sorted(metrics))
+                + "."
+            )
+            if metrics
+            else _UNDOCUMENTED
+        ),
         "Evaluation data": (f"Held-out part of {card.title}." if card else _UNDOCUMENTED),
-        "Training data": (f"{card.title}; licence/terms: {card.licence}"
-                          + (f" Data fingerprint {metadata['data_fingerprint']}."
-                             if "data_fingerprint" in metadata else "") if card else _UNDOCUMENTED),
+        "Training data": (
+            f"{card.title}; licence/terms: {card.licence}"
+            + (
+                f" Data fingerprint {metadata['data_fingerprint']}."
+                if "data_fingerprint" in metadata
+                else ""
+            )
+            if card
+            else _UNDOCUMENTED
+        ),
         "Quantitative analyses": "; ".join(f"{k} = {v}" for k, v in sorted(metrics.items()))
-                                 or _UNDOCUMENTED,
+        or _UNDOCUMENTED,
         "Ethical considerations": purpose.get("ethics", _UNDOCUMENTED),
         "Caveats and recommendations": purpose.get("caveats", _UNDOCUMENTED),
     }

@@ -39,10 +39,10 @@ DEFAULT_KEY = 15485863  # any secret integer; this large prime is the paper's co
 class Detection:
     """The outcome of the z-test on one text."""
 
-    green: int        # tokens that fell in their green list
-    scored: int       # tokens scored (all but the first, which has no previous token)
-    z: float          # (green - gamma * scored) / sqrt(scored * gamma * (1 - gamma))
-    p_value: float    # one-sided, normal approximation: P(Z >= z) for unmarked text
+    green: int  # tokens that fell in their green list
+    scored: int  # tokens scored (all but the first, which has no previous token)
+    z: float  # (green - gamma * scored) / sqrt(scored * gamma * (1 - gamma))
+    p_value: float  # one-sided, normal approximation: P(Z >= z) for unmarked text
     threshold: float  # z above which the text is called watermarked
 
     @property
@@ -55,8 +55,10 @@ class Detection:
 
     def __str__(self) -> str:
         verdict = "watermarked" if self.watermarked else "not detected"
-        return (f"{self.green}/{self.scored} green ({self.green_fraction:.0%}), "
-                f"z = {self.z:.2f}, p = {self.p_value:.1e}: {verdict}")
+        return (
+            f"{self.green}/{self.scored} green ({self.green_fraction:.0%}), "
+            f"z = {self.z:.2f}, p = {self.p_value:.1e}: {verdict}"
+        )
 
 
 class GreenListWatermark:
@@ -67,13 +69,21 @@ class GreenListWatermark:
     :meth:`detect` to test a token sequence.
     """
 
-    def __init__(self, vocab_size: int, *, gamma: float = 0.25, delta: float = 2.0,
-                 key: int = DEFAULT_KEY, z_threshold: float = 4.0):
+    def __init__(
+        self,
+        vocab_size: int,
+        *,
+        gamma: float = 0.25,
+        delta: float = 2.0,
+        key: int = DEFAULT_KEY,
+        z_threshold: float = 4.0,
+    ):
         self.vocab_size = check_positive_int("vocab_size", vocab_size)
         if vocab_size < 2:
             raise ValueError("vocab_size must be at least 2 to split it into green and red.")
-        self.gamma = check_number("gamma", gamma, low=0, high=1, low_inclusive=False,
-                                  high_inclusive=False)
+        self.gamma = check_number(
+            "gamma", gamma, low=0, high=1, low_inclusive=False, high_inclusive=False
+        )
         self.delta = check_number("delta", delta, low=0)
         self.key = check_positive_int("key", key, allow_zero=True)
         self.z_threshold = check_number("z_threshold", z_threshold)
@@ -81,8 +91,10 @@ class GreenListWatermark:
         self._masks = self._all_green_lists()
 
     def __repr__(self) -> str:
-        return (f"GreenListWatermark(vocab_size={self.vocab_size}, gamma={self.gamma}, "
-                f"delta={self.delta}, green tokens per step={self.green_size})")
+        return (
+            f"GreenListWatermark(vocab_size={self.vocab_size}, gamma={self.gamma}, "
+            f"delta={self.delta}, green tokens per step={self.green_size})"
+        )
 
     def green_list(self, previous_token: int) -> torch.Tensor:
         """The green token ids after ``previous_token`` (a random permutation's first gamma*V)."""
@@ -102,19 +114,30 @@ class GreenListWatermark:
             tokens = tokens.detach().cpu()
         else:
             tokens = torch.as_tensor(tokens)
-        if tokens.ndim != 1 or tokens.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
-            raise ValueError("tokens must be a 1-D sequence of integer token ids, got "
-                             f"{tokens.dtype} of shape {tuple(tokens.shape)}.")
+        if tokens.ndim != 1 or tokens.dtype not in (
+            torch.int64,
+            torch.int32,
+            torch.int16,
+            torch.uint8,
+        ):
+            raise ValueError(
+                "tokens must be a 1-D sequence of integer token ids, got "
+                f"{tokens.dtype} of shape {tuple(tokens.shape)}."
+            )
         if len(tokens) and (tokens.min() < 0 or tokens.max() >= self.vocab_size):
-            raise ValueError(f"token ids must lie in [0, {self.vocab_size}), got "
-                             f"[{int(tokens.min())}, {int(tokens.max())}].")
+            raise ValueError(
+                f"token ids must lie in [0, {self.vocab_size}), got "
+                f"[{int(tokens.min())}, {int(tokens.max())}]."
+            )
         return tokens.long()
 
     def logits_hook(self, logits: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
         """Add ``delta`` to the green logits of each row, keyed by that row's last token."""
         if logits.ndim != 2 or logits.shape[-1] != self.vocab_size:
-            raise ValueError(f"logits must have shape (batch, {self.vocab_size}), got "
-                             f"{tuple(logits.shape)}; is the watermark's vocab_size the model's?")
+            raise ValueError(
+                f"logits must have shape (batch, {self.vocab_size}), got "
+                f"{tuple(logits.shape)}; is the watermark's vocab_size the model's?"
+            )
         green = self._masks[idx[:, -1].cpu()].to(logits.device)
         return logits + self.delta * green.to(logits.dtype)
 
@@ -143,16 +166,19 @@ class GreenListWatermark:
             flags = flags[sorted(first.values())]
         scored = len(flags)
         if scored < 1:
-            raise ValueError("Need at least 2 tokens to score a watermark (the first token "
-                             "has no previous token); pass a longer text.")
+            raise ValueError(
+                "Need at least 2 tokens to score a watermark (the first token "
+                "has no previous token); pass a longer text."
+            )
         green = int(flags.sum())
         z = (green - self.gamma * scored) / math.sqrt(scored * self.gamma * (1 - self.gamma))
         p_value = 0.5 * math.erfc(z / math.sqrt(2))
         return Detection(green, scored, z, p_value, self.z_threshold)
 
 
-def random_edits(tokens, fraction: float, vocab_size: int, *,
-                 generator: torch.Generator | None = None) -> torch.Tensor:
+def random_edits(
+    tokens, fraction: float, vocab_size: int, *, generator: torch.Generator | None = None
+) -> torch.Tensor:
     """Replace a random ``fraction`` of the tokens by random other tokens (an edit attack)."""
     fraction = check_number("fraction", fraction, low=0, high=1)
     vocab_size = check_positive_int("vocab_size", vocab_size)

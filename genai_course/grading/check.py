@@ -21,8 +21,14 @@ def released_dir() -> Path:
     return default_source_dir().parent / "exercises"
 
 
-def check_notebook(path, *, exercise: str | None = None, source_dir=None,
-                   cell_timeout: float = 60, timeout: float = 300) -> list[dict]:
+def check_notebook(
+    path,
+    *,
+    exercise: str | None = None,
+    source_dir=None,
+    cell_timeout: float = 60,
+    timeout: float = 300,
+) -> list[dict]:
     """One dict per part: grade_id, points, status, reason and the visible traceback."""
     path = Path(path)
     exercises = find_exercises(source_dir or released_dir())
@@ -30,16 +36,27 @@ def check_notebook(path, *, exercise: str | None = None, source_dir=None,
     if name not in exercises:
         name = next((n for n in exercises if path.stem.endswith(n)), name)
     if name not in exercises:
-        raise ValueError(f"cannot tell which exercise {path.name} is; pass --exercise with one "
-                         f"of {sorted(exercises)}.")
+        raise ValueError(
+            f"cannot tell which exercise {path.name} is; pass --exercise with one "
+            f"of {sorted(exercises)}."
+        )
     chosen = exercises[name]
     rebuilt = rebuild(chosen, read_notebook(path), hidden=False)
     runs = run_notebook(rebuilt.notebook, cell_timeout=cell_timeout, timeout=timeout)
-    runs_by_id = {(c.metadata["grading"]["role"], c.metadata["grading"]["grade_id"]): r
-                  for c, r in zip(rebuilt.notebook.cells, runs, strict=True)}
+    runs_by_id = {
+        (c.metadata["grading"]["role"], c.metadata["grading"]["grade_id"]): r
+        for c, r in zip(rebuilt.notebook.cells, runs, strict=True)
+    }
     report = []
     for part in chosen.parts:
         status, reason, traceback = part_status(part, runs_by_id, rebuilt)
-        report.append({"part": part.grade_id, "points": part.points, "status": status,
-                       "reason": reason, "traceback": traceback})
+        report.append(
+            {
+                "part": part.grade_id,
+                "points": part.points,
+                "status": status,
+                "reason": reason,
+                "traceback": traceback,
+            }
+        )
     return report

@@ -59,8 +59,13 @@ class _CappedClient(NotebookClient):
 def kernel_env() -> dict[str, str]:
     """The kernel's environment: one thread, no display, fixed hashing, so runs repeat."""
     env = dict(os.environ)
-    env.update(GENAI_COURSE_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    env.update(
+        GENAI_COURSE_THREADS="1",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        MPLBACKEND="Agg",
+        PYTHONHASHSEED="0",
+    )
     return env
 
 
@@ -74,9 +79,15 @@ def _read_outputs(cell, run: CellRun) -> None:
             run.stderr = True
 
 
-def run_notebook(notebook: nbformat.NotebookNode, *, cell_timeout: float = 60,
-                 timeout: float = 300, output_limit: int = 100_000, setup_timeout: float = 120,
-                 workdir=None) -> list[CellRun]:
+def run_notebook(
+    notebook: nbformat.NotebookNode,
+    *,
+    cell_timeout: float = 60,
+    timeout: float = 300,
+    output_limit: int = 100_000,
+    setup_timeout: float = 120,
+    workdir=None,
+) -> list[CellRun]:
     """Execute every code cell of ``notebook`` (not modified); one :class:`CellRun` per cell.
 
     Cells marked ``{"grading": {"role": "setup"}}`` hold the course's own code (imports,
@@ -90,24 +101,41 @@ def run_notebook(notebook: nbformat.NotebookNode, *, cell_timeout: float = 60,
     with tempfile.TemporaryDirectory(prefix="genai-grade-") as scratch:
         cwd = str(workdir or scratch)
         while True:
-            restart = _attempt(notebook, runs, skipped, deadline, cell_timeout, output_limit, cwd,
-                               max(cell_timeout, setup_timeout))
+            restart = _attempt(
+                notebook,
+                runs,
+                skipped,
+                deadline,
+                cell_timeout,
+                output_limit,
+                cwd,
+                max(cell_timeout, setup_timeout),
+            )
             if restart is None:
                 break
             skipped.add(restart)
     return runs
 
 
-def _attempt(notebook, runs, skipped, deadline, cell_timeout, output_limit, cwd,
-             setup_timeout) -> int | None:
+def _attempt(
+    notebook, runs, skipped, deadline, cell_timeout, output_limit, cwd, setup_timeout
+) -> int | None:
     """Run the cells not in ``skipped``; the index of a cell that must be skipped, or None."""
     work = nbformat.from_dict(notebook)
     for i in range(len(work.cells)):
         if i not in skipped:
             runs[i] = CellRun()
-    client = _CappedClient(work, output_limit, timeout=int(cell_timeout), kernel_name="python3",
-                           allow_errors=True, interrupt_on_timeout=False, record_timing=False,
-                           resources={"metadata": {"path": cwd}}, startup_timeout=120)
+    client = _CappedClient(
+        work,
+        output_limit,
+        timeout=int(cell_timeout),
+        kernel_name="python3",
+        allow_errors=True,
+        interrupt_on_timeout=False,
+        record_timing=False,
+        resources={"metadata": {"path": cwd}},
+        startup_timeout=120,
+    )
     try:
         with client.setup_kernel(env=kernel_env(), stderr=subprocess.DEVNULL):
             for i, cell in enumerate(work.cells):
@@ -126,16 +154,27 @@ def _attempt(notebook, runs, skipped, deadline, cell_timeout, output_limit, cwd,
                     client.execute_cell(cell, i)
                 except CellTimeoutError:
                     limited_by_notebook = client.timeout < limit
-                    runs[i] = CellRun(TIMEOUT, reason=(
-                        f"stopped after {client.timeout} s: "
-                        + ("the notebook's time limit was reached" if limited_by_notebook
-                           else f"the time limit is {int(limit)} s per cell")
-                        + " (an infinite loop?)"))
+                    runs[i] = CellRun(
+                        TIMEOUT,
+                        reason=(
+                            f"stopped after {client.timeout} s: "
+                            + (
+                                "the notebook's time limit was reached"
+                                if limited_by_notebook
+                                else f"the time limit is {int(limit)} s per cell"
+                            )
+                            + " (an infinite loop?)"
+                        ),
+                    )
                     return i
                 except DeadKernelError:
-                    runs[i] = CellRun(CRASHED, reason=(
-                        "the kernel died while running this cell (os._exit, a crash, or out "
-                        "of memory); it was skipped and the notebook run again without it"))
+                    runs[i] = CellRun(
+                        CRASHED,
+                        reason=(
+                            "the kernel died while running this cell (os._exit, a crash, or out "
+                            "of memory); it was skipped and the notebook run again without it"
+                        ),
+                    )
                     return i
                 run = runs[i] = CellRun(OK)
                 _read_outputs(cell, run)

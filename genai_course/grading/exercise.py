@@ -109,5 +109,6 @@ def find_exercises(source_dir=None) -> dict[str, Exercise]:
     if not source_dir.is_dir():
         raise FileNotFoundError(
             f"No exercise sources in {source_dir}: pass --source with the folder that holds "
-            "the solution notebooks (NN_topic.py).")
+            "the solution notebooks (NN_topic.py)."
+        )
     return {p.stem: load_exercise(p) for p in sorted(source_dir.glob("[0-9][0-9]_*.py"))}

@@ -53,8 +53,11 @@ def _short(text: str, n: int = 300) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 
 
-BUILTIN_ERRORS = {n for n, v in vars(__import__("builtins")).items()
-                  if isinstance(v, type) and issubclass(v, BaseException)}
+BUILTIN_ERRORS = {
+    n
+    for n, v in vars(__import__("builtins")).items()
+    if isinstance(v, type) and issubclass(v, BaseException)
+}
 
 
 def part_status(part, runs_by_id, rebuilt) -> tuple[str, str, str]:
@@ -66,8 +69,14 @@ def part_status(part, runs_by_id, rebuilt) -> tuple[str, str, str]:
     """
     missing = [a for a in part.answers if a in rebuilt.missing]
     if missing:
-        return "missing", (f"answer cell '{missing[0]}' is missing from the submission (deleted, "
-                           "or its nbgrader metadata was removed); its part scores 0"), ""
+        return (
+            "missing",
+            (
+                f"answer cell '{missing[0]}' is missing from the submission (deleted, "
+                "or its nbgrader metadata was removed); its part scores 0"
+            ),
+            "",
+        )
     for answer in part.answers:
         run = runs_by_id.get(("answer", answer))
         if run is not None and run.status in (TIMEOUT, CRASHED):
@@ -83,8 +92,14 @@ def part_status(part, runs_by_id, rebuilt) -> tuple[str, str, str]:
         message = _short(f"{test.ename}: {test.evalue}" if test.evalue.strip() else test.ename)
         return "failed", f"visible tests failed: {message}{hint}", ANSI.sub("", test.traceback)
     if test.stderr:
-        return "failed", ("the visible tests wrote to stderr (a warning?); like nbgrader, the "
-                          "grader counts that as a failure"), ""
+        return (
+            "failed",
+            (
+                "the visible tests wrote to stderr (a warning?); like nbgrader, the "
+                "grader counts that as a failure"
+            ),
+            "",
+        )
     if hidden is not None:
         if hidden.status in (TIMEOUT, CRASHED):
             return hidden.status, f"hidden tests: {hidden.reason}", ""
@@ -100,12 +115,17 @@ def part_status(part, runs_by_id, rebuilt) -> tuple[str, str, str]:
                 return "failed", f"{base}: {message}" if message else base, ""
             return "failed", f"{base} ({kind} in the test)", ""
         if hidden.stderr:
-            return "failed", "the hidden tests wrote to stderr (a warning?); counted as a failure", ""
+            return (
+                "failed",
+                "the hidden tests wrote to stderr (a warning?); counted as a failure",
+                "",
+            )
     return "passed", "", ""
 
 
-def grade_submission(path, exercises: dict[str, Exercise], *, isolate: bool = True,
-                     **limits) -> dict:
+def grade_submission(
+    path, exercises: dict[str, Exercise], *, isolate: bool = True, **limits
+) -> dict:
     """Grade one submission file; a JSON-ready result with one row per part.
 
     ``isolate=False`` (``--no-sandbox``) runs the student's code without the sandbox.
@@ -116,13 +136,31 @@ def grade_submission(path, exercises: dict[str, Exercise], *, isolate: bool = Tr
     path = Path(path)
     start = time.monotonic()
     name = identify(path, exercises)
-    result = {"file": str(path), "student": name.student, "exercise": name.exercise,
-              "sha256": "", "notes": [], "rows": [], "tracebacks": {}, "seconds": 0.0}
+    result = {
+        "file": str(path),
+        "student": name.student,
+        "exercise": name.exercise,
+        "sha256": "",
+        "notes": [],
+        "rows": [],
+        "tracebacks": {},
+        "seconds": 0.0,
+    }
     if name.exercise is None:
         result["exercise"] = path.stem
-        result["rows"] = [_row(result, "", 0, 0, "invalid", (
-            f"cannot tell which exercise '{path.name}' is: name it <student>/<NN_topic>.ipynb or "
-            f"<student>_<NN_topic>.ipynb with one of {sorted(exercises)}"))]
+        result["rows"] = [
+            _row(
+                result,
+                "",
+                0,
+                0,
+                "invalid",
+                (
+                    f"cannot tell which exercise '{path.name}' is: name it <student>/<NN_topic>.ipynb or "
+                    f"<student>_<NN_topic>.ipynb with one of {sorted(exercises)}"
+                ),
+            )
+        ]
         return result
     exercise = exercises[name.exercise]
     try:
@@ -130,27 +168,36 @@ def grade_submission(path, exercises: dict[str, Exercise], *, isolate: bool = Tr
         result["sha256"] = hashlib.sha256(data).hexdigest()
         submission = read_notebook(path, data=data)
     except Unreadable as error:
-        result["rows"] = [_row(result, p.grade_id, 0, p.points, "invalid", f"{error}; nothing "
-                               "could be graded") for p in exercise.parts]
+        result["rows"] = [
+            _row(result, p.grade_id, 0, p.points, "invalid", f"{error}; nothing could be graded")
+            for p in exercise.parts
+        ]
         return result
     if submission.metadata.get("genai_converted_from"):
-        result["notes"].append(f"converted from nbformat {submission.metadata.genai_converted_from}")
+        result["notes"].append(
+            f"converted from nbformat {submission.metadata.genai_converted_from}"
+        )
     rebuilt = rebuild(exercise, submission)
     result["notes"] += list(rebuilt.notes)
     stats: dict = {}
     runs = run_graded_isolated(rebuilt.notebook, isolate=isolate, stats=stats, **limits)
-    result["cpu_s"] = {"sandbox": stats.get("sandbox_cpu_s", 0.0),  # as the sandbox reports
-                       "verdict": round(CHILD_CPU["last"], 3)}
+    result["cpu_s"] = {
+        "sandbox": stats.get("sandbox_cpu_s", 0.0),  # as the sandbox reports
+        "verdict": round(CHILD_CPU["last"], 3),
+    }
     runs_by_id = {}
     for cell, run in zip(rebuilt.notebook.cells, runs, strict=True):
         meta = cell.metadata["grading"]
         runs_by_id[(meta["role"], meta["grade_id"])] = run
         if meta["role"] == "setup" and run.status not in (OK, ERROR):
-            result["notes"].append(f"the exercise's own cell '{meta['grade_id']}' did not run "
-                                   f"({run.reason}); later parts may fail because of it")
+            result["notes"].append(
+                f"the exercise's own cell '{meta['grade_id']}' did not run "
+                f"({run.reason}); later parts may fail because of it"
+            )
         elif meta["role"] == "setup" and run.status == ERROR:
-            result["notes"].append(f"the exercise's own cell '{meta['grade_id']}' raised "
-                                   f"{_short(run.ename, 200)}")
+            result["notes"].append(
+                f"the exercise's own cell '{meta['grade_id']}' raised {_short(run.ename, 200)}"
+            )
     for part in exercise.parts:
         status, reason, traceback = part_status(part, runs_by_id, rebuilt)
         points = part.points if status == "passed" else 0.0
@@ -162,20 +209,32 @@ def grade_submission(path, exercises: dict[str, Exercise], *, isolate: bool = Tr
 
 
 def _row(result, part, points, max_points, status, reason) -> dict:
-    return {"student": result["student"], "exercise": result["exercise"], "part": part,
-            "points": float(points), "max_points": float(max_points), "status": status,
-            "reason": reason}
+    return {
+        "student": result["student"],
+        "exercise": result["exercise"],
+        "part": part,
+        "points": float(points),
+        "max_points": float(max_points),
+        "status": status,
+        "reason": reason,
+    }
 
 
 def feedback(result: dict) -> str:
     """The feedback file's text: score, each part, visible-test failures; no hidden code."""
     rows = result["rows"]
     got, out_of = sum(r["points"] for r in rows), sum(r["max_points"] for r in rows)
-    lines = [f"# Feedback: {result['exercise']} - {result['student']}", "",
-             f"Score: {got:g} / {out_of:g}", ""]
+    lines = [
+        f"# Feedback: {result['exercise']} - {result['student']}",
+        "",
+        f"Score: {got:g} / {out_of:g}",
+        "",
+    ]
     for row in rows:
-        lines.append(f"## {row['part'] or '(whole notebook)'}: {row['points']:g} / "
-                     f"{row['max_points']:g} - {row['status']}")
+        lines.append(
+            f"## {row['part'] or '(whole notebook)'}: {row['points']:g} / "
+            f"{row['max_points']:g} - {row['status']}"
+        )
         if row["reason"]:
             lines += ["", row["reason"]]
         traceback = result["tracebacks"].get(row["part"])
@@ -186,8 +245,11 @@ def feedback(result: dict) -> str:
         lines.append("")
     if result["notes"]:
         lines += ["## Notes", ""] + [f"- {note}" for note in result["notes"]] + [""]
-    lines += ["Only the answer cells are graded: the grader runs them with the original test "
-              "cells, plus hidden tests.", ""]
+    lines += [
+        "Only the answer cells are graded: the grader runs them with the original test "
+        "cells, plus hidden tests.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -202,11 +264,21 @@ def encode_name(name: str) -> str:
     """A file name for ``name``, one to one: letters and digits of any script, ``-`` and
     ``_`` stay; every other character is percent-encoded (so "a b" is ``a%20b``, "José"
     stays ``José`` and ".." is ``%2E%2E``, never a path). Over-long names end in a hash."""
-    text = "".join(ch if ch.isalnum() or ch in "-_" else
-                   "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
-                   for ch in name) or "%"
+    text = (
+        "".join(
+            ch
+            if ch.isalnum() or ch in "-_"
+            else "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
+            for ch in name
+        )
+        or "%"
+    )
     if len(text.encode()) > 200:
-        text = text[:120] + "~" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        text = (
+            text[:120]
+            + "~"
+            + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        )
     return text
 
 
@@ -250,9 +322,17 @@ def gradebook_rows(results: list[dict]) -> list[dict]:
         scores = "; ".join(f"{r['file']}: {sum(x['points'] for x in r['rows']):g}" for r in group)
         for r in group:
             for row in r["rows"]:
-                rows.append({**row, "points": 0.0, "status": "duplicate", "reason": (
-                    f"{len(group)} submissions for this student and exercise ({scores}); "
-                    "none is counted until the instructor keeps one")})
+                rows.append(
+                    {
+                        **row,
+                        "points": 0.0,
+                        "status": "duplicate",
+                        "reason": (
+                            f"{len(group)} submissions for this student and exercise ({scores}); "
+                            "none is counted until the instructor keeps one"
+                        ),
+                    }
+                )
     return rows
 
 
@@ -267,13 +347,16 @@ def write_gradebook(out: Path, results: list[dict]) -> None:
 
 
 def feedback_path(out: Path, result: dict) -> Path:
-    return out / "feedback" / encode_name(result["student"]) / f"{encode_name(result['exercise'])}.md"
+    return (
+        out / "feedback" / encode_name(result["student"]) / f"{encode_name(result['exercise'])}.md"
+    )
 
 
 def result_path(out: Path, result_or_name, file: str | None = None) -> Path:
     """``results/<student>/<exercise>~<hash of the file's path>.json``: one per file."""
-    student, exercise = result_or_name if file else (result_or_name["student"],
-                                                     result_or_name["exercise"])
+    student, exercise = (
+        result_or_name if file else (result_or_name["student"], result_or_name["exercise"])
+    )
     file = file or result_or_name["file"]
     tag = hashlib.sha256(file.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return out / "results" / encode_name(student) / f"{encode_name(exercise)}~{tag}.json"
@@ -282,10 +365,19 @@ def result_path(out: Path, result_or_name, file: str | None = None) -> Path:
 def write_feedback(out: Path, results: list[dict], key) -> None:
     """One feedback file per student and exercise (both submissions when there are two)."""
     group = sorted(results, key=lambda r: r["file"])
-    text = feedback(group[0]) if len(group) == 1 else "\n".join(
-        [f"# Two or more submissions for {group[0]['exercise']} - {group[0]['student']}", "",
-         "None is counted until your instructor keeps one. Each is graded below.", ""]
-        + [f"<!-- {Path(r['file']).name} -->\n" + feedback(r) for r in group])
+    text = (
+        feedback(group[0])
+        if len(group) == 1
+        else "\n".join(
+            [
+                f"# Two or more submissions for {group[0]['exercise']} - {group[0]['student']}",
+                "",
+                "None is counted until your instructor keeps one. Each is graded below.",
+                "",
+            ]
+            + [f"<!-- {Path(r['file']).name} -->\n" + feedback(r) for r in group]
+        )
+    )
     _write_atomic(feedback_path(out, group[0]), text)
 
 
@@ -296,12 +388,20 @@ def _grade_job(path, source_dir, limits):
 def _failed_job(path, exercises, error) -> dict:
     """The result for a submission whose grading itself failed (a bug, a killed worker)."""
     name = identify(path, exercises)
-    result = {"file": str(path), "student": name.student, "exercise": name.exercise or Path(path).stem,
-              "sha256": _digest_or_empty(path), "notes": [], "tracebacks": {}, "seconds": 0.0}
+    result = {
+        "file": str(path),
+        "student": name.student,
+        "exercise": name.exercise or Path(path).stem,
+        "sha256": _digest_or_empty(path),
+        "notes": [],
+        "tracebacks": {},
+        "seconds": 0.0,
+    }
     reason = f"the grader failed on this notebook ({type(error).__name__}: {_short(error, 200)})"
     parts = exercises[name.exercise].parts if name.exercise in exercises else []
-    result["rows"] = [_row(result, p.grade_id, 0, p.points, "error", reason) for p in parts] \
-        or [_row(result, "", 0, 0, "error", reason)]
+    result["rows"] = [_row(result, p.grade_id, 0, p.points, "error", reason) for p in parts] or [
+        _row(result, "", 0, 0, "error", reason)
+    ]
     return result
 
 
@@ -329,8 +429,18 @@ def in_shard(student: str, exercise: str, shard: tuple[int, int]) -> bool:
     return int.from_bytes(digest[:8], "big") % n == k - 1
 
 
-def grade_batch(inputs, out, *, source_dir=None, jobs: int = 1, resume: bool = False,
-                progress: bool = True, isolate: bool = True, shard=None, **limits) -> list[dict]:
+def grade_batch(
+    inputs,
+    out,
+    *,
+    source_dir=None,
+    jobs: int = 1,
+    resume: bool = False,
+    progress: bool = True,
+    isolate: bool = True,
+    shard=None,
+    **limits,
+) -> list[dict]:
     """Grade every submission in ``inputs`` into ``out``; the results, one per submission.
 
     ``isolate=False`` grades without the sandbox (see :func:`.sandbox.require_sandbox`);
@@ -354,10 +464,17 @@ def grade_batch(inputs, out, *, source_dir=None, jobs: int = 1, resume: bool = F
     for path in paths:
         name = names[path]
         if resume:
-            old = load_result(result_path(out, (name.student, name.exercise or path.stem),
-                                          str(path)), key, exercises)
-            if old is not None and old["file"] == str(path) and \
-                    old["sha256"] == _digest_or_empty(path) and old["sha256"]:
+            old = load_result(
+                result_path(out, (name.student, name.exercise or path.stem), str(path)),
+                key,
+                exercises,
+            )
+            if (
+                old is not None
+                and old["file"] == str(path)
+                and old["sha256"] == _digest_or_empty(path)
+                and old["sha256"]
+            ):
                 results[path] = old
                 continue
         todo.append(path)
@@ -366,12 +483,18 @@ def grade_batch(inputs, out, *, source_dir=None, jobs: int = 1, resume: bool = F
     def finish(path, result):
         results[path] = result
         save_result(out, result, key)
-        write_feedback(out, [r for r in results.values() if _group_key(r) == _group_key(result)],
-                       key)
+        write_feedback(
+            out, [r for r in results.values() if _group_key(r) == _group_key(result)], key
+        )
         write_gradebook(out, list(results.values()))
 
-    bar = tqdm(total=len(paths), initial=len(paths) - len(todo), unit="notebook",
-               desc="grading", disable=not progress)
+    bar = tqdm(
+        total=len(paths),
+        initial=len(paths) - len(todo),
+        unit="notebook",
+        desc="grading",
+        disable=not progress,
+    )
     try:
         if jobs <= 1:
             for path in todo:
@@ -401,12 +524,16 @@ def grade_batch(inputs, out, *, source_dir=None, jobs: int = 1, resume: bool = F
     write_gradebook(out, list(results.values()))
     for path in paths:  # resumed results keep their feedback files current too
         if path in results and not feedback_path(out, results[path]).exists():
-            write_feedback(out, [r for r in results.values()
-                                 if _group_key(r) == _group_key(results[path])], key)
+            write_feedback(
+                out,
+                [r for r in results.values() if _group_key(r) == _group_key(results[path])],
+                key,
+            )
     return [results[p] for p in paths if p in results]
 
 
 # ---------------------------------------------------------------- trusted results
+
 
 def signing_key(out: Path) -> bytes:
     """The output folder's secret (``OUT/.grader-key``, 0600); the sandbox never sees OUT."""
@@ -425,8 +552,10 @@ def _mac(result: dict, key: bytes) -> str:
 
 
 def save_result(out: Path, result: dict, key: bytes) -> None:
-    _write_atomic(result_path(out, result),
-                  json.dumps({"result": result, "hmac": _mac(result, key)}, indent=1))
+    _write_atomic(
+        result_path(out, result),
+        json.dumps({"result": result, "hmac": _mac(result, key)}, indent=1),
+    )
 
 
 def check_result(result, exercises) -> str | None:
@@ -491,8 +620,10 @@ def merge(outs, out, *, source_dir=None) -> list[dict]:
                 continue
             results.setdefault(result["file"], result)
     if refused:
-        raise ValueError(f"{len(refused)} result files are not signed by their grader or are "
-                         f"inconsistent, e.g. {refused[0]}; grade those submissions again.")
+        raise ValueError(
+            f"{len(refused)} result files are not signed by their grader or are "
+            f"inconsistent, e.g. {refused[0]}; grade those submissions again."
+        )
     ordered = sorted(results.values(), key=lambda r: (r["student"], r["exercise"], r["file"]))
     groups: dict[tuple, list[dict]] = {}
     for result in ordered:

@@ -25,14 +25,20 @@ def gradients(fn, *args, **kwargs) -> tuple:
     remote = getattr(fn, "__genai_remote_gradients__", None)
     if remote is not None:  # a grader stand-in: compute where the student code runs
         return remote(*args, **kwargs)
-    leaves = [a.detach().clone().requires_grad_() if isinstance(a, torch.Tensor)
-              and a.is_floating_point() else a for a in args]
+    leaves = [
+        a.detach().clone().requires_grad_()
+        if isinstance(a, torch.Tensor) and a.is_floating_point()
+        else a
+        for a in args
+    ]
     out = fn(*leaves, **kwargs)
     if not isinstance(out, torch.Tensor) or not out.requires_grad:
         return tuple(None for _ in leaves)
     out.sum().backward()
-    return tuple(leaf.grad if isinstance(leaf, torch.Tensor) and leaf.requires_grad else None
-                 for leaf in leaves)
+    return tuple(
+        leaf.grad if isinstance(leaf, torch.Tensor) and leaf.requires_grad else None
+        for leaf in leaves
+    )
 
 
 class VelocityField:
@@ -58,8 +64,10 @@ class VelocityField:
     def __call__(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         if not isinstance(t, torch.Tensor) or tuple(t.shape) != (len(x),):
             shape = tuple(t.shape) if isinstance(t, torch.Tensor) else type(t).__name__
-            raise ValueError(f"the velocity must be called with t of shape ({len(x)},), one time "
-                             f"per row of x; got {shape}.")
+            raise ValueError(
+                f"the velocity must be called with t of shape ({len(x)},), one time "
+                f"per row of x; got {shape}."
+            )
         if self.kind == "zero":
             return torch.zeros_like(x)
         if self.kind == "one":

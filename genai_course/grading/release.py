@@ -24,8 +24,14 @@ from nbgrader.preprocessors import (
 
 from genai_course.grading.exercise import Exercise, find_exercises
 
-PIPELINE = (CheckCellMetadata, ClearSolutions, ClearHiddenTests, LockCells, ComputeChecksums,
-            ClearOutput)
+PIPELINE = (
+    CheckCellMetadata,
+    ClearSolutions,
+    ClearHiddenTests,
+    LockCells,
+    ComputeChecksums,
+    ClearOutput,
+)
 
 
 def student_version(exercise: Exercise) -> nbformat.NotebookNode:
@@ -36,10 +42,16 @@ def student_version(exercise: Exercise) -> nbformat.NotebookNode:
         notebook, resources = preprocessor().preprocess(notebook, resources)
     # Exactly the metadata `jupytext --set-kernel python3 --to ipynb --update` (`make sync`)
     # writes, so syncing the pair changes nothing.
-    notebook.metadata = nbformat.from_dict({
-        "jupytext": {"formats": "ipynb,py:percent"},
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                       "name": "python3"}})
+    notebook.metadata = nbformat.from_dict(
+        {
+            "jupytext": {"formats": "ipynb,py:percent"},
+            "kernelspec": {
+                "display_name": "Python 3 (ipykernel)",
+                "language": "python",
+                "name": "python3",
+            },
+        }
+    )
     for i, cell in enumerate(notebook.cells):  # stable ids, so a re-release changes nothing
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         cell.id = re.sub(r"[^A-Za-z0-9_-]", "-", grade_id)[:64] or f"cell-{i}"
@@ -60,7 +72,11 @@ def release(source_dir=None, out_dir=None) -> list[Path]:
     exercises = find_exercises(source_dir)
     if not exercises:
         raise FileNotFoundError(f"No exercise sources (NN_topic.py) found in {source_dir}.")
-    out_dir = Path(out_dir) if out_dir else next(iter(exercises.values())).path.parent.parent / "exercises"
+    out_dir = (
+        Path(out_dir)
+        if out_dir
+        else next(iter(exercises.values())).path.parent.parent / "exercises"
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for exercise in exercises.values():

@@ -43,9 +43,9 @@ def _student_answers(submission) -> tuple[dict[str, str], list[str]]:
 
 
 def _code(source: str, role: str, grade_id: str | None = None, **extra):
-    return nbformat.v4.new_code_cell(source, metadata={"grading": {"role": role,
-                                                                   "grade_id": grade_id,
-                                                                   **extra}})
+    return nbformat.v4.new_code_cell(
+        source, metadata={"grading": {"role": role, "grade_id": grade_id, **extra}}
+    )
 
 
 def interface(source: str) -> tuple[list[str], str]:
@@ -66,8 +66,13 @@ def interface(source: str) -> tuple[list[str], str]:
             continue
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.append(node.name)
-        targets = node.targets if isinstance(node, ast.Assign) else \
-            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
         for target in targets:
             names += [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
     return list(dict.fromkeys(names)), "\n".join(imports)
@@ -84,8 +89,9 @@ def rebuild(exercise: Exercise, submission, *, hidden: bool = True) -> Rebuilt:
         if is_answer(cell):
             if grade_id in answers:
                 names, imports = interface(cell.source)
-                cells.append(_code(answers[grade_id], "answer", grade_id, names=names,
-                                   imports=imports))
+                cells.append(
+                    _code(answers[grade_id], "answer", grade_id, names=names, imports=imports)
+                )
             else:
                 missing.append(grade_id)
         elif is_test(cell):
@@ -97,9 +103,14 @@ def rebuild(exercise: Exercise, submission, *, hidden: bool = True) -> Rebuilt:
             cells.append(_code(cell.source, "setup", grade_id))
     # cells after the last test (a demo) earn nothing: not running them saves time, and a
     # demo that calls a looping answer cannot eat the notebook's time limit
-    last_test = max((i for i, c in enumerate(cells) if c.metadata["grading"]["role"] in
-                     ("test", "hidden")), default=len(cells) - 1)
+    last_test = max(
+        (i for i, c in enumerate(cells) if c.metadata["grading"]["role"] in ("test", "hidden")),
+        default=len(cells) - 1,
+    )
     notebook = nbformat.v4.new_notebook(cells=cells[: last_test + 1])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return Rebuilt(notebook, missing, notes)

@@ -65,13 +65,14 @@ def student_error(name: str, builtin: bool, message: str) -> Exception:
 
     base = getattr(builtins, name, None) if builtin else None
     if not (isinstance(base, type) and issubclass(base, Exception)) or base is StopIteration:
-        base, name = StudentCodeError, "".join(c for c in name if c.isalnum() or c == "_")[:60] \
-            or "Error"
+        base, name = (
+            StudentCodeError,
+            "".join(c for c in name if c.isalnum() or c == "_")[:60] or "Error",
+        )
     key = f"{base.__name__}:{name}"
     if key not in _ERROR_CLASSES:
         bases = (base,) if base is StudentCodeError else (base, StudentCodeError)
-        _ERROR_CLASSES[key] = type(name, bases, {"student_type": name,
-                                                 "__module__": "student"})
+        _ERROR_CLASSES[key] = type(name, bases, {"student_type": name, "__module__": "student"})
     return _ERROR_CLASSES[key](message)
 
 
@@ -88,23 +89,37 @@ def _parents(path: str) -> list[str]:
     return [str(Path(*parts[:i])) for i in range(2, len(parts))]
 
 
-def sandbox_command(argv: list[str], *, memory_mb: int = 4096, processes: int = 64,
-                    file_mb: int = 256) -> list[str]:
+def sandbox_command(
+    argv: list[str], *, memory_mb: int = 4096, processes: int = 64, file_mb: int = 256
+) -> list[str]:
     """The bwrap command line that runs ``argv`` inside the sandbox."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed")
-    cmd = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-           "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-           "--ro-bind", "/usr", "/usr"]
+    cmd = [
+        bwrap,
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
     for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
         if os.path.islink(top):
             cmd += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
     made: set[str] = {"/usr", "/bin", "/sbin", "/lib", "/lib64"}
-    binds = [(os.path.realpath(p), os.path.realpath(p)) for p in {sys.prefix, sys.base_prefix}
-             if not os.path.realpath(p).startswith("/usr/")]
+    binds = [
+        (os.path.realpath(p), os.path.realpath(p))
+        for p in {sys.prefix, sys.base_prefix}
+        if not os.path.realpath(p).startswith("/usr/")
+    ]
     binds.append((str(PACKAGE), f"{INSIDE_ROOT}/genai_course"))
     for source, target in binds:
         for parent in _parents(target):
@@ -112,22 +127,42 @@ def sandbox_command(argv: list[str], *, memory_mb: int = 4096, processes: int = 
                 made.add(parent)
                 cmd += ["--perms", "0755", "--dir", parent]
         cmd += ["--ro-bind", source, target]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp",
-            "--clearenv"]
-    env = {"HOME": "/tmp", "TMPDIR": "/tmp", "PYTHONPATH": INSIDE_ROOT, "MPLBACKEND": "Agg",
-           "MPLCONFIGDIR": "/tmp/mpl", "PYTHONHASHSEED": "0", "GENAI_COURSE_THREADS": "1",
-           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
-           "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
+    env = {
+        "HOME": "/tmp",
+        "TMPDIR": "/tmp",
+        "PYTHONPATH": INSIDE_ROOT,
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": "/tmp/mpl",
+        "PYTHONHASHSEED": "0",
+        "GENAI_COURSE_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+    }
     for key, value in env.items():
         cmd += ["--setenv", key, value]
-    limits = [f"--as={memory_mb * 2**20}", f"--nproc={processes}", f"--fsize={file_mb * 2**20}",
-              "--core=0"]
+    limits = [
+        f"--as={memory_mb * 2**20}",
+        f"--nproc={processes}",
+        f"--fsize={file_mb * 2**20}",
+        "--core=0",
+    ]
     if os.geteuid() == 0:
         # root is exempt from process limits: drop to a uid of this sandbox's own
         uid = str(2_000_000_000 + os.getpid() % 1_000_000)
-        cmd += ["--", shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={uid}",
-                f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
-                "--no-new-privs"]
+        cmd += [
+            "--",
+            shutil.which("setpriv") or "/usr/bin/setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+        ]
     else:
         cmd[1:1] = ["--unshare-user"]
         cmd += ["--"]
@@ -165,7 +200,8 @@ def require_sandbox() -> None:
             "bubblewrap; `make install` does it as root) on a Linux machine that allows "
             "namespaces. Or pass --no-sandbox to run student code as an ordinary process with "
             "your rights: it could then read solutions/, other submissions and your files, and "
-            "reach the network (verdicts are still decided outside the student's process).")
+            "reach the network (verdicts are still decided outside the student's process)."
+        )
 
 
 class Sandbox:
@@ -184,12 +220,27 @@ class Sandbox:
             cmd = sandbox_command(argv, memory_mb=self.memory_mb, processes=self.processes)
             env = {"PATH": "/usr/bin:/bin"}
         else:
-            cmd, env = argv, {**os.environ, "GENAI_COURSE_THREADS": "1", "OMP_NUM_THREADS": "1",
-                              "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
-                              "PYTHONPATH": str(PACKAGE.parent)}
-        self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, env=env, cwd="/",
-                                        start_new_session=True, preexec_fn=set_death_signal)
+            cmd, env = (
+                argv,
+                {
+                    **os.environ,
+                    "GENAI_COURSE_THREADS": "1",
+                    "OMP_NUM_THREADS": "1",
+                    "MPLBACKEND": "Agg",
+                    "PYTHONHASHSEED": "0",
+                    "PYTHONPATH": str(PACKAGE.parent),
+                },
+            )
+        self.process = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd="/",
+            start_new_session=True,
+            preexec_fn=set_death_signal,
+        )
 
     def close(self) -> None:
         proc, self.process = self.process, None
@@ -203,8 +254,14 @@ class Sandbox:
                 if type(stats) is dict and type(stats.get("cpu_s")) is float:
                     self.cpu_s += max(0.0, min(stats["cpu_s"], 1e6))
             proc.wait(timeout=2)
-        except (OSError, subprocess.TimeoutExpired, SandboxTimeout, SandboxDied, WireError,
-                struct.error):
+        except (
+            OSError,
+            subprocess.TimeoutExpired,
+            SandboxTimeout,
+            SandboxDied,
+            WireError,
+            struct.error,
+        ):
             pass
         try:  # then everything left in its session (bwrap's PID namespace takes the rest)
             os.killpg(proc.pid, signal.SIGKILL)
@@ -280,8 +337,9 @@ class Sandbox:
                 if getattr(state, "dtype", None) == old.dtype and state.shape == old.shape:
                     gen.set_state(state)
         if reply["status"] == "error":
-            raise student_error(str(reply.get("type")), reply.get("builtin") is True,
-                                str(reply.get("message", "")))
+            raise student_error(
+                str(reply.get("type")), reply.get("builtin") is True, str(reply.get("message", ""))
+            )
         return reply.get("value")
 
     def call(self, ref, args, kwargs):
@@ -291,8 +349,11 @@ class Sandbox:
         value = self._value(self.request(("grad", ref, args, kwargs)))
         import torch
 
-        if type(value) is not tuple or len(value) != len(args) or not all(
-                v is None or type(v) is torch.Tensor for v in value):
+        if (
+            type(value) is not tuple
+            or len(value) != len(args)
+            or not all(v is None or type(v) is torch.Tensor for v in value)
+        ):
             raise TypeError("gradients: the reply was not one gradient per argument")
         return value
 

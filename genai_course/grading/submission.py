@@ -33,16 +33,20 @@ def read_submission_bytes(path) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
         if os.path.islink(path):
-            raise Unreadable("the submission is a symbolic link; the grader does not follow "
-                             "links (submit the notebook itself)") from None
+            raise Unreadable(
+                "the submission is a symbolic link; the grader does not follow "
+                "links (submit the notebook itself)"
+            ) from None
         raise Unreadable(f"the file cannot be opened ({error.strerror})") from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise Unreadable("the submission is not a regular file")
         if info.st_size > MAX_BYTES:
-            raise Unreadable(f"the file is {info.st_size:,} bytes, more than the "
-                             f"{MAX_BYTES:,} a notebook may have")
+            raise Unreadable(
+                f"the file is {info.st_size:,} bytes, more than the "
+                f"{MAX_BYTES:,} a notebook may have"
+            )
         return handle.read(MAX_BYTES + 1)
 
 
@@ -59,17 +63,23 @@ def read_notebook(path, *, data: bytes | None = None) -> nbformat.NotebookNode:
     except UnicodeDecodeError:
         raise Unreadable("the file is not text (not UTF-8), so not a notebook") from None
     except json.JSONDecodeError as error:
-        raise Unreadable(f"the file is not valid JSON ({error.msg} at line {error.lineno}, "
-                         f"column {error.colno}); was it edited outside Jupyter?") from None
-    old = isinstance(raw, dict) and raw.get("nbformat") in (2, 3) and \
-        isinstance(raw.get("worksheets"), list)
+        raise Unreadable(
+            f"the file is not valid JSON ({error.msg} at line {error.lineno}, "
+            f"column {error.colno}); was it edited outside Jupyter?"
+        ) from None
+    old = (
+        isinstance(raw, dict)
+        and raw.get("nbformat") in (2, 3)
+        and isinstance(raw.get("worksheets"), list)
+    )
     if not isinstance(raw, dict) or not (old or isinstance(raw.get("cells"), list)):
         raise Unreadable("the file is JSON but not a Jupyter notebook (no list of cells)")
     try:
         notebook = nbformat.reads(json.dumps(raw), as_version=4)
     except Exception as error:  # nbformat raises several kinds for malformed notebooks
-        raise Unreadable(f"the file is not a valid notebook ({type(error).__name__}: "
-                         f"{str(error)[:200]})") from None
+        raise Unreadable(
+            f"the file is not a valid notebook ({type(error).__name__}: {str(error)[:200]})"
+        ) from None
     for cell in notebook.cells:
         if not isinstance(cell, dict) or not isinstance(cell.get("source", ""), str):
             raise Unreadable("the notebook has a malformed cell")

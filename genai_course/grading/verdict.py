@@ -85,18 +85,30 @@ def _run_trusted(source: str, namespace: dict, *, role: str) -> CellRun:
     except (SandboxTimeout, SandboxDied):
         raise
     except BaseException as error:  # noqa: BLE001 - a failing test is an ordinary outcome
-        run = CellRun(ERROR, ename=getattr(error, "student_type", type(error).__name__),
-                      evalue=str(error)[:1000], student=isinstance(error, StudentCodeError),
-                      traceback=_visible_traceback(error, source) if role == "test" else "")
+        run = CellRun(
+            ERROR,
+            ename=getattr(error, "student_type", type(error).__name__),
+            evalue=str(error)[:1000],
+            student=isinstance(error, StudentCodeError),
+            traceback=_visible_traceback(error, source) if role == "test" else "",
+        )
     finally:
         sys.stdout, sys.stderr = saved
     run.stderr = err.used
     return run
 
 
-def run_graded(notebook, *, cell_timeout: float = 60, timeout: float = 300,
-               setup_timeout: float = 120, isolate: bool = True, memory_mb: int = 4096,
-               stats: dict | None = None, **_ignored) -> list[CellRun]:
+def run_graded(
+    notebook,
+    *,
+    cell_timeout: float = 60,
+    timeout: float = 300,
+    setup_timeout: float = 120,
+    isolate: bool = True,
+    memory_mb: int = 4096,
+    stats: dict | None = None,
+    **_ignored,
+) -> list[CellRun]:
     """One :class:`CellRun` per cell of the rebuilt notebook (see :mod:`.restore`)."""
     cells = notebook.cells
     runs = [CellRun() for _ in cells]
@@ -159,8 +171,12 @@ def run_graded(notebook, *, cell_timeout: float = 60, timeout: float = 300,
                         runs[i] = CellRun(OK, stderr=bool(reply.get("stderr")))
                         bind(reply.get("value"))
                     else:  # names defined before the error still count, as in a notebook
-                        runs[i] = CellRun(ERROR, ename=str(reply.get("type")), student=True,
-                                          evalue=str(reply.get("message", ""))[:500])
+                        runs[i] = CellRun(
+                            ERROR,
+                            ename=str(reply.get("type")),
+                            student=True,
+                            evalue=str(reply.get("message", ""))[:500],
+                        )
                         bind(sandbox.request(("exec", "", names)).get("value"))
                     if meta.get("imports"):
                         _run_trusted(meta["imports"], namespace, role="setup")
@@ -168,16 +184,28 @@ def run_graded(notebook, *, cell_timeout: float = 60, timeout: float = 300,
                     runs[i] = _run_trusted(source, namespace, role=role)
             except SandboxTimeout:
                 by_notebook = budget < limit
-                runs[i] = CellRun(TIMEOUT, reason=(
-                    f"stopped after {int(budget)} s: "
-                    + ("the notebook's time limit was reached" if by_notebook
-                       else f"the time limit is {int(limit)} s per cell")
-                    + " (an infinite loop?)" + restart()))
+                runs[i] = CellRun(
+                    TIMEOUT,
+                    reason=(
+                        f"stopped after {int(budget)} s: "
+                        + (
+                            "the notebook's time limit was reached"
+                            if by_notebook
+                            else f"the time limit is {int(limit)} s per cell"
+                        )
+                        + " (an infinite loop?)"
+                        + restart()
+                    ),
+                )
             except SandboxDied as error:
-                runs[i] = CellRun(CRASHED, reason=(
-                    "the kernel died while running this cell (os._exit, a crash, or out of "
-                    f"memory: {str(error)[:100]}); it was skipped and the cells before it run "
-                    "again" + restart()))
+                runs[i] = CellRun(
+                    CRASHED,
+                    reason=(
+                        "the kernel died while running this cell (os._exit, a crash, or out of "
+                        f"memory: {str(error)[:100]}); it was skipped and the cells before it run "
+                        "again" + restart()
+                    ),
+                )
     finally:
         sandbox.close()
         if stats is not None:
@@ -212,7 +240,7 @@ def in_child(fn, *, timeout: float):
             data = json.dumps(payload).encode()
             view = memoryview(data)
             while view:
-                view = view[os.write(write_fd, view):]
+                view = view[os.write(write_fd, view) :]
         finally:
             os._exit(code)
     os.close(write_fd)
@@ -246,8 +274,11 @@ def in_child(fn, *, timeout: float):
 
 def run_graded_isolated(notebook, **limits) -> list[CellRun]:
     """:func:`run_graded` in a fresh forked process, so no state leaks between submissions."""
-    slack = limits.get("timeout", 300) + 2 * max(limits.get("setup_timeout", 120),
-                                                 limits.get("cell_timeout", 60)) + 60
+    slack = (
+        limits.get("timeout", 300)
+        + 2 * max(limits.get("setup_timeout", 120), limits.get("cell_timeout", 60))
+        + 60
+    )
     stats = limits.pop("stats", None)
 
     def job():

@@ -26,11 +26,39 @@ import torch
 MAX_DEPTH = 64
 MAX_ITEMS = 1_000_000
 # dtypes a result may carry; anything else (object arrays, ...) is refused
-TORCH_DTYPES = {str(d).removeprefix("torch."): d for d in (
-    torch.float64, torch.float32, torch.float16, torch.bfloat16, torch.int64, torch.int32,
-    torch.int16, torch.int8, torch.uint8, torch.bool, torch.complex64, torch.complex128)}
-NUMPY_DTYPES = {"float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint64",
-                "uint32", "uint16", "uint8", "bool", "complex64", "complex128"}
+TORCH_DTYPES = {
+    str(d).removeprefix("torch."): d
+    for d in (
+        torch.float64,
+        torch.float32,
+        torch.float16,
+        torch.bfloat16,
+        torch.int64,
+        torch.int32,
+        torch.int16,
+        torch.int8,
+        torch.uint8,
+        torch.bool,
+        torch.complex64,
+        torch.complex128,
+    )
+}
+NUMPY_DTYPES = {
+    "float64",
+    "float32",
+    "float16",
+    "int64",
+    "int32",
+    "int16",
+    "int8",
+    "uint64",
+    "uint32",
+    "uint16",
+    "uint8",
+    "bool",
+    "complex64",
+    "complex128",
+}
 
 
 class WireError(ValueError):
@@ -56,8 +84,10 @@ class Handle:
         return f"<{self._type} object from your code (kept in the sandbox)>"
 
     def __bool__(self):
-        raise TypeError(f"a {self._type} object from your code has no truth value here; "
-                        "return plain data (bool, numbers, tensors)")
+        raise TypeError(
+            f"a {self._type} object from your code has no truth value here; "
+            "return plain data (bool, numbers, tensors)"
+        )
 
     def __eq__(self, other):
         return self is other
@@ -76,6 +106,7 @@ class Handle:
 
 
 # ---------------------------------------------------------------- sandbox side: encode
+
 
 def encode(value, register) -> bytes:
     """Plain data as header + buffers; ``register(obj) -> id`` keeps anything else."""
@@ -104,18 +135,32 @@ def encode(value, register) -> bytes:
         if t in (set, frozenset):
             return {"$": t.__name__, "v": [enc(v, depth + 1) for v in x]}
         if t is dict:
-            return {"$": "dict", "v": [[enc(k, depth + 1), enc(v, depth + 1)] for k, v in x.items()]}
+            return {
+                "$": "dict",
+                "v": [[enc(k, depth + 1), enc(v, depth + 1)] for k, v in x.items()],
+            }
         if isinstance(x, torch.Tensor) and not x.is_sparse and x.dtype in TORCH_DTYPES.values():
             data = torch.Tensor.contiguous(torch.Tensor.cpu(torch.Tensor.detach(x)))
             raw = data.reshape(-1).view(torch.uint8).numpy().tobytes() if data.numel() else b""
-            return {"$": "tensor", "dtype": str(data.dtype).removeprefix("torch."),
-                    "shape": list(data.shape), "b": blob(raw)}
+            return {
+                "$": "tensor",
+                "dtype": str(data.dtype).removeprefix("torch."),
+                "shape": list(data.shape),
+                "b": blob(raw),
+            }
         if t is np.ndarray and x.dtype.name in NUMPY_DTYPES:
             data = np.ascontiguousarray(x)
-            return {"$": "ndarray", "dtype": data.dtype.name, "shape": list(data.shape),
-                    "b": blob(data.tobytes())}
-        if isinstance(x, np.generic) and type(x).__module__ == "numpy" and \
-                np.dtype(type(x)).name in NUMPY_DTYPES:
+            return {
+                "$": "ndarray",
+                "dtype": data.dtype.name,
+                "shape": list(data.shape),
+                "b": blob(data.tobytes()),
+            }
+        if (
+            isinstance(x, np.generic)
+            and type(x).__module__ == "numpy"
+            and np.dtype(type(x)).name in NUMPY_DTYPES
+        ):
             return {"$": "npscalar", "dtype": np.dtype(type(x)).name, "b": blob(x.tobytes())}
         return {"$": "handle", "id": register(x), "type": type(x).__name__}
 
@@ -131,14 +176,23 @@ def encode(value, register) -> bytes:
 
 # ---------------------------------------------------------------- grader side: decode
 
+
 def decode(payload: bytes, make_handle=None):
     """The value in ``payload``, rebuilt from built-in types only; :class:`WireError` if malformed."""
     try:
         return _decode(payload, make_handle)
     except WireError:
         raise
-    except (ValueError, TypeError, KeyError, IndexError, struct.error, RecursionError,
-            OverflowError, RuntimeError) as error:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        struct.error,
+        RecursionError,
+        OverflowError,
+        RuntimeError,
+    ) as error:
         raise WireError(f"malformed reply from the sandbox ({type(error).__name__})") from None
 
 
@@ -146,7 +200,7 @@ def _decode(payload, make_handle):
     view = memoryview(payload)
     n_header, n_blobs = struct.unpack_from("<QQ", view, 0)
     pos = 16
-    header = bytes(view[pos:pos + n_header])
+    header = bytes(view[pos : pos + n_header])
     pos += n_header
     if n_blobs > MAX_ITEMS:
         raise WireError("too many buffers")
@@ -156,7 +210,7 @@ def _decode(payload, make_handle):
         pos += 8
         if pos + size > len(view):
             raise WireError("truncated buffer")
-        blobs.append(bytes(view[pos:pos + size]))
+        blobs.append(bytes(view[pos : pos + size]))
         pos += size
     if pos != len(view):
         raise WireError("trailing bytes")
@@ -169,7 +223,11 @@ def _decode(payload, make_handle):
 
     def shape_of(node):
         shape = node["shape"]
-        need(type(shape) is list and len(shape) <= 32 and all(type(s) is int and s >= 0 for s in shape))
+        need(
+            type(shape) is list
+            and len(shape) <= 32
+            and all(type(s) is int and s >= 0 for s in shape)
+        )
         return tuple(shape)
 
     def dec(node, depth=0):
@@ -199,8 +257,12 @@ def _decode(payload, make_handle):
             return tuple(dec(v, depth + 1) for v in node["v"])
         if tag in ("set", "frozenset"):
             items = [dec(v, depth + 1) for v in node["v"]]
-            need(all(type(i) in (type(None), bool, int, float, str, bytes, tuple, complex)
-                     for i in items))
+            need(
+                all(
+                    type(i) in (type(None), bool, int, float, str, bytes, tuple, complex)
+                    for i in items
+                )
+            )
             return set(items) if tag == "set" else frozenset(items)
         if tag == "dict":
             out = {}
@@ -219,7 +281,12 @@ def _decode(payload, make_handle):
             need(len(raw) == n * size)
             if n == 0:
                 return torch.empty(shape, dtype=dtype)
-            return torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(dtype).reshape(shape).clone()
+            return (
+                torch.frombuffer(bytearray(raw), dtype=torch.uint8)
+                .view(dtype)
+                .reshape(shape)
+                .clone()
+            )
         if tag == "ndarray":
             need(node["dtype"] in NUMPY_DTYPES)
             dtype = np.dtype(node["dtype"])
@@ -235,15 +302,18 @@ def _decode(payload, make_handle):
             return np.frombuffer(raw, dtype=dtype)[0]
         if tag == "handle":
             need(type(node["id"]) is int)
-            return Handle(node["id"], node.get("type", "object"),
-                          None) if make_handle is None else make_handle(node["id"],
-                                                                        str(node.get("type")))
+            return (
+                Handle(node["id"], node.get("type", "object"), None)
+                if make_handle is None
+                else make_handle(node["id"], str(node.get("type")))
+            )
         raise WireError(f"unknown tag {tag[:20]!r}")
 
     return dec(tree)
 
 
 # ---------------------------------------------------------------- grader side: arguments
+
 
 class _ArgPickler(pickle.Pickler):
     """Pickle trusted arguments; generators by state, handles by reference."""

@@ -64,8 +64,11 @@ def main() -> None:
     from genai_course.grading.wire import encode
 
     # `display` exists in a notebook; here what it shows goes nowhere
-    namespace = {"__name__": "__main__", "__builtins__": builtins,
-                 "display": lambda *args, **kwargs: None}
+    namespace = {
+        "__name__": "__main__",
+        "__builtins__": builtins,
+        "display": lambda *args, **kwargs: None,
+    }
     kept: dict[int, object] = {}
 
     def register(obj) -> int:
@@ -115,8 +118,9 @@ def main() -> None:
             (size,) = struct.unpack("<Q", _read_exact(proto_in, 8))
             data = _read_exact(proto_in, size)
         except EOFError:  # the grader is done: report this sandbox's CPU time, then leave
-            use = [resource.getrusage(who) for who in (resource.RUSAGE_SELF,
-                                                       resource.RUSAGE_CHILDREN)]
+            use = [
+                resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            ]
             payload = encode({"cpu_s": sum(u.ru_utime + u.ru_stime for u in use)}, register)
             proto_out.write(struct.pack("<Q", len(payload)) + payload)
             os._exit(0)
@@ -130,19 +134,33 @@ def main() -> None:
             if isinstance(error, KeyboardInterrupt):
                 raise
             frames = traceback.extract_tb(error.__traceback__)
-            line = next((f.lineno for f in reversed(frames) if f.filename == "<your answer cell>"),
-                        None)
-            reply = {"status": "error", "type": type(error).__name__,
-                     "builtin": type(error) is getattr(builtins, type(error).__name__, None),
-                     "message": str(error)[:500], "line": line}
+            line = next(
+                (f.lineno for f in reversed(frames) if f.filename == "<your answer cell>"), None
+            )
+            reply = {
+                "status": "error",
+                "type": type(error).__name__,
+                "builtin": type(error) is getattr(builtins, type(error).__name__, None),
+                "message": str(error)[:500],
+                "line": line,
+            }
         reply["stderr"] = bool(getattr(sys.stderr, "used", True))
         reply["generators"] = [g.get_state() for g in unpickler.generators]
         try:
             payload = encode(reply, register)
         except BaseException as error:  # noqa: BLE001
-            payload = encode({"status": "error", "type": "TypeError", "builtin": True,
-                              "message": f"the value could not be sent back ({error})"[:300],
-                              "stderr": False, "generators": [], "line": None}, register)
+            payload = encode(
+                {
+                    "status": "error",
+                    "type": "TypeError",
+                    "builtin": True,
+                    "message": f"the value could not be sent back ({error})"[:300],
+                    "stderr": False,
+                    "generators": [],
+                    "line": None,
+                },
+                register,
+            )
         proto_out.write(struct.pack("<Q", len(payload)) + payload)
 
 

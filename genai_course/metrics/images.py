@@ -51,6 +51,7 @@ MIN_CONFIDENT_SHARE = 0.6
 
 # --------------------------------------------------------------------------- images and scales
 
+
 def to_unit_scale(images, scale: str = "unit", *, name: str = "images") -> torch.Tensor:
     """Check that ``images`` (N, H, W), (N, 1, H, W) or flat (N, H*W) fit ``scale``; return (N, H, W) in [0, 1].
 
@@ -63,25 +64,33 @@ def to_unit_scale(images, scale: str = "unit", *, name: str = "images") -> torch
     images = check_tensor(name, images, ndim=(2, 3, 4), min_len=1).detach().float().cpu()
     if images.ndim == 4:
         if images.shape[1] != 1:
-            raise ValueError(f"{name} must have one channel, shape (N, 1, H, W); got {tuple(images.shape)}.")
+            raise ValueError(
+                f"{name} must have one channel, shape (N, 1, H, W); got {tuple(images.shape)}."
+            )
         images = images[:, 0]
     elif images.ndim == 2:
         side = int(round(images.shape[1] ** 0.5))
         if side * side != images.shape[1]:
-            raise ValueError(f"{name}: flat rows of {images.shape[1]} pixels are not square images; "
-                             "pass them with shape (N, H, W).")
+            raise ValueError(
+                f"{name}: flat rows of {images.shape[1]} pixels are not square images; "
+                "pass them with shape (N, H, W)."
+            )
         images = images.reshape(len(images), side, side)
     low, high = float(images.min()), float(images.max())
     if scale == "binary":
         if not torch.all((images == 0) | (images == 1)):
-            raise ValueError(f"{name} were declared 'binary' but hold values other than 0 and 1 "
-                             f"(range [{low:.3g}, {high:.3g}]); pass the scale they are in.")
+            raise ValueError(
+                f"{name} were declared 'binary' but hold values other than 0 and 1 "
+                f"(range [{low:.3g}, {high:.3g}]); pass the scale they are in."
+            )
         return images
     lo = -1.0 if scale == "symmetric" else 0.0
     if low < lo - _TOLERANCE or high > 1 + _TOLERANCE:
-        raise ValueError(f"{name} were declared {scale!r} (values in [{lo:g}, 1]) but range over "
-                         f"[{low:.3g}, {high:.3g}]; pass the scale they are in "
-                         f"(one of {', '.join(map(repr, SCALES))}).")
+        raise ValueError(
+            f"{name} were declared {scale!r} (values in [{lo:g}, 1]) but range over "
+            f"[{low:.3g}, {high:.3g}]; pass the scale they are in "
+            f"(one of {', '.join(map(repr, SCALES))})."
+        )
     if scale == "symmetric":
         images = (images + 1) / 2
     return images.clamp(0, 1)
@@ -90,11 +99,14 @@ def to_unit_scale(images, scale: str = "unit", *, name: str = "images") -> torch
 def _digit_images(images, scale: str, name: str = "images") -> torch.Tensor:
     images = to_unit_scale(images, scale, name=name)
     if tuple(images.shape[1:]) != (8, 8):
-        raise ValueError(f"{name} must be 8x8 digits, got images of shape {tuple(images.shape[1:])}.")
+        raise ValueError(
+            f"{name} must be 8x8 digits, got images of shape {tuple(images.shape[1:])}."
+        )
     return images
 
 
 # --------------------------------------------------------------------------- the classifier
+
 
 @lru_cache(maxsize=1)
 def default_classifier() -> torch.nn.Module:
@@ -118,7 +130,10 @@ def _warn_if_not_digits(probabilities: torch.Tensor, what: str) -> None:
             f"The digits classifier is unsure these {len(probabilities)} images are digits: only "
             f"{share:.0%} are read with confidence >= {CONFIDENT} (real test digits: 94%). {what} "
             "may mean nothing for them. For your own images, use features from a network made for "
-            "them and call frechet_distance(features_a, features_b).", UserWarning, stacklevel=4)
+            "them and call frechet_distance(features_a, features_b).",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 @torch.no_grad()
@@ -131,8 +146,9 @@ def digit_probabilities(images, scale: str = "unit", *, classifier=None) -> torc
 
 
 @torch.no_grad()
-def classify_digits(images, scale: str = "unit", *, classifier=None,
-                    return_confidence: bool = False):
+def classify_digits(
+    images, scale: str = "unit", *, classifier=None, return_confidence: bool = False
+):
     """The digit (0-9) the classifier sees in each image, as a LongTensor of shape (N,).
 
     With ``return_confidence=True``, also the probability of that digit (N,): pass it to
@@ -157,10 +173,13 @@ def digit_features(images, scale: str = "unit", *, classifier=None) -> torch.Ten
 
 # --------------------------------------------------------------------------- Fréchet distance
 
+
 def _feature_matrix(name: str, features) -> np.ndarray:
     features = check_tensor(name, features, ndim=2)
     if len(features) < 2:
-        raise ValueError(f"{name} must hold at least 2 rows to estimate a covariance, got {len(features)}.")
+        raise ValueError(
+            f"{name} must hold at least 2 rows to estimate a covariance, got {len(features)}."
+        )
     return features.detach().cpu().double().numpy()
 
 
@@ -186,8 +205,10 @@ def frechet_distance(features_a, features_b) -> float:
     a = _feature_matrix("features_a", features_a)
     b = _feature_matrix("features_b", features_b)
     if a.shape[1] != b.shape[1]:
-        raise ValueError(f"features_a have {a.shape[1]} features per row but features_b have "
-                         f"{b.shape[1]}; compare features from the same extractor.")
+        raise ValueError(
+            f"features_a have {a.shape[1]} features per row but features_b have "
+            f"{b.shape[1]}; compare features from the same extractor."
+        )
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
     cov_a = np.atleast_2d(np.cov(a, rowvar=False))  # (1, 1) when there is one feature
     cov_b = np.atleast_2d(np.cov(b, rowvar=False))
@@ -198,19 +219,23 @@ def frechet_distance(features_a, features_b) -> float:
     return float(max(distance, 0.0))
 
 
-def frechet_digit_distance(images_a, images_b, scale_a: str = "unit", scale_b: str | None = None,
-                           *, classifier=None) -> float:
+def frechet_digit_distance(
+    images_a, images_b, scale_a: str = "unit", scale_b: str | None = None, *, classifier=None
+) -> float:
     """Fréchet distance between the classifier features of two sets of digit images.
 
     Our stand-in for FID (not comparable with published FID values). ``scale_b``
     defaults to ``scale_a``.
     """
     scale_b = scale_a if scale_b is None else scale_b
-    return frechet_distance(digit_features(images_a, scale_a, classifier=classifier),
-                            digit_features(images_b, scale_b, classifier=classifier))
+    return frechet_distance(
+        digit_features(images_a, scale_a, classifier=classifier),
+        digit_features(images_b, scale_b, classifier=classifier),
+    )
 
 
 # --------------------------------------------------------------------------- class coverage
+
 
 def class_shares(labels, num_classes: int = 10) -> torch.Tensor:
     """Fraction of the labels that fall in each class, shape (num_classes,), summing to 1."""
@@ -225,24 +250,35 @@ class ClassCoverage:
 
     sample_shares: tuple[float, ...]
     reference_shares: tuple[float, ...]
-    total_variation: float      # 0.5 * sum |p - q|: 0 = same mix, 1 = no overlap at all
+    total_variation: float  # 0.5 * sum |p - q|: 0 = same mix, 1 = no overlap at all
     smallest_class: int
-    smallest_share: float       # share of the rarest class among the samples
-    missing: tuple[int, ...]    # classes the samples never show
-    n_samples: int              # readings counted (the confident ones, when confidences were given)
+    smallest_share: float  # share of the rarest class among the samples
+    missing: tuple[int, ...]  # classes the samples never show
+    n_samples: int  # readings counted (the confident ones, when confidences were given)
     confident_share: float = 1.0  # share of all samples read confidently (1.0: not filtered)
 
     def __str__(self) -> str:
         missing = ", ".join(map(str, self.missing)) or "none"
-        confident = (f" ({self.confident_share:.0%} of the samples read confidently)"
-                     if self.confident_share < 1 else "")
-        return (f"class mix of {self.n_samples} samples{confident}: total-variation distance "
-                f"{self.total_variation:.3f} from the training mix; rarest class "
-                f"{self.smallest_class} at {self.smallest_share:.1%}; missing classes: {missing}")
+        confident = (
+            f" ({self.confident_share:.0%} of the samples read confidently)"
+            if self.confident_share < 1
+            else ""
+        )
+        return (
+            f"class mix of {self.n_samples} samples{confident}: total-variation distance "
+            f"{self.total_variation:.3f} from the training mix; rarest class "
+            f"{self.smallest_class} at {self.smallest_share:.1%}; missing classes: {missing}"
+        )
 
 
-def class_coverage(sample_labels, reference_labels, *, num_classes: int = 10, confidence=None,
-                   min_confidence: float = CONFIDENT) -> ClassCoverage:
+def class_coverage(
+    sample_labels,
+    reference_labels,
+    *,
+    num_classes: int = 10,
+    confidence=None,
+    min_confidence: float = CONFIDENT,
+) -> ClassCoverage:
     """Compare the class mix of samples (e.g. ``classify_digits(samples)``) with the training labels.
 
     With ``confidence`` (from ``classify_digits(..., return_confidence=True)``), only the
@@ -255,12 +291,16 @@ def class_coverage(sample_labels, reference_labels, *, num_classes: int = 10, co
     if confidence is not None:
         confidence = check_tensor("confidence", confidence, ndim=1).cpu()
         if len(confidence) != len(sample_labels):
-            raise ValueError(f"confidence holds {len(confidence)} values for {len(sample_labels)} labels.")
+            raise ValueError(
+                f"confidence holds {len(confidence)} values for {len(sample_labels)} labels."
+            )
         keep = confidence >= min_confidence
         share = float(keep.float().mean())
         if not keep.any():
-            raise ValueError(f"No sample was read with confidence >= {min_confidence}: the class mix "
-                             "cannot be measured (the samples may not look like digits at all).")
+            raise ValueError(
+                f"No sample was read with confidence >= {min_confidence}: the class mix "
+                "cannot be measured (the samples may not look like digits at all)."
+            )
         sample_labels = sample_labels.cpu()[keep]
     p = class_shares(sample_labels, num_classes)
     q = class_shares(reference_labels, num_classes)
@@ -279,8 +319,10 @@ def class_coverage(sample_labels, reference_labels, *, num_classes: int = 10, co
 
 # --------------------------------------------------------------------------- novelty
 
-def image_novelty(samples, training, heldout, *, scale: str = "unit",
-                  quantile: float = 0.05) -> NoveltyReport:
+
+def image_novelty(
+    samples, training, heldout, *, scale: str = "unit", quantile: float = 0.05
+) -> NoveltyReport:
     """Nearest-training-image distances of samples against those of held-out real images.
 
     All three sets must be in the same ``scale`` (compare a pixel model's {0, 1} samples
@@ -294,31 +336,37 @@ def image_novelty(samples, training, heldout, *, scale: str = "unit",
     heldout = to_unit_scale(heldout, scale, name="heldout")
     for name, images in (("training", training), ("heldout", heldout)):
         if images.shape[1:] != samples.shape[1:]:
-            raise ValueError(f"samples are {tuple(samples.shape[1:])} images but {name} images are "
-                             f"{tuple(images.shape[1:])}; compare images of the same size.")
+            raise ValueError(
+                f"samples are {tuple(samples.shape[1:])} images but {name} images are "
+                f"{tuple(images.shape[1:])}; compare images of the same size."
+            )
     return novelty_report(samples, training, heldout, quantile=quantile)
 
 
 # --------------------------------------------------------------------------- sampling speed
 
+
 @dataclass(frozen=True)
 class SamplingSpeed:
     """How fast a sampler makes images: the median of several timed calls."""
 
-    images_per_second: float     # from wall-clock time
-    seconds_per_call: float      # wall clock, median over the timed calls
+    images_per_second: float  # from wall-clock time
+    seconds_per_call: float  # wall clock, median over the timed calls
     cpu_seconds_per_call: float  # CPU time of this process (all threads), median
-    n: int                       # images per call
+    n: int  # images per call
     repeats: int
 
     def __str__(self) -> str:
-        return (f"{self.images_per_second:,.0f} images/s ({self.n} images in "
-                f"{self.seconds_per_call * 1000:.1f} ms wall, {self.cpu_seconds_per_call * 1000:.1f} ms CPU; "
-                f"median of {self.repeats} calls)")
+        return (
+            f"{self.images_per_second:,.0f} images/s ({self.n} images in "
+            f"{self.seconds_per_call * 1000:.1f} ms wall, {self.cpu_seconds_per_call * 1000:.1f} ms CPU; "
+            f"median of {self.repeats} calls)"
+        )
 
 
-def sampling_speed(sampler, n: int = 256, *, repeats: int = 3, warmup: int = 1,
-                   **sample_kwargs) -> SamplingSpeed:
+def sampling_speed(
+    sampler, n: int = 256, *, repeats: int = 3, warmup: int = 1, **sample_kwargs
+) -> SamplingSpeed:
     """Time ``sampler.sample(n, **sample_kwargs)`` (or ``sampler(n, ...)`` for a function).
 
     One untimed ``warmup`` call first (first calls pay for memory allocation), then
@@ -330,8 +378,10 @@ def sampling_speed(sampler, n: int = 256, *, repeats: int = 3, warmup: int = 1,
     warmup = check_positive_int("warmup", warmup, allow_zero=True)
     call = getattr(sampler, "sample", sampler)
     if not callable(call):
-        raise TypeError(f"sampler must have a sample(n) method or be a function of n, "
-                        f"got {type(sampler).__name__}.")
+        raise TypeError(
+            f"sampler must have a sample(n) method or be a function of n, "
+            f"got {type(sampler).__name__}."
+        )
     walls, cpus = [], []
     with torch.no_grad():
         for i in range(warmup + repeats):
@@ -339,19 +389,36 @@ def sampling_speed(sampler, n: int = 256, *, repeats: int = 3, warmup: int = 1,
             out = call(n, **sample_kwargs)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             if i == 0 and (not isinstance(out, torch.Tensor) or len(out) != n):
-                raise ValueError(f"the sampler returned {type(out).__name__} of length "
-                                 f"{len(out) if hasattr(out, '__len__') else '?'}, "
-                                 f"expected a tensor of {n} images.")
+                raise ValueError(
+                    f"the sampler returned {type(out).__name__} of length "
+                    f"{len(out) if hasattr(out, '__len__') else '?'}, "
+                    f"expected a tensor of {n} images."
+                )
             if i >= warmup:
                 walls.append(wall)
                 cpus.append(cpu)
     seconds = max(statistics.median(walls), 1e-9)
-    return SamplingSpeed(images_per_second=n / seconds, seconds_per_call=seconds,
-                         cpu_seconds_per_call=statistics.median(cpus), n=n, repeats=repeats)
+    return SamplingSpeed(
+        images_per_second=n / seconds,
+        seconds_per_call=seconds,
+        cpu_seconds_per_call=statistics.median(cpus),
+        n=n,
+        repeats=repeats,
+    )
 
 
 __all__ = [
-    "CLASSIFIER_NAME", "ClassCoverage", "SamplingSpeed", "class_coverage", "class_shares",
-    "classify_digits", "default_classifier", "digit_features", "frechet_digit_distance",
-    "frechet_distance", "image_novelty", "sampling_speed", "to_unit_scale",
+    "CLASSIFIER_NAME",
+    "ClassCoverage",
+    "SamplingSpeed",
+    "class_coverage",
+    "class_shares",
+    "classify_digits",
+    "default_classifier",
+    "digit_features",
+    "frechet_digit_distance",
+    "frechet_distance",
+    "image_novelty",
+    "sampling_speed",
+    "to_unit_scale",
 ]

@@ -17,7 +17,9 @@ from genai_course.validation import check_number, check_tensor
 def _flat(name: str, x) -> torch.Tensor:
     x = check_tensor(name, x, min_len=1)
     if x.ndim == 1:
-        raise ValueError(f"{name} must have one row per example (shape (N, ...)), got {tuple(x.shape)}.")
+        raise ValueError(
+            f"{name} must have one row per example (shape (N, ...)), got {tuple(x.shape)}."
+        )
     return x.reshape(len(x), -1).float()
 
 
@@ -29,12 +31,16 @@ def nearest_neighbour_distances(samples, reference, *, chunk: int = 1024) -> tor
     samples = _flat("samples", samples)
     reference = _flat("reference", reference)
     if samples.shape[1] != reference.shape[1]:
-        raise ValueError(f"samples have {samples.shape[1]} values per example but reference has "
-                         f"{reference.shape[1]}; compare examples of the same shape.")
+        raise ValueError(
+            f"samples have {samples.shape[1]} values per example but reference has "
+            f"{reference.shape[1]}; compare examples of the same shape."
+        )
     # The exact mode: the faster matrix-product formula loses precision for the tiny
     # distances that matter most here (a near-copy at 1e-4 could read as 1e-3).
-    pieces = [torch.cdist(part, reference, compute_mode="donot_use_mm_for_euclid_dist")
-              .min(dim=1).values for part in samples.split(chunk)]
+    pieces = [
+        torch.cdist(part, reference, compute_mode="donot_use_mm_for_euclid_dist").min(dim=1).values
+        for part in samples.split(chunk)
+    ]
     return torch.cat(pieces)
 
 
@@ -55,10 +61,12 @@ class NoveltyReport:
     heldout_near_copy_fraction: float
 
     def __str__(self) -> str:
-        return (f"median distance to nearest training example: samples {self.sample_median:.3f}, "
-                f"held-out data {self.heldout_median:.3f}; near-copies (distance <= "
-                f"{self.threshold:.3f}): samples {self.near_copy_fraction:.1%}, held-out data "
-                f"{self.heldout_near_copy_fraction:.1%}")
+        return (
+            f"median distance to nearest training example: samples {self.sample_median:.3f}, "
+            f"held-out data {self.heldout_median:.3f}; near-copies (distance <= "
+            f"{self.threshold:.3f}): samples {self.near_copy_fraction:.1%}, held-out data "
+            f"{self.heldout_near_copy_fraction:.1%}"
+        )
 
 
 def novelty_report(samples, training, heldout, *, quantile: float = 0.05) -> NoveltyReport:

@@ -37,8 +37,10 @@ def kth_neighbour_radii(features, k: int = 3) -> torch.Tensor:
     x = _features("features", features)
     k = check_positive_int("k", k)
     if k >= len(x):
-        raise ValueError(f"k must be smaller than the number of rows ({len(x)}), got k={k}; "
-                         "pass more examples or a smaller k.")
+        raise ValueError(
+            f"k must be smaller than the number of rows ({len(x)}), got k={k}; "
+            "pass more examples or a smaller k."
+        )
     d = torch.cdist(x, x)
     # The smallest distance in each row is the row to itself (0), so take the (k+1)-th.
     return d.kthvalue(k + 1, dim=1).values
@@ -51,15 +53,17 @@ def _inside(points: torch.Tensor, centres: torch.Tensor, radii: torch.Tensor) ->
 
 @dataclass(frozen=True)
 class PrecisionRecall:
-    precision: float   # share of generated samples inside the real manifold
-    recall: float      # share of real examples inside the generated manifold
+    precision: float  # share of generated samples inside the real manifold
+    recall: float  # share of real examples inside the generated manifold
     k: int
     n_real: int
     n_generated: int
 
     def __str__(self) -> str:
-        return (f"precision {self.precision:.3f}, recall {self.recall:.3f} "
-                f"(k={self.k}, {self.n_generated} generated vs {self.n_real} real)")
+        return (
+            f"precision {self.precision:.3f}, recall {self.recall:.3f} "
+            f"(k={self.k}, {self.n_generated} generated vs {self.n_real} real)"
+        )
 
 
 def precision_recall(real_features, generated_features, *, k: int = 3) -> PrecisionRecall:
@@ -67,8 +71,10 @@ def precision_recall(real_features, generated_features, *, k: int = 3) -> Precis
     real = _features("real_features", real_features)
     fake = _features("generated_features", generated_features)
     if real.shape[1] != fake.shape[1]:
-        raise ValueError(f"real_features have {real.shape[1]} features per row but generated_features "
-                         f"have {fake.shape[1]}; use the same feature extractor for both.")
+        raise ValueError(
+            f"real_features have {real.shape[1]} features per row but generated_features "
+            f"have {fake.shape[1]}; use the same feature extractor for both."
+        )
     real_radii = kth_neighbour_radii(real, k)
     fake_radii = kth_neighbour_radii(fake, k)
     precision = _inside(fake, real, real_radii).double().mean()
@@ -76,14 +82,24 @@ def precision_recall(real_features, generated_features, *, k: int = 3) -> Precis
     return PrecisionRecall(float(precision), float(recall), k, len(real), len(fake))
 
 
-def digit_precision_recall(samples, real_images, scale: str = "unit", real_scale: str | None = None,
-                           *, k: int = 3, classifier=None) -> PrecisionRecall:
+def digit_precision_recall(
+    samples,
+    real_images,
+    scale: str = "unit",
+    real_scale: str | None = None,
+    *,
+    k: int = 3,
+    classifier=None,
+) -> PrecisionRecall:
     """Precision and recall of digit samples, on the digit classifier's 64 features."""
     from genai_course.metrics.images import digit_features
 
     real_scale = scale if real_scale is None else real_scale
-    return precision_recall(digit_features(real_images, real_scale, classifier=classifier),
-                            digit_features(samples, scale, classifier=classifier), k=k)
+    return precision_recall(
+        digit_features(real_images, real_scale, classifier=classifier),
+        digit_features(samples, scale, classifier=classifier),
+        k=k,
+    )
 
 
 __all__ = ["PrecisionRecall", "digit_precision_recall", "kth_neighbour_radii", "precision_recall"]

@@ -9,10 +9,10 @@ from genai_course.models.contract import VALUE_SCALES, GenerativeModel
 from genai_course.models.flow import DDPM, FlowConfig, FlowMatching
 from genai_course.models.gan import GAN, GANConfig
 from genai_course.models.language_model import (
-           LanguageModel,
-           grow_vocabulary,
-           perplexity,
-           sequence_loss,
+    LanguageModel,
+    grow_vocabulary,
+    perplexity,
+    sequence_loss,
 )
 from genai_course.models.mixture import GaussianMixture, MixtureConfig
 from genai_course.models.mlp_lm import MLPLM, MLPConfig
@@ -22,8 +22,35 @@ from genai_course.models.recurrent import RecurrentLM, RNNConfig
 from genai_course.models.transformer import TransformerConfig, TransformerLM
 from genai_course.models.vae import VAE, Autoencoder, VAEConfig
 
-__all__ = ["VALUE_SCALES", "GenerativeModel", "FlowMatching", "DDPM", "FlowConfig", "LanguageModel", "sequence_loss", "perplexity",
-           "grow_vocabulary", "GAN", "GANConfig", "GaussianMixture", "MixtureConfig", "VAE",
-           "Autoencoder", "VAEConfig", "MLPLM", "MLPConfig", "NGramConfig", "NGramLM", "best_ngram",
-           "IndependentPixels", "PixelConfig", "PixelMADE", "RecurrentLM", "RNNConfig",
-           "TransformerConfig", "TransformerLM", "ClassifierConfig", "DigitClassifier"]
+__all__ = [
+    "VALUE_SCALES",
+    "GenerativeModel",
+    "FlowMatching",
+    "DDPM",
+    "FlowConfig",
+    "LanguageModel",
+    "sequence_loss",
+    "perplexity",
+    "grow_vocabulary",
+    "GAN",
+    "GANConfig",
+    "GaussianMixture",
+    "MixtureConfig",
+    "VAE",
+    "Autoencoder",
+    "VAEConfig",
+    "MLPLM",
+    "MLPConfig",
+    "NGramConfig",
+    "NGramLM",
+    "best_ngram",
+    "IndependentPixels",
+    "PixelConfig",
+    "PixelMADE",
+    "RecurrentLM",
+    "RNNConfig",
+    "TransformerConfig",
+    "TransformerLM",
+    "ClassifierConfig",
+    "DigitClassifier",
+]

@@ -25,10 +25,10 @@ from genai_course.validation import check_number, check_positive_int, check_tens
 
 @dataclass
 class ClassifierConfig:
-    channels: int = 16        # filters of the first convolution (the second has twice as many)
-    feature_dim: int = 64     # size of the feature vector (the last hidden layer)
+    channels: int = 16  # filters of the first convolution (the second has twice as many)
+    feature_dim: int = 64  # size of the feature vector (the last hidden layer)
     num_classes: int = 10
-    dropout: float = 0.1      # on the features, during training only
+    dropout: float = 0.1  # on the features, during training only
 
 
 class DigitClassifier(nn.Module):
@@ -43,16 +43,18 @@ class DigitClassifier(nn.Module):
         check_number("dropout", config.dropout, low=0, high=1, high_inclusive=False)
         self.config = config
         c = config.channels
-        self.conv1 = nn.Conv2d(1, c, kernel_size=3, padding=1)       # strokes and edges, 8x8
-        self.conv2 = nn.Conv2d(c, 2 * c, kernel_size=3, padding=1)   # stroke combinations
-        self.hidden = nn.Linear(2 * c * 4 * 4, config.feature_dim)   # after 2x2 pooling: 4x4
+        self.conv1 = nn.Conv2d(1, c, kernel_size=3, padding=1)  # strokes and edges, 8x8
+        self.conv2 = nn.Conv2d(c, 2 * c, kernel_size=3, padding=1)  # stroke combinations
+        self.hidden = nn.Linear(2 * c * 4 * 4, config.feature_dim)  # after 2x2 pooling: 4x4
         self.head = nn.Linear(config.feature_dim, config.num_classes)
 
     def _check(self, images) -> torch.Tensor:
         images = check_tensor("images", images, ndim=(3, 4), last_dims=(8, 8), min_len=1)
         if images.ndim == 4 and images.shape[1] != 1:
-            raise ValueError(f"images must have one channel, shape (N, 1, 8, 8) or (N, 8, 8); "
-                             f"got {tuple(images.shape)}.")
+            raise ValueError(
+                f"images must have one channel, shape (N, 1, 8, 8) or (N, 8, 8); "
+                f"got {tuple(images.shape)}."
+            )
         return images.float().reshape(len(images), 1, 8, 8)
 
     def features(self, images) -> torch.Tensor:

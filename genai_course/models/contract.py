@@ -46,8 +46,14 @@ VALUE_SCALES: dict[str, tuple[float, float]] = {
 }
 
 # Old configuration names -> the one vocabulary.
-LEGACY_NAMES = {"hidden_size": "hidden", "n_embd": "hidden", "num_layers": "layers",
-                "n_layer": "layers", "n_head": "heads", "num_heads": "heads"}
+LEGACY_NAMES = {
+    "hidden_size": "hidden",
+    "n_embd": "hidden",
+    "num_layers": "layers",
+    "n_layer": "layers",
+    "n_head": "heads",
+    "num_heads": "heads",
+}
 
 
 def renamed(config: dict) -> dict:
@@ -57,15 +63,17 @@ def renamed(config: dict) -> dict:
     config = dict(config)
     if "num_pixels" in config:  # pixel models gave a count; a square count is a square image
         count = int(config.pop("num_pixels"))
-        side = int(count ** 0.5 + 0.5)
+        side = int(count**0.5 + 0.5)
         config.setdefault("data_shape", (side, side) if side * side == count else (count,))
     if "dim" in config:  # the mixture gave the length of a point
         config.setdefault("data_shape", (int(config.pop("dim")),))
     for key, value in config.items():
         new = LEGACY_NAMES.get(key, key)
         if new in out and out[new] != value:
-            raise ValueError(f"The config gives both {key!r} (an old name) and {new!r} with "
-                             f"different values ({value!r} and {out[new]!r}); keep only {new!r}.")
+            raise ValueError(
+                f"The config gives both {key!r} (an old name) and {new!r} with "
+                f"different values ({value!r} and {out[new]!r}); keep only {new!r}."
+            )
         out[new] = value
     return out
 
@@ -74,8 +82,11 @@ def legacy(config, old: str, new: str, value) -> None:
     """Move an old-name ``InitVar`` value onto its new field (called from ``__post_init__``)."""
     if value is None:
         return
-    warnings.warn(f"{type(config).__name__}({old}=...) is the old name; use {new}=...",
-                  DeprecationWarning, stacklevel=4)
+    warnings.warn(
+        f"{type(config).__name__}({old}=...) is the old name; use {new}=...",
+        DeprecationWarning,
+        stacklevel=4,
+    )
     setattr(config, new, value)
 
 
@@ -89,15 +100,21 @@ def check_value_scale(name: str, x: torch.Tensor, scale: str, *, model: str = "t
         return
     low, high = VALUE_SCALES[scale]
     lo, hi = float(x.min()), float(x.max())
-    fix = {"unit": "divide 0-255 pixels by 255 (or use load_digits('unit'))",
-           "symmetric": "map [0, 1] pixels to [-1, 1] with 2 * x - 1 (or load_digits('symmetric'))",
-           "binary": "threshold the images, e.g. (x > 0.5).float() (or load_digits('binary'))"}[scale]
+    fix = {
+        "unit": "divide 0-255 pixels by 255 (or use load_digits('unit'))",
+        "symmetric": "map [0, 1] pixels to [-1, 1] with 2 * x - 1 (or load_digits('symmetric'))",
+        "binary": "threshold the images, e.g. (x > 0.5).float() (or load_digits('binary'))",
+    }[scale]
     if lo < low - 1e-6 or hi > high + 1e-6:
-        raise ValueError(f"{name} lie in [{lo:g}, {hi:g}], but {model} expects values in "
-                         f"[{low:g}, {high:g}] (value_scale={scale!r}): {fix}.")
+        raise ValueError(
+            f"{name} lie in [{lo:g}, {hi:g}], but {model} expects values in "
+            f"[{low:g}, {high:g}] (value_scale={scale!r}): {fix}."
+        )
     if scale == "binary" and not ((x == 0) | (x == 1)).all():
-        raise ValueError(f"{name} must be exactly 0 or 1 (value_scale='binary'), got other "
-                         f"values in [{lo:g}, {hi:g}]: {fix}.")
+        raise ValueError(
+            f"{name} must be exactly 0 or 1 (value_scale='binary'), got other "
+            f"values in [{lo:g}, {hi:g}]: {fix}."
+        )
 
 
 class StepCounter(nn.Module):
@@ -157,13 +174,17 @@ class GenerativeModel(StepCounter):
         deep inside torch with a dtype error.
         """
         if not isinstance(x, torch.Tensor):
-            raise TypeError(f"{name} must be a torch tensor, got {type(x).__name__}; "
-                            "convert with torch.as_tensor(x, dtype=torch.float32).")
+            raise TypeError(
+                f"{name} must be a torch tensor, got {type(x).__name__}; "
+                "convert with torch.as_tensor(x, dtype=torch.float32)."
+            )
         shape = tuple(self.data_shape)
         if tuple(x.shape[1:]) != shape and not (x.ndim == 2 and x.shape[1] == _prod(shape)):
-            raise ValueError(f"{name} must have shape (n, {', '.join(map(str, shape))}) for this "
-                             f"{type(self).__name__} (data_shape={shape}), got {tuple(x.shape)}. "
-                             "Reshape the data, or build the model with data_shape= matching it.")
+            raise ValueError(
+                f"{name} must have shape (n, {', '.join(map(str, shape))}) for this "
+                f"{type(self).__name__} (data_shape={shape}), got {tuple(x.shape)}. "
+                "Reshape the data, or build the model with data_shape= matching it."
+            )
         if not x.is_floating_point() or x.dtype == torch.float64:
             x = x.float()
         check_value_scale(name, x, self.value_scale, model=f"this {type(self).__name__}")
@@ -174,12 +195,16 @@ class GenerativeModel(StepCounter):
         c = self.num_classes
         if c == 0:
             if labels is not None:
-                raise ValueError(f"This {type(self).__name__} is unconditional (num_classes=0): "
-                                 "do not pass labels.")
+                raise ValueError(
+                    f"This {type(self).__name__} is unconditional (num_classes=0): "
+                    "do not pass labels."
+                )
             return None
         if labels is None:
-            raise ValueError(f"This {type(self).__name__} is class-conditional: pass labels in "
-                             f"0..{c - 1}, one per example (or one for all).")
+            raise ValueError(
+                f"This {type(self).__name__} is class-conditional: pass labels in "
+                f"0..{c - 1}, one per example (or one for all)."
+            )
         if isinstance(labels, torch.Tensor) and labels.device.type == "meta":
             return labels
         return check_labels("labels", labels, c, n=n).to(self.device)
@@ -204,7 +229,9 @@ class GenerativeModel(StepCounter):
         raise NotImplementedError(f"{type(self).__name__} must define loss(batch).")
 
     def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None):
-        raise NotImplementedError(f"{type(self).__name__} must define sample(n, ...).")  # pragma: no cover
+        raise NotImplementedError(
+            f"{type(self).__name__} must define sample(n, ...)."
+        )  # pragma: no cover
 
     def split_batch(self, batch):
         """A batch is ``x`` or ``(x, labels)``; an unconditional model ignores the labels."""
@@ -224,8 +251,10 @@ def _prod(shape) -> int:
 
 def check_generator(generator) -> torch.Generator | None:
     if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator or None, got {generator!r}; "
-                        "pass class labels by keyword: sample(n, labels=7).")
+        raise TypeError(
+            f"generator must be a torch.Generator or None, got {generator!r}; "
+            "pass class labels by keyword: sample(n, labels=7)."
+        )
     return generator
 
 
@@ -254,5 +283,6 @@ def multinomial(p: torch.Tensor, n: int, *, replacement=True, generator=None) ->
     check_generator(generator)
     if generator is None or generator.device == p.device:
         return torch.multinomial(p, n, replacement=replacement, generator=generator)
-    return torch.multinomial(p.to(generator.device), n, replacement=replacement,
-                             generator=generator).to(p.device)
+    return torch.multinomial(
+        p.to(generator.device), n, replacement=replacement, generator=generator
+    ).to(p.device)

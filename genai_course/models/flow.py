@@ -48,22 +48,24 @@ from genai_course.validation import check_choice, check_labels, check_number, ch
 class FlowConfig:
     """One configuration for both models (the course's shared vocabulary)."""
 
-    data_shape: tuple = (8, 8)        # (8, 8) digits, (2,) toy points, (8,) VAE latents
-    hidden: int = 256                 # width of the MLP
-    layers: int = 4                   # number of hidden layers (>= 1)
-    num_classes: int = 0              # > 0: class-conditional, with guidance
-    label_dropout: float = 0.1        # share of training labels replaced by "no label"
-    dropout: float = 0.0              # dropout between hidden layers
-    value_scale: str = "symmetric"    # scale of the data; samples are clamped into it
-    time_features: int = 32           # size of the sinusoidal embedding of t
-    timesteps: int = 1000             # DDPM only: T noising steps
-    beta_start: float = 1e-4          # DDPM only: linear schedule of Ho et al. (2020)
+    data_shape: tuple = (8, 8)  # (8, 8) digits, (2,) toy points, (8,) VAE latents
+    hidden: int = 256  # width of the MLP
+    layers: int = 4  # number of hidden layers (>= 1)
+    num_classes: int = 0  # > 0: class-conditional, with guidance
+    label_dropout: float = 0.1  # share of training labels replaced by "no label"
+    dropout: float = 0.0  # dropout between hidden layers
+    value_scale: str = "symmetric"  # scale of the data; samples are clamped into it
+    time_features: int = 32  # size of the sinusoidal embedding of t
+    timesteps: int = 1000  # DDPM only: T noising steps
+    beta_start: float = 1e-4  # DDPM only: linear schedule of Ho et al. (2020)
     beta_end: float = 0.02
 
     def __post_init__(self):
         self.data_shape = tuple(int(s) for s in self.data_shape)  # JSON gives back a list
         if not self.data_shape or any(s < 1 for s in self.data_shape):
-            raise ValueError(f"data_shape must be a tuple of positive sizes, e.g. (8, 8), got {self.data_shape}.")
+            raise ValueError(
+                f"data_shape must be a tuple of positive sizes, e.g. (8, 8), got {self.data_shape}."
+            )
         check_positive_int("hidden", self.hidden)
         check_positive_int("layers", self.layers)
         check_positive_int("num_classes", self.num_classes, allow_zero=True)
@@ -72,7 +74,9 @@ class FlowConfig:
         check_choice("value_scale", self.value_scale, ("symmetric", "unit", "real"))
         check_positive_int("time_features", self.time_features)
         if self.time_features % 2:
-            raise ValueError(f"time_features must be even (sines and cosines), got {self.time_features}.")
+            raise ValueError(
+                f"time_features must be even (sines and cosines), got {self.time_features}."
+            )
         check_positive_int("timesteps", self.timesteps)
         check_number("beta_start", self.beta_start, low=0, high=1, low_inclusive=False)
         check_number("beta_end", self.beta_end, low=self.beta_start, high=1, high_inclusive=False)
@@ -85,8 +89,10 @@ def time_embedding(t: torch.Tensor, size: int) -> torch.Tensor:
     (2020): it lets an MLP tell t = 0.50 from t = 0.51 without learning that itself.
     """
     half = size // 2
-    freqs = torch.exp(torch.arange(half, device=t.device, dtype=torch.float32)
-                      * (-math.log(1000.0) / max(half - 1, 1)))
+    freqs = torch.exp(
+        torch.arange(half, device=t.device, dtype=torch.float32)
+        * (-math.log(1000.0) / max(half - 1, 1))
+    )
     angles = 1000.0 * t.float().reshape(-1, 1) * freqs
     return torch.cat([angles.sin(), angles.cos()], dim=1)
 
@@ -109,12 +115,16 @@ class TimeMLP(nn.Module):
         self.body = nn.Sequential(*blocks, nn.SiLU())
         self.out = nn.Linear(h, dim)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor | None = None
+    ) -> torch.Tensor:
         flat = x.reshape(len(x), -1)
         h = self.inp(torch.cat([flat, time_embedding(t, self.config.time_features)], dim=1))
         if self.label is not None:
             if labels is None:  # no label given: the unconditional "no label" token
-                labels = torch.full((len(x),), self.config.num_classes, device=x.device, dtype=torch.long)
+                labels = torch.full(
+                    (len(x),), self.config.num_classes, device=x.device, dtype=torch.long
+                )
             h = h + self.label(labels)
         return self.out(self.body(h)).reshape(x.shape)
 
@@ -142,8 +152,10 @@ class _IterativeModel(GenerativeModel):
         if not isinstance(x, torch.Tensor):
             x = torch.as_tensor(x, dtype=torch.float32, device=self.device)
         if tuple(x.shape[1:]) != self.data_shape:
-            raise ValueError(f"x must have shape (n, {', '.join(map(str, self.data_shape))}), "
-                             f"got {tuple(x.shape)}.")
+            raise ValueError(
+                f"x must have shape (n, {', '.join(map(str, self.data_shape))}), "
+                f"got {tuple(x.shape)}."
+            )
         x = x.to(self.device, torch.float32)
         if not self.num_classes:
             return x, None
@@ -161,7 +173,10 @@ class _IterativeModel(GenerativeModel):
         """Replace a ``label_dropout`` share of labels by the "no label" token (for guidance)."""
         if labels is None or not self.training or self.config.label_dropout == 0:
             return labels
-        drop = torch.rand(len(labels), device=labels.device, generator=generator) < self.config.label_dropout
+        drop = (
+            torch.rand(len(labels), device=labels.device, generator=generator)
+            < self.config.label_dropout
+        )
         return torch.where(drop, torch.full_like(labels, self.num_classes), labels)
 
     def _sample_labels(self, labels, n: int):
@@ -176,11 +191,15 @@ class _IterativeModel(GenerativeModel):
 
     def _noise(self, n: int, generator) -> torch.Tensor:
         if generator is not None and not isinstance(generator, torch.Generator):
-            raise TypeError(f"generator must be a torch.Generator or None, got {generator!r}; "
-                            "pass class labels by keyword: sample(n, labels=7).")
+            raise TypeError(
+                f"generator must be a torch.Generator or None, got {generator!r}; "
+                "pass class labels by keyword: sample(n, labels=7)."
+            )
         if generator is not None and generator.device.type != self.device.type:
-            raise ValueError(f"the generator is on {generator.device} but the model on {self.device}: "
-                             f"make it with torch.Generator(device={str(self.device)!r}).")
+            raise ValueError(
+                f"the generator is on {generator.device} but the model on {self.device}: "
+                f"make it with torch.Generator(device={str(self.device)!r})."
+            )
         return torch.randn((n, *self.data_shape), generator=generator, device=self.device)
 
     def _count_step(self) -> None:
@@ -216,8 +235,16 @@ class FlowMatching(_IterativeModel):
         return ((v - (x - eps)) ** 2).mean()
 
     @torch.no_grad()
-    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None,
-               steps: int = 50, guidance: float = 0.0, return_path: bool = False):
+    def sample(
+        self,
+        n: int,
+        *,
+        labels=None,
+        generator: torch.Generator | None = None,
+        steps: int = 50,
+        guidance: float = 0.0,
+        return_path: bool = False,
+    ):
         """Integrate dx/dt = v(x, t) from noise at t = 0 to t = 1 with ``steps`` Euler steps.
 
         ``return_path=True`` also returns every intermediate x (steps + 1, n, *data_shape).
@@ -264,8 +291,16 @@ class DDPM(_IterativeModel):
         return ((eps_hat - eps) ** 2).mean()
 
     @torch.no_grad()
-    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None,
-               steps: int | None = None, guidance: float = 0.0, return_path: bool = False):
+    def sample(
+        self,
+        n: int,
+        *,
+        labels=None,
+        generator: torch.Generator | None = None,
+        steps: int | None = None,
+        guidance: float = 0.0,
+        return_path: bool = False,
+    ):
         """The ancestral sampler (Ho et al. 2020, algorithm 2), x_T ~ N(0, I) down to x_0.
 
         ``steps`` < T visits only ``steps`` evenly spaced noise levels and takes each jump
@@ -283,13 +318,17 @@ class DDPM(_IterativeModel):
         path = [x]
         for k, k_prev in zip(ks[:-1], ks[1:], strict=True):
             abar = self.alpha_bars[k - 1]
-            abar_prev = self.alpha_bars[k_prev - 1] if k_prev > 0 else torch.ones((), device=x.device)
-            alpha = abar / abar_prev               # = 1 - beta_k when the jump is one step
+            abar_prev = (
+                self.alpha_bars[k_prev - 1] if k_prev > 0 else torch.ones((), device=x.device)
+            )
+            alpha = abar / abar_prev  # = 1 - beta_k when the jump is one step
             kk = torch.full((n,), k, device=x.device)
             eps_hat = self.predict(x, self._t_input(kk), labels, guidance=guidance)
             x = (x - (1 - alpha) / (1 - abar).sqrt() * eps_hat) / alpha.sqrt()
             if k_prev > 0:  # sigma_k^2 = beta_k (Ho et al. 2020, section 3.2)
-                x = x + (1 - alpha).sqrt() * torch.randn(x.shape, generator=generator, device=x.device)
+                x = x + (1 - alpha).sqrt() * torch.randn(
+                    x.shape, generator=generator, device=x.device
+                )
             path.append(x)
         out = self._finish(x)
         return (out, torch.stack(path)) if return_path else out

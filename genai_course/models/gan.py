@@ -48,14 +48,14 @@ GAN_LOSSES = ("non-saturating", "minimax")
 
 @dataclass
 class GANConfig:
-    data_shape: tuple = (2,)        # (2,) for toy points, (8, 8) for digits
-    latent_dim: int = 8             # size of the noise vector z
-    hidden: int = 128               # width of both MLPs
-    layers: int = 2                 # hidden layers in each MLP
-    output: str = "linear"          # "tanh" for images in [-1, 1], "linear" for points
-    loss: str = "non-saturating"    # generator loss: "non-saturating" or "minimax"
-    num_classes: int = 0            # > 0 makes the GAN class-conditional
-    dropout: float = 0.0            # dropout in D: a less sure D gives G steadier gradients
+    data_shape: tuple = (2,)  # (2,) for toy points, (8, 8) for digits
+    latent_dim: int = 8  # size of the noise vector z
+    hidden: int = 128  # width of both MLPs
+    layers: int = 2  # hidden layers in each MLP
+    output: str = "linear"  # "tanh" for images in [-1, 1], "linear" for points
+    loss: str = "non-saturating"  # generator loss: "non-saturating" or "minimax"
+    num_classes: int = 0  # > 0 makes the GAN class-conditional
+    dropout: float = 0.0  # dropout in D: a less sure D gives G steadier gradients
     num_layers: InitVar[int | None] = None  # old name of ``layers``
 
     def __post_init__(self, num_layers=None):
@@ -115,16 +115,21 @@ class GAN(GenerativeModel):
 
     def generate(self, z: torch.Tensor, labels=None) -> torch.Tensor:
         """The old name of :meth:`decode` (G(z)); kept so older notebooks still run."""
-        warnings.warn("GAN.generate(z) is now GAN.decode(z), as for every model with a latent.",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "GAN.generate(z) is now GAN.decode(z), as for every model with a latent.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self.decode(z, labels)
 
     def discriminate(self, x: torch.Tensor, labels=None) -> torch.Tensor:
         """The discriminator's logit l(x), one per row; D(x) = sigmoid(l(x))."""
         flat = x.reshape(len(x), -1)
         if flat.shape[1] != self.data_dim:
-            raise ValueError(f"x must have shape (n, {', '.join(map(str, self.config.data_shape))}), "
-                             f"got {tuple(x.shape)}.")
+            raise ValueError(
+                f"x must have shape (n, {', '.join(map(str, self.config.data_shape))}), "
+                f"got {tuple(x.shape)}."
+            )
         onehot = self.one_hot(labels, len(x))
         h = flat if onehot is None else torch.cat([flat, onehot], dim=1)
         return self.discriminator(h).squeeze(1)
@@ -145,8 +150,10 @@ class GAN(GenerativeModel):
     # ----- training, as fit() calls it -------------------------------------------------
     def make_optimizers(self, lr: float):
         """One Adam per player; beta1 = 0.5 (Radford et al., 2016) damps the oscillations."""
-        return (torch.optim.Adam(self.discriminator.parameters(), lr=lr, betas=(0.5, 0.999)),
-                torch.optim.Adam(self.generator.parameters(), lr=lr, betas=(0.5, 0.999)))
+        return (
+            torch.optim.Adam(self.discriminator.parameters(), lr=lr, betas=(0.5, 0.999)),
+            torch.optim.Adam(self.generator.parameters(), lr=lr, betas=(0.5, 0.999)),
+        )
 
     def train_step(self, batch, optimizers) -> dict[str, float]:
         """One update of D on real + fake data, then one update of G against the new D."""
@@ -168,9 +175,12 @@ class GAN(GenerativeModel):
         g_loss.backward()
         opt_g.step()  # only G's optimizer steps; D's stale gradients are zeroed next time
         self._steps_trained += 1
-        return {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
-                "d_real": torch.sigmoid(real_logits).mean().item(),
-                "d_fake": torch.sigmoid(fake_logits).mean().item()}
+        return {
+            "d_loss": d_loss.item(),
+            "g_loss": g_loss.item(),
+            "d_real": torch.sigmoid(real_logits).mean().item(),
+            "d_fake": torch.sigmoid(fake_logits).mean().item(),
+        }
 
     # ----- generating ------------------------------------------------------------------
     def latent(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -179,7 +189,9 @@ class GAN(GenerativeModel):
         return self.randn(n, self.config.latent_dim, generator=generator)
 
     @torch.no_grad()
-    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample(
+        self, n: int, *, labels=None, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
         """n new examples, shape (n, *data_shape), on the scale of the training data.
 
         A conditional GAN given no labels cycles through the classes 0, 1, ..., 9, 0, ...
@@ -199,7 +211,9 @@ class GAN(GenerativeModel):
         z0 = check_tensor("z0", z0).reshape(-1).to(self.device)
         z1 = check_tensor("z1", z1).reshape(-1).to(self.device)
         if z0.shape != (d,) or z1.shape != (d,):
-            raise ValueError(f"z0 and z1 must each hold {d} numbers (latent_dim), "
-                             f"got {tuple(z0.shape)} and {tuple(z1.shape)}.")
+            raise ValueError(
+                f"z0 and z1 must each hold {d} numbers (latent_dim), "
+                f"got {tuple(z0.shape)} and {tuple(z1.shape)}."
+            )
         t = torch.linspace(0, 1, steps, device=self.device)[:, None]
         return self.decode((1 - t) * z0 + t * z1, labels)

@@ -47,29 +47,42 @@ class LanguageModel(StepCounter):
         """
         size = getattr(tokenizer, "vocab_size", None)
         if size is not None and size != self.config.vocab_size:
-            raise ValueError(f"The tokenizer has {size} tokens but this {type(self).__name__} has "
-                             f"vocab_size={self.config.vocab_size}: encode text with the model's own "
-                             "tokenizer (model.tokenizer), or grow the model with grow_vocabulary().")
+            raise ValueError(
+                f"The tokenizer has {size} tokens but this {type(self).__name__} has "
+                f"vocab_size={self.config.vocab_size}: encode text with the model's own "
+                "tokenizer (model.tokenizer), or grow the model with grow_vocabulary()."
+            )
         own = getattr(self, "tokenizer", None)
-        if own is not None and tokenizer is not own and hasattr(own, "to_dict") \
-                and hasattr(tokenizer, "to_dict") and own.to_dict() != tokenizer.to_dict():
-            raise ValueError(f"This tokenizer differs from the model's own (model.tokenizer), though "
-                             f"both have {size} tokens: the same ids mean different characters. "
-                             "Use model.tokenizer to encode and decode.")
+        if (
+            own is not None
+            and tokenizer is not own
+            and hasattr(own, "to_dict")
+            and hasattr(tokenizer, "to_dict")
+            and own.to_dict() != tokenizer.to_dict()
+        ):
+            raise ValueError(
+                f"This tokenizer differs from the model's own (model.tokenizer), though "
+                f"both have {size} tokens: the same ids mean different characters. "
+                "Use model.tokenizer to encode and decode."
+            )
 
     def check_idx(self, idx, *, ndim: int = 2, name: str = "idx") -> torch.Tensor:
         """Token ids must be a long tensor ((batch, T), or (T,) with ndim=1) of ids the
         vocabulary knows: the one token-id check of every language model."""
         if not isinstance(idx, torch.Tensor) or idx.dtype != torch.long or idx.ndim != ndim:
             shape = "(batch, T)" if ndim == 2 else "(T,)"
-            raise ValueError(f"{name} must be a long tensor of shape {shape}, got "
-                             f"{getattr(idx, 'dtype', type(idx).__name__)} "
-                             f"{tuple(getattr(idx, 'shape', ()))}.")
+            raise ValueError(
+                f"{name} must be a long tensor of shape {shape}, got "
+                f"{getattr(idx, 'dtype', type(idx).__name__)} "
+                f"{tuple(getattr(idx, 'shape', ()))}."
+            )
         vocab_size = self.config.vocab_size
         if idx.numel() and idx.device.type != "meta" and (idx.min() < 0 or idx.max() >= vocab_size):
-            raise ValueError(f"token ids must lie in [0, {vocab_size}), got "
-                             f"[{int(idx.min())}, {int(idx.max())}]. Was the text encoded with "
-                             "the model's own tokenizer?")
+            raise ValueError(
+                f"token ids must lie in [0, {vocab_size}), got "
+                f"[{int(idx.min())}, {int(idx.max())}]. Was the text encoded with "
+                "the model's own tokenizer?"
+            )
         return idx
 
     @staticmethod
@@ -92,8 +105,9 @@ class LanguageModel(StepCounter):
 
 
 @torch.no_grad()
-def sequence_loss(model: nn.Module, ids: torch.Tensor, block_size: int = 256,
-                  batch_rows: int = 64) -> float:
+def sequence_loss(
+    model: nn.Module, ids: torch.Tensor, block_size: int = 256, batch_rows: int = 64
+) -> float:
     """Mean next-token cross-entropy (nats/token) on consecutive windows of ``ids``.
 
     The windows are ``block_size`` tokens long, cut down to the model's ``max_length``
@@ -111,17 +125,21 @@ def sequence_loss(model: nn.Module, ids: torch.Tensor, block_size: int = 256,
     if limit:
         block_size = min(block_size, int(limit))
     x, y = text_windows(ids, block_size)
-    device = next((t.device for t in list(model.parameters()) + list(model.buffers())),
-                  torch.device("cpu"))
+    device = next(
+        (t.device for t in list(model.parameters()) + list(model.buffers())), torch.device("cpu")
+    )
     was_training = model.training
     model.eval()
     total = 0.0
     try:
         for start in range(0, len(x), batch_rows):
-            logits, _ = model(x[start:start + batch_rows].to(device))
-            target = y[start:start + batch_rows].to(device)
-            total += float(F.cross_entropy(logits.reshape(-1, logits.shape[-1]),
-                                           target.reshape(-1), reduction="sum"))
+            logits, _ = model(x[start : start + batch_rows].to(device))
+            target = y[start : start + batch_rows].to(device)
+            total += float(
+                F.cross_entropy(
+                    logits.reshape(-1, logits.shape[-1]), target.reshape(-1), reduction="sum"
+                )
+            )
     finally:
         model.train(was_training)
     return total / y.numel()
@@ -145,9 +163,11 @@ def grow_vocabulary(model: LanguageModel, tokenizer) -> LanguageModel:
     new = int(tokenizer.vocab_size)
     own = getattr(model, "tokenizer", None)
     if own is not None and list(tokenizer.chars[: own.vocab_size]) != list(own.chars):
-        raise ValueError("The new tokenizer must keep the model's characters in their places "
-                         "(ids 0..{}) and add new ones after them: build it with "
-                         "model.tokenizer.extended(text).".format(own.vocab_size - 1))
+        raise ValueError(
+            "The new tokenizer must keep the model's characters in their places "
+            "(ids 0..{}) and add new ones after them: build it with "
+            "model.tokenizer.extended(text).".format(own.vocab_size - 1)
+        )
     if new < old:
         raise ValueError(f"The tokenizer has {new} tokens, fewer than the model's {old}.")
     if new == old:
@@ -164,13 +184,17 @@ def grow_vocabulary(model: LanguageModel, tokenizer) -> LanguageModel:
                     grown.weight[new:] = child.weight[old:]  # the start token, if any
                 setattr(module, child_name, grown)
             elif isinstance(child, nn.Linear) and child.out_features == old:
-                grown = nn.Linear(child.in_features, new, bias=child.bias is not None).to(child.weight.device)
+                grown = nn.Linear(child.in_features, new, bias=child.bias is not None).to(
+                    child.weight.device
+                )
                 with torch.no_grad():
                     grown.weight.zero_()
                     grown.weight[:old] = child.weight
                     if child.bias is not None:
                         grown.bias[:old] = child.bias
-                        grown.bias[old:] = child.bias.min()  # new tokens start unlikely, not impossible
+                        grown.bias[old:] = (
+                            child.bias.min()
+                        )  # new tokens start unlikely, not impossible
                 setattr(module, child_name, grown)
     model.config.vocab_size = new
     model.tokenizer = tokenizer

@@ -20,7 +20,7 @@ from genai_course.validation import check_positive_int, check_tensor
 
 @dataclass
 class MixtureConfig:
-    n_components: int = 8   # how many Gaussian bumps
+    n_components: int = 8  # how many Gaussian bumps
     data_shape: tuple = (2,)  # one data point: (2,) for the toy points, (64,) for flat digits
     dim: InitVar[int | None] = None  # the older name: the length of a point
 
@@ -29,8 +29,10 @@ class MixtureConfig:
             self.data_shape = (check_positive_int("dim", dim),)
         self.data_shape = tuple(int(s) for s in self.data_shape)
         if len(self.data_shape) != 1:
-            raise ValueError(f"A GaussianMixture models flat points: data_shape must be (d,), got "
-                             f"{self.data_shape}. Flatten images first with x.reshape(len(x), -1).")
+            raise ValueError(
+                f"A GaussianMixture models flat points: data_shape must be (d,), got "
+                f"{self.data_shape}. Flatten images first with x.reshape(len(x), -1)."
+            )
         check_positive_int("data_shape[0]", self.data_shape[0])
         check_positive_int("n_components", self.n_components)
 
@@ -47,8 +49,8 @@ class GaussianMixture(GenerativeModel):
         self.data_shape = config.data_shape
         self.dim = config.data_shape[0]
         k, d = config.n_components, self.dim
-        self.logits = nn.Parameter(torch.zeros(k))              # mixing weights, before softmax
-        self.means = nn.Parameter(torch.randn(k, d))           # where the bumps sit
+        self.logits = nn.Parameter(torch.zeros(k))  # mixing weights, before softmax
+        self.means = nn.Parameter(torch.randn(k, d))  # where the bumps sit
         self.log_scales = nn.Parameter(torch.full((k, d), -0.5))  # log of each bump's width
 
     def _check(self, x) -> torch.Tensor:
@@ -59,7 +61,7 @@ class GaussianMixture(GenerativeModel):
         """log p(x) for each row of x (shape (N, dim))."""
         x = self._check(x)
         scales = self.log_scales.exp()
-        z = (x[:, None, :] - self.means) / scales                     # (N, K, D)
+        z = (x[:, None, :] - self.means) / scales  # (N, K, D)
         log_normal = (-0.5 * z.pow(2) - self.log_scales - 0.5 * math.log(2 * math.pi)).sum(-1)
         return torch.logsumexp(log_normal + self.logits.log_softmax(0), dim=1)
 
@@ -69,7 +71,9 @@ class GaussianMixture(GenerativeModel):
         return -self.log_prob(x).mean()
 
     @torch.no_grad()
-    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample(
+        self, n: int, *, labels=None, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
         """Draw n new points: choose a component by its weight, then add Gaussian noise."""
         n = check_positive_int("n", n)
         self.check_labels(labels, n)

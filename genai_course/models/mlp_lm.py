@@ -24,7 +24,7 @@ from genai_course.validation import check_positive_int
 @dataclass
 class MLPConfig:
     vocab_size: int
-    block_size: int = 8   # how many previous tokens the model sees
+    block_size: int = 8  # how many previous tokens the model sees
     embed_dim: int = 16
     hidden: int = 128
 
@@ -43,16 +43,19 @@ class MLPLM(LanguageModel):
         self.block_size = config.block_size
         self.embed = nn.Embedding(config.vocab_size + 1, config.embed_dim)  # +1: the start token
         self.mlp = nn.Sequential(
-            nn.Linear(config.block_size * config.embed_dim, config.hidden), nn.Tanh(),
-            nn.Linear(config.hidden, config.vocab_size))
+            nn.Linear(config.block_size * config.embed_dim, config.hidden),
+            nn.Tanh(),
+            nn.Linear(config.hidden, config.vocab_size),
+        )
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
         idx = self.check_idx(idx)
         B, T = idx.shape
-        start = torch.full((B, self.block_size - 1), self.config.vocab_size, dtype=torch.long,
-                           device=idx.device)
-        padded = torch.cat([start, idx], dim=1)              # (B, block_size - 1 + T)
-        windows = padded.unfold(1, self.block_size, 1)       # (B, T, block_size): tokens up to t
-        x = self.embed(windows).flatten(2)                   # (B, T, block_size * embed_dim)
-        logits = self.mlp(x)                                 # (B, T, vocab)
+        start = torch.full(
+            (B, self.block_size - 1), self.config.vocab_size, dtype=torch.long, device=idx.device
+        )
+        padded = torch.cat([start, idx], dim=1)  # (B, block_size - 1 + T)
+        windows = padded.unfold(1, self.block_size, 1)  # (B, T, block_size): tokens up to t
+        x = self.embed(windows).flatten(2)  # (B, T, block_size * embed_dim)
+        logits = self.mlp(x)  # (B, T, vocab)
         return logits, self.next_token_loss(logits, targets)

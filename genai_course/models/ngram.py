@@ -38,8 +38,8 @@ from genai_course.validation import check_number, check_positive_int
 @dataclass
 class NGramConfig:
     vocab_size: int
-    n: int = 2          # 2 = bigram: the next token given the previous one
-    k: float = 0.1      # pseudo-counts per token (add-k smoothing)
+    n: int = 2  # 2 = bigram: the next token given the previous one
+    k: float = 0.1  # pseudo-counts per token (add-k smoothing)
     backoff: bool = True
 
 
@@ -51,9 +51,11 @@ class NGramLM(LanguageModel):
         config = config or NGramConfig(**overrides)
         check_positive_int("vocab_size", config.vocab_size)
         n = check_positive_int("n", config.n)
-        if config.vocab_size ** (n - 1) >= 2 ** 62:
-            raise ValueError(f"n={n} is too large for a vocabulary of {config.vocab_size}: "
-                             "the contexts cannot be indexed. Use a smaller n.")
+        if config.vocab_size ** (n - 1) >= 2**62:
+            raise ValueError(
+                f"n={n} is too large for a vocabulary of {config.vocab_size}: "
+                "the contexts cannot be indexed. Use a smaller n."
+            )
         check_number("k", config.k, low=0, low_inclusive=False)
         self.config = config
         self._orders = 0  # how many tables fit_counts has stored
@@ -63,7 +65,9 @@ class NGramLM(LanguageModel):
         """tables[m] = (sorted context keys, counts (contexts, V)) for context length m.
 
         Stored as buffers, so ``model.to("cuda")`` moves the counts with the model."""
-        return [(getattr(self, f"keys_{m}"), getattr(self, f"counts_{m}")) for m in range(self._orders)]
+        return [
+            (getattr(self, f"keys_{m}"), getattr(self, f"counts_{m}")) for m in range(self._orders)
+        ]
 
     @property
     def block_size(self) -> int:
@@ -79,25 +83,29 @@ class NGramLM(LanguageModel):
         V = self.config.vocab_size
         key = torch.zeros_like(idx)
         for j in range(m):  # idx[t - j] weighted by V^j
-            key[..., m - 1:] += idx[..., m - 1 - j: idx.shape[-1] - j] * V ** j
+            key[..., m - 1 :] += idx[..., m - 1 - j : idx.shape[-1] - j] * V**j
         return key
 
     def fit_counts(self, ids: torch.Tensor) -> NGramLM:
         """Count every (context, next token) pair of the 1-D sequence ``ids``."""
         ids = self.check_idx(ids, ndim=1, name="ids")
         if len(ids) < self.config.n:
-            raise ValueError(f"ids hold {len(ids)} tokens; an {self.config.n}-gram needs at least "
-                             f"{self.config.n}.")
+            raise ValueError(
+                f"ids hold {len(ids)} tokens; an {self.config.n}-gram needs at least "
+                f"{self.config.n}."
+            )
         V = self.config.vocab_size
         ids = ids.to(self.device)
         for m in range(self.config.n):  # context length m = 0 (unigram) .. n-1
             if m == 0:  # the empty context: plain token frequencies
                 context, target = torch.zeros_like(ids), ids
             else:  # the m tokens before each target ids[t], t >= m
-                context, target = self._keys(ids[:-1], m)[m - 1:], ids[m:]
+                context, target = self._keys(ids[:-1], m)[m - 1 :], ids[m:]
             keys, row = torch.unique(context, return_inverse=True)
             counts = torch.zeros(len(keys), V, device=ids.device)
-            counts.index_put_((row, target), torch.ones(len(target), device=ids.device), accumulate=True)
+            counts.index_put_(
+                (row, target), torch.ones(len(target), device=ids.device), accumulate=True
+            )
             self.register_buffer(f"keys_{m}", keys, persistent=False)
             self.register_buffer(f"counts_{m}", counts, persistent=False)
         self._orders = self.config.n
@@ -144,8 +152,10 @@ class NGramLM(LanguageModel):
         if not self.tables:
             raise RuntimeError("Call fit_counts(ids) first.")
         if context_length not in (0, 1):
-            raise ValueError("counts() returns dense tables for context_length 0 or 1 only "
-                             f"(longer ones would hold V^{context_length + 1} entries).")
+            raise ValueError(
+                "counts() returns dense tables for context_length 0 or 1 only "
+                f"(longer ones would hold V^{context_length + 1} entries)."
+            )
         keys, counts = self.tables[context_length]
         V = self.config.vocab_size
         table = torch.zeros(V if context_length else 1, V, device=counts.device)
@@ -153,8 +163,15 @@ class NGramLM(LanguageModel):
         return table
 
 
-def best_ngram(train_ids: torch.Tensor, valid_ids: torch.Tensor, orders=(2, 3, 4, 5),
-               ks=(0.01, 0.1, 1.0), *, vocab_size: int | None = None, backoff: bool = True):
+def best_ngram(
+    train_ids: torch.Tensor,
+    valid_ids: torch.Tensor,
+    orders=(2, 3, 4, 5),
+    ks=(0.01, 0.1, 1.0),
+    *,
+    vocab_size: int | None = None,
+    backoff: bool = True,
+):
     """Fit an n-gram for every order and k; return the one with the lowest validation loss.
 
     Returns ``(model, validation_loss)``; ``model.search`` lists every (n, k, loss) tried.

@@ -46,7 +46,7 @@ def _shape_for(num_pixels: int) -> tuple[int, ...]:
 class PixelConfig:
     hidden: int = 256
     layers: int = 2
-    num_classes: int = 0            # e.g. 10 to condition on the digit's label; 0 = unconditional
+    num_classes: int = 0  # e.g. 10 to condition on the digit's label; 0 = unconditional
     data_shape: tuple = IMAGE_SHAPE  # (8, 8) digits; (16, 16) for larger images
     num_layers: InitVar[int | None] = None  # old name of ``layers``
     num_pixels: InitVar[int | None] = None  # old: a pixel count instead of data_shape
@@ -54,7 +54,12 @@ class PixelConfig:
     def __post_init__(self, num_layers=None, num_pixels=None):
         legacy(self, "num_layers", "layers", num_layers)
         if num_pixels is not None:
-            legacy(self, "num_pixels", "data_shape", _shape_for(check_positive_int("num_pixels", num_pixels)))
+            legacy(
+                self,
+                "num_pixels",
+                "data_shape",
+                _shape_for(check_positive_int("num_pixels", num_pixels)),
+            )
         if self.num_classes is None:  # checkpoints from before the contract
             self.num_classes = 0
         self.data_shape = tuple(int(s) for s in self.data_shape)
@@ -64,8 +69,10 @@ class PixelConfig:
         check_positive_int("layers", self.layers)
         check_positive_int("num_classes", self.num_classes, allow_zero=True)
         if math.prod(self.data_shape) < 2:
-            raise ValueError(f"data_shape={self.data_shape} holds one pixel; an "
-                             "autoregressive model needs at least 2.")
+            raise ValueError(
+                f"data_shape={self.data_shape} holds one pixel; an "
+                "autoregressive model needs at least 2."
+            )
 
 
 class MaskedLinear(nn.Linear):
@@ -93,14 +100,18 @@ class _BinaryImages(GenerativeModel):
         x = check_tensor(name, x, ndim=(2, len(self.data_shape) + 1))
         x = x.reshape(len(x), -1)
         if x.shape[1] != self.num_pixels:
-            raise ValueError(f"{name} must have {self.num_pixels} pixels each ((N, "
-                             f"{', '.join(map(str, self.data_shape))}) or (N, {self.num_pixels})), "
-                             f"got {x.shape[1]}. Build the model with data_shape= your image size.")
+            raise ValueError(
+                f"{name} must have {self.num_pixels} pixels each ((N, "
+                f"{', '.join(map(str, self.data_shape))}) or (N, {self.num_pixels})), "
+                f"got {x.shape[1]}. Build the model with data_shape= your image size."
+            )
         x = x.float()
         if not ((x == 0) | (x == 1)).all():
-            raise ValueError(f"{name} must be 0 or 1 (value_scale='binary'), got values in "
-                             f"[{float(x.min()):g}, {float(x.max()):g}]: threshold them, e.g. "
-                             "(x > 0.5).float(), or load the digits with load_digits('binary').")
+            raise ValueError(
+                f"{name} must be 0 or 1 (value_scale='binary'), got values in "
+                f"[{float(x.min()):g}, {float(x.max()):g}]: threshold them, e.g. "
+                "(x > 0.5).float(), or load the digits with load_digits('binary')."
+            )
         return x
 
     def bits_per_pixel(self, x: torch.Tensor, labels=None) -> float:
@@ -128,7 +139,9 @@ class PixelMADE(_BinaryImages):
         layers, previous = [], pixel_degree
         for _ in range(config.layers):
             # a hidden unit of degree d sees inputs of degree <= d
-            layers.append(MaskedLinear(len(previous), H, hidden_degree[:, None] >= previous[None, :]))
+            layers.append(
+                MaskedLinear(len(previous), H, hidden_degree[:, None] >= previous[None, :])
+            )
             previous = hidden_degree
         self.hidden_layers = nn.ModuleList(layers)
         # output i (degree i + 1) sees hidden units of degree < i + 1, i.e. pixels before it
@@ -147,7 +160,11 @@ class PixelMADE(_BinaryImages):
 
     def _logits(self, x: torch.Tensor, labels) -> torch.Tensor:
         h = x
-        extra = self.label_hidden(labels).chunk(self.config.layers, dim=-1) if labels is not None else None
+        extra = (
+            self.label_hidden(labels).chunk(self.config.layers, dim=-1)
+            if labels is not None
+            else None
+        )
         for i, layer in enumerate(self.hidden_layers):
             h = layer(h)
             if extra is not None:
@@ -170,7 +187,9 @@ class PixelMADE(_BinaryImages):
         return -self.log_prob(images, labels).mean()
 
     @torch.no_grad()
-    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample(
+        self, n: int, *, labels=None, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
         """Draw ``n`` images pixel by pixel (one pass per pixel); returns (n, *data_shape) in {0, 1}."""
         n = check_positive_int("n", n)
         labels = self.check_labels(self.default_labels(n, labels), n)
@@ -190,8 +209,14 @@ class IndependentPixels(_BinaryImages):
     def __init__(self, num_pixels: int | None = None, *, data_shape=None):
         super().__init__()
         if data_shape is None:
-            data_shape = _shape_for(check_positive_int("num_pixels", num_pixels)) if num_pixels else IMAGE_SHAPE
-        self.data_shape = tuple(int(check_positive_int("data_shape entries", s)) for s in data_shape)
+            data_shape = (
+                _shape_for(check_positive_int("num_pixels", num_pixels))
+                if num_pixels
+                else IMAGE_SHAPE
+            )
+        self.data_shape = tuple(
+            int(check_positive_int("data_shape entries", s)) for s in data_shape
+        )
         self.num_pixels = math.prod(self.data_shape)
         self.register_buffer("p", torch.full((self.num_pixels,), 0.5))
 
@@ -212,7 +237,9 @@ class IndependentPixels(_BinaryImages):
         return -self.log_prob(images).mean()
 
     @torch.no_grad()
-    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample(
+        self, n: int, *, labels=None, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
         n = check_positive_int("n", n)
         self.check_labels(labels, n)
         return self._shaped(bernoulli(self.p.expand(n, -1), generator=generator))

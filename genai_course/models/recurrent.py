@@ -22,11 +22,11 @@ from genai_course.validation import check_number, check_positive_int
 class RNNConfig:
     vocab_size: int
     embed_dim: int = 64
-    hidden: int = 256      # GRU state size
-    layers: int = 1        # stacked GRU layers
+    hidden: int = 256  # GRU state size
+    layers: int = 1  # stacked GRU layers
     dropout: float = 0.0
     hidden_size: InitVar[int | None] = None  # old name of ``hidden``
-    num_layers: InitVar[int | None] = None   # old name of ``layers``
+    num_layers: InitVar[int | None] = None  # old name of ``layers``
 
     def __post_init__(self, hidden_size=None, num_layers=None):
         legacy(self, "hidden_size", "hidden", hidden_size)
@@ -46,8 +46,13 @@ class RecurrentLM(LanguageModel):
         config = config or RNNConfig(**overrides)
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.embed_dim)
-        self.rnn = nn.GRU(config.embed_dim, config.hidden, num_layers=config.layers,
-                          batch_first=True, dropout=config.dropout if config.layers > 1 else 0.0)
+        self.rnn = nn.GRU(
+            config.embed_dim,
+            config.hidden,
+            num_layers=config.layers,
+            batch_first=True,
+            dropout=config.dropout if config.layers > 1 else 0.0,
+        )
         self.drop = nn.Dropout(config.dropout)
         self.head = nn.Linear(config.hidden, config.vocab_size)
 

@@ -48,15 +48,23 @@ class TransformerConfig:
     def __post_init__(self, n_layer, n_head, n_embd):
         for old, value in (("n_layer", n_layer), ("n_head", n_head), ("n_embd", n_embd)):
             if value is not None:
-                warnings.warn(f"TransformerConfig({old}=...) is the old name; use "
-                              f"{OLD_NAMES[old]}={value} instead.", DeprecationWarning, stacklevel=3)
+                warnings.warn(
+                    f"TransformerConfig({old}=...) is the old name; use "
+                    f"{OLD_NAMES[old]}={value} instead.",
+                    DeprecationWarning,
+                    stacklevel=3,
+                )
                 setattr(self, OLD_NAMES[old], value)
         for name in ("vocab_size", "block_size", "layers", "heads", "hidden"):
             setattr(self, name, check_positive_int(name, getattr(self, name)))
-        self.dropout = float(check_number("dropout", self.dropout, low=0, high=1, high_inclusive=False))
+        self.dropout = float(
+            check_number("dropout", self.dropout, low=0, high=1, high_inclusive=False)
+        )
         if self.hidden % self.heads:
-            raise ValueError(f"hidden ({self.hidden}) must be a multiple of heads ({self.heads}): "
-                             "each head gets hidden // heads dimensions. Change one of them.")
+            raise ValueError(
+                f"hidden ({self.hidden}) must be a multiple of heads ({self.heads}): "
+                "each head gets hidden // heads dimensions. Change one of them."
+            )
 
 
 class CausalSelfAttention(nn.Module):
@@ -77,14 +85,15 @@ class CausalSelfAttention(nn.Module):
         q, k, v = self.qkv(x).split(C, dim=2)
         q, k, v = (t.view(B, T, self.heads, C // self.heads).transpose(1, 2) for t in (q, k, v))
         if return_weights:  # written out, to look at the weights
-            scores = q @ k.transpose(-2, -1) / math.sqrt(k.shape[-1])      # (B, heads, T, T)
+            scores = q @ k.transpose(-2, -1) / math.sqrt(k.shape[-1])  # (B, heads, T, T)
             scores = scores.masked_fill(~self.mask[:T, :T], float("-inf"))  # no looking ahead
             weights = scores.softmax(dim=-1)
             y = self.drop(weights) @ v
         else:  # the same maths in one fused call: faster, and what fit() trains with
             weights = None
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True,
-                                               dropout_p=self.dropout if self.training else 0.0)
+            y = F.scaled_dot_product_attention(
+                q, k, v, is_causal=True, dropout_p=self.dropout if self.training else 0.0
+            )
         y = self.proj(y.transpose(1, 2).reshape(B, T, C))
         return (y, weights) if return_weights else y
 
@@ -96,8 +105,12 @@ class Block(nn.Module):
         super().__init__()
         self.ln1, self.ln2 = nn.LayerNorm(config.hidden), nn.LayerNorm(config.hidden)
         self.attn = CausalSelfAttention(config)
-        self.mlp = nn.Sequential(nn.Linear(config.hidden, 4 * config.hidden), nn.GELU(),
-                                 nn.Linear(4 * config.hidden, config.hidden), nn.Dropout(config.dropout))
+        self.mlp = nn.Sequential(
+            nn.Linear(config.hidden, 4 * config.hidden),
+            nn.GELU(),
+            nn.Linear(4 * config.hidden, config.hidden),
+            nn.Dropout(config.dropout),
+        )
 
     def forward(self, x: torch.Tensor, return_weights: bool = False):
         mixed = self.attn(self.ln1(x), return_weights)
@@ -116,8 +129,10 @@ class TransformerLM(LanguageModel):
             raise TypeError("Pass either a TransformerConfig or keyword settings, not both.")
         config = config if config is not None else TransformerConfig(**overrides)
         if not isinstance(config, TransformerConfig):
-            raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}; "
-                            "build one with TransformerConfig(vocab_size=..., hidden=..., ...).")
+            raise TypeError(
+                f"config must be a TransformerConfig, got {type(config).__name__}; "
+                "build one with TransformerConfig(vocab_size=..., hidden=..., ...)."
+            )
         self.config = config
         self.block_size = config.block_size
         self.token = nn.Embedding(config.vocab_size, config.hidden)
@@ -129,8 +144,10 @@ class TransformerLM(LanguageModel):
     def _embed(self, idx: torch.Tensor) -> torch.Tensor:
         B, T = self.check_idx(idx).shape
         if T > self.block_size:
-            raise ValueError(f"The context holds at most block_size={self.block_size} tokens, got {T}; "
-                             "crop it (generate() does this for you).")
+            raise ValueError(
+                f"The context holds at most block_size={self.block_size} tokens, got {T}; "
+                "crop it (generate() does this for you)."
+            )
         return self.token(idx) + self.position(torch.arange(T, device=idx.device))
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
@@ -148,4 +165,3 @@ class TransformerLM(LanguageModel):
             x, weights = block(x, return_weights=True)
             maps.append(weights)
         return maps
-

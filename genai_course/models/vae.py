@@ -41,13 +41,13 @@ from genai_course.validation import (
 
 @dataclass
 class VAEConfig:
-    data_shape: tuple = (8, 8)      # (8, 8) for digits, (2,) for toy points
-    latent_dim: int = 2             # 2 to draw the latent space; 8-16 for better images
-    hidden: int = 256               # width of the encoder and decoder MLPs
-    likelihood: str = "bernoulli"   # "bernoulli" for [0, 1] pixels, "gaussian" for points
-    beta: float = 1.0               # weight of the KL term (1 = the true ELBO)
-    num_classes: int = 0            # > 0 makes the model class-conditional
-    layers: int = 2                 # hidden layers in the encoder and in the decoder
+    data_shape: tuple = (8, 8)  # (8, 8) for digits, (2,) for toy points
+    latent_dim: int = 2  # 2 to draw the latent space; 8-16 for better images
+    hidden: int = 256  # width of the encoder and decoder MLPs
+    likelihood: str = "bernoulli"  # "bernoulli" for [0, 1] pixels, "gaussian" for points
+    beta: float = 1.0  # weight of the KL term (1 = the true ELBO)
+    num_classes: int = 0  # > 0 makes the model class-conditional
+    layers: int = 2  # hidden layers in the encoder and in the decoder
     hidden_size: InitVar[int | None] = None  # old name of ``hidden``
 
     def __post_init__(self, hidden_size=None):
@@ -137,7 +137,9 @@ class Autoencoder(GenerativeModel):
         if self.config.likelihood == "bernoulli":
             return F.binary_cross_entropy_with_logits(out, x_flat, reduction="none").sum(dim=1)
         var = (2 * self.log_noise).exp()
-        return 0.5 * (((x_flat - out) ** 2) / var + 2 * self.log_noise + math.log(2 * math.pi)).sum(dim=1)
+        return 0.5 * (((x_flat - out) ** 2) / var + 2 * self.log_noise + math.log(2 * math.pi)).sum(
+            dim=1
+        )
 
     def _count_step(self) -> None:
         if self.training and torch.is_grad_enabled():
@@ -148,7 +150,9 @@ class Autoencoder(GenerativeModel):
         """Reconstruction error only: an autoencoder is trained to copy through the bottleneck."""
         x, labels = self._split(batch)
         flat = self._flat(x)
-        rec = self.reconstruction_nll(flat, self.decode_logits(self.encode(x, labels), labels)).mean()
+        rec = self.reconstruction_nll(
+            flat, self.decode_logits(self.encode(x, labels), labels)
+        ).mean()
         self._count_step()
         return {"loss": rec, "reconstruction": rec}
 
@@ -160,7 +164,9 @@ class Autoencoder(GenerativeModel):
         return self.decode(z, labels)
 
     @torch.no_grad()
-    def sample(self, n: int, *, labels=None, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample(
+        self, n: int, *, labels=None, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
         """Decode n draws z ~ N(0, I). Good for a VAE; an autoencoder was never asked to
         put its codes there, so its samples show what the prior misses.
         A conditional model given no labels cycles through the classes 0, 1, 2, ...
@@ -188,8 +194,9 @@ class VAE(Autoencoder):
         if generator is None or generator.device == mu.device:
             eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
         else:  # a CPU generator for a model elsewhere: draw on the CPU, then move
-            eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype,
-                              device=generator.device).to(mu.device)
+            eps = torch.randn(
+                mu.shape, generator=generator, dtype=mu.dtype, device=generator.device
+            ).to(mu.device)
         return mu + (0.5 * logvar).exp() * eps
 
     def loss(self, batch, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
@@ -205,5 +212,9 @@ class VAE(Autoencoder):
         rec = self.reconstruction_nll(flat, self.decode_logits(z, labels)).mean()
         kl = gaussian_kl(mu, logvar).mean()
         self._count_step()
-        return {"loss": rec + self.config.beta * kl, "reconstruction": rec, "kl": kl,
-                "neg_elbo": rec + kl}
+        return {
+            "loss": rec + self.config.beta * kl,
+            "reconstruction": rec,
+            "kl": kl,
+            "neg_elbo": rec + kl,
+        }

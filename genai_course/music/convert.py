@@ -25,7 +25,9 @@ def _bar_length(time_signature: str) -> float:
     try:
         return float(meter.TimeSignature(time_signature).barDuration.quarterLength)
     except Exception as error:  # music21 raises its own exception types
-        raise ValueError(f"time_signature must look like '4/4' or '3/4', got {time_signature!r}.") from error
+        raise ValueError(
+            f"time_signature must look like '4/4' or '3/4', got {time_signature!r}."
+        ) from error
 
 
 def score_options(melody: dict) -> dict:
@@ -37,10 +39,14 @@ def score_options(melody: dict) -> dict:
     :func:`to_stream`, :func:`write_midi`, :func:`write_musicxml` or :func:`midi_bytes`.
     """
     if not isinstance(melody, dict) or "notes" not in melody:
-        raise ValueError("score_options needs a melody dict with 'notes' (and 'time_signature', "
-                         "'pickup', 'key'), as load_chorale_melodies() returns.")
-    options = {"time_signature": melody.get("time_signature") or "4/4",
-               "pickup": float(melody.get("pickup") or 0.0)}
+        raise ValueError(
+            "score_options needs a melody dict with 'notes' (and 'time_signature', "
+            "'pickup', 'key'), as load_chorale_melodies() returns."
+        )
+    options = {
+        "time_signature": melody.get("time_signature") or "4/4",
+        "pickup": float(melody.get("pickup") or 0.0),
+    }
     if melody.get("key"):
         options["key"] = melody["key"]
     return options
@@ -57,8 +63,11 @@ def bar_positions(score_or_part) -> list[tuple]:
 
     part = score_or_part
     if isinstance(score_or_part, stream.Score):
-        named = [p for p in score_or_part.parts
-                 if (p.partName or str(p.id) or "").lower().startswith(("soprano", "melody"))]
+        named = [
+            p
+            for p in score_or_part.parts
+            if (p.partName or str(p.id) or "").lower().startswith(("soprano", "melody"))
+        ]
         part = named[0] if named else score_or_part.parts[0]
     positions = []
     for element in part.recurse().notes:
@@ -74,8 +83,16 @@ def bar_positions(score_or_part) -> list[tuple]:
     return positions
 
 
-def to_stream(notes, *, time_signature: str = "4/4", pickup: float = 0.0, key: str | None = None,
-              bpm: float = 90, title: str | None = None, part_name: str = "Melody"):
+def to_stream(
+    notes,
+    *,
+    time_signature: str = "4/4",
+    pickup: float = 0.0,
+    key: str | None = None,
+    bpm: float = 90,
+    title: str | None = None,
+    part_name: str = "Melody",
+):
     """A music21 ``Score`` with one part holding ``notes``, split into bars.
 
     ``pickup`` is the length of an incomplete first bar (an upbeat, 0 for none). A note
@@ -111,11 +128,17 @@ def to_stream(notes, *, time_signature: str = "4/4", pickup: float = 0.0, key: s
                 measures.append(measure)
                 position = 0.0
             piece = min(remaining, bar - position)
-            element = note.Rest(quarterLength=piece) if pitch is None else note.Note(int(pitch), quarterLength=piece)
+            element = (
+                note.Rest(quarterLength=piece)
+                if pitch is None
+                else note.Note(int(pitch), quarterLength=piece)
+            )
             if pitch is not None and (not first or piece < remaining):
                 from music21 import tie
 
-                element.tie = tie.Tie("start" if first else ("stop" if piece >= remaining else "continue"))
+                element.tie = tie.Tie(
+                    "start" if first else ("stop" if piece >= remaining else "continue")
+                )
             remaining -= piece
             if fermata and remaining <= 1e-9:
                 element.expressions.append(expressions.Fermata())
@@ -140,7 +163,11 @@ def from_stream(score_or_part) -> list[tuple]:
         parts = list(score_or_part.parts)
         if not parts:
             raise ValueError("The score has no parts.")
-        named = [p for p in parts if (p.partName or str(p.id) or "").lower().startswith(("soprano", "melody"))]
+        named = [
+            p
+            for p in parts
+            if (p.partName or str(p.id) or "").lower().startswith(("soprano", "melody"))
+        ]
         part = named[0] if named else parts[0]
     return notes_from_part(part)
 

@@ -48,11 +48,14 @@ def _pitches(melody):
 def _check_melodies(melodies):
     melodies = list(melodies)
     if not melodies or not any(_pitches(m) for m in melodies):
-        raise ValueError("Give at least one melody with notes (a list of (pitch, quarter_length[, fermata])).")
+        raise ValueError(
+            "Give at least one melody with notes (a list of (pitch, quarter_length[, fermata]))."
+        )
     return melodies
 
 
 # -- histograms ---------------------------------------------------------------------------
+
 
 def pitch_class_histogram(melodies, *, shifts=None) -> np.ndarray:
     """Share of note time spent on each pitch class (12 numbers summing to 1).
@@ -90,12 +93,15 @@ def histogram_distance(p, q) -> float:
         raise ValueError(f"Histograms must have the same bins, got shapes {p.shape} and {q.shape}.")
     for name, h in (("p", p), ("q", q)):
         if (h < 0).any() or not math.isclose(h.sum(), 1.0, abs_tol=1e-6):
-            raise ValueError(f"{name} must be a histogram of non-negative shares summing to 1, "
-                             f"got sum {h.sum():.4f}.")
+            raise ValueError(
+                f"{name} must be a histogram of non-negative shares summing to 1, "
+                f"got sum {h.sum():.4f}."
+            )
     return float(0.5 * np.abs(p - q).sum())
 
 
 # -- key ----------------------------------------------------------------------------------
+
 
 def key_analysis(melody) -> dict:
     """music21's key estimate for one melody: ``name`` ("G major"), ``correlation`` (its
@@ -106,9 +112,11 @@ def key_analysis(melody) -> dict:
         raise ValueError("A melody without notes has no key.")
     estimate = to_stream(_notes(melody)).analyze("key")
     relative_major = estimate.tonic.pitchClass + (3 if estimate.mode == "minor" else 0)
-    return {"name": f"{estimate.tonic.name} {estimate.mode}",
-            "correlation": float(estimate.correlationCoefficient),
-            "shift_to_c": -relative_major % 12}
+    return {
+        "name": f"{estimate.tonic.name} {estimate.mode}",
+        "correlation": float(estimate.correlationCoefficient),
+        "shift_to_c": -relative_major % 12,
+    }
 
 
 def key_shift(name: str) -> int:
@@ -119,11 +127,14 @@ def key_shift(name: str) -> int:
     try:
         pitch_class = pitch.Pitch(tonic).pitchClass
     except Exception as error:  # music21 raises its own exception types
-        raise ValueError(f"Cannot read a key from {name!r}; write it like 'G major' or 'B- minor'.") from error
+        raise ValueError(
+            f"Cannot read a key from {name!r}; write it like 'G major' or 'B- minor'."
+        ) from error
     return -(pitch_class + (3 if mode == "minor" else 0)) % 12
 
 
 # -- rhythm -------------------------------------------------------------------------------
+
 
 def rhythm_statistics(melodies) -> dict:
     """Mean note length, share of quarter and eighth notes, notes per phrase (per fermata)."""
@@ -139,6 +150,7 @@ def rhythm_statistics(melodies) -> dict:
 
 
 # -- copying ------------------------------------------------------------------------------
+
 
 def note_units(melody) -> list[tuple]:
     """(interval from the previous note, duration) per note: the same in every key."""
@@ -162,8 +174,10 @@ def ngram_copying(generated, training, *, n: int = 8) -> dict:
     per_melody = copying_per_melody(generated, training, n=n)
     total = sum(t for _, _, t in per_melody)
     copied = sum(c for _, c, _ in per_melody)
-    return {"longest_copied": max(longest for longest, _, _ in per_melody),
-            "copied_fraction": copied / total if total else 0.0}
+    return {
+        "longest_copied": max(longest for longest, _, _ in per_melody),
+        "copied_fraction": copied / total if total else 0.0,
+    }
 
 
 def copying_per_melody(generated, training, *, n: int = 8) -> list[tuple[int, int, int]]:
@@ -179,31 +193,46 @@ def copying_per_melody(generated, training, *, n: int = 8) -> list[tuple[int, in
 
     def grams(length):
         if length not in cache:
-            cache[length] = {tuple(u[i:i + length]) for u in training_units
-                             for i in range(len(u) - length + 1)}
+            cache[length] = {
+                tuple(u[i : i + length]) for u in training_units for i in range(len(u) - length + 1)
+            }
         return cache[length]
 
     results = []
     for units in generated_units:
         longest, length = 0, 1
-        while length <= len(units) and any(tuple(units[i:i + length]) in grams(length)
-                                           for i in range(len(units) - length + 1)):
+        while length <= len(units) and any(
+            tuple(units[i : i + length]) in grams(length) for i in range(len(units) - length + 1)
+        ):
             longest, length = length, length + 1
-        windows = [tuple(units[i:i + n]) for i in range(len(units) - n + 1)]
+        windows = [tuple(units[i : i + n]) for i in range(len(units) - n + 1)]
         results.append((longest, sum(w in grams(n) for w in windows), len(windows)))
     return results
 
 
 # -- baselines ----------------------------------------------------------------------------
 
-def random_melodies(count: int, *, length: int = 40, low: int = 60, high: int = 79,
-                    durations=(0.5, 1.0, 1.0, 1.0, 2.0), seed: int = 0) -> list[list[tuple]]:
+
+def random_melodies(
+    count: int,
+    *,
+    length: int = 40,
+    low: int = 60,
+    high: int = 79,
+    durations=(0.5, 1.0, 1.0, 1.0, 2.0),
+    seed: int = 0,
+) -> list[list[tuple]]:
     """Melodies with uniformly random pitches in ``low..high`` and durations drawn from
     ``durations``, a fermata every 8 notes: what "no musical knowledge" scores."""
     count, length = check_positive_int("count", count), check_positive_int("length", length)
     rng = np.random.default_rng(seed)
-    return [[(int(rng.integers(low, high + 1)), float(rng.choice(durations)), int((i + 1) % 8 == 0))
-             for i in range(length)] for _ in range(count)]
+    return [
+        [
+            (int(rng.integers(low, high + 1)), float(rng.choice(durations)), int((i + 1) % 8 == 0))
+            for i in range(length)
+        ]
+        for _ in range(count)
+    ]
 
 
 class MarkovChain:
@@ -227,14 +256,14 @@ class MarkovChain:
             for i in range(1, len(seq)):
                 for k in range(self.order + 1):
                     if i - k >= 0:
-                        self.counts[k][tuple(seq[i - k:i])][seq[i]] += 1
+                        self.counts[k][tuple(seq[i - k : i])][seq[i]] += 1
         return self
 
     def probabilities(self, context) -> np.ndarray:
         """The next-token distribution after ``context`` (a sequence of ids)."""
         context = tuple(int(t) for t in context)
         for k in range(min(self.order, len(context)), -1, -1):
-            counter = self.counts[k].get(context[len(context) - k:])
+            counter = self.counts[k].get(context[len(context) - k :])
             if counter:
                 probs = np.full(self.vocab_size, self.alpha)
                 for token, c in counter.items():
@@ -248,7 +277,7 @@ class MarkovChain:
         for seq in sequences:
             seq = [int(t) for t in seq]
             for i in range(1, len(seq)):
-                total -= math.log(self.probabilities(seq[max(0, i - self.order):i])[seq[i]])
+                total -= math.log(self.probabilities(seq[max(0, i - self.order) : i])[seq[i]])
                 count += 1
         if count == 0:
             raise ValueError("Nothing to score: give sequences of at least two tokens.")
@@ -259,7 +288,7 @@ class MarkovChain:
         rng = np.random.default_rng(seed)
         out = [int(t) for t in context]
         for _ in range(check_positive_int("n", n, allow_zero=True)):
-            probs = self.probabilities(out[-self.order:])
+            probs = self.probabilities(out[-self.order :])
             if mask_fn is not None:
                 probs = probs * np.asarray(mask_fn(out[-1]), dtype=float)
                 probs = probs / probs.sum()
@@ -268,6 +297,7 @@ class MarkovChain:
 
 
 # -- one row of the comparison table --------------------------------------------------------
+
 
 def melody_report(melodies, reference, *, key: bool = True, keys=None) -> dict:
     """The measures of ``melodies`` against ``reference`` melodies (the corpus), as a dict.
@@ -283,22 +313,36 @@ def melody_report(melodies, reference, *, key: bool = True, keys=None) -> dict:
     reference = _check_melodies(reference)
     shifts = reference_shifts = None
     if keys is not None and len(list(keys)) != len(melodies):
-        raise ValueError(f"keys must name one key per melody: got {len(list(keys))} keys "
-                         f"for {len(melodies)} melodies.")
+        raise ValueError(
+            f"keys must name one key per melody: got {len(list(keys))} keys "
+            f"for {len(melodies)} melodies."
+        )
     if key:
         estimates = [key_analysis(m) for m in melodies]
-        shifts = ([key_shift(k) for k in keys] if keys is not None
-                  else [k["shift_to_c"] for k in estimates])
+        shifts = (
+            [key_shift(k) for k in keys]
+            if keys is not None
+            else [k["shift_to_c"] for k in estimates]
+        )
         # reference melodies from the shipped data know their key: no need to analyse them
-        reference_shifts = [key_shift(m["key"]) if isinstance(m, dict) and "key" in m
-                            else key_analysis(m)["shift_to_c"] for m in reference]
+        reference_shifts = [
+            key_shift(m["key"])
+            if isinstance(m, dict) and "key" in m
+            else key_analysis(m)["shift_to_c"]
+            for m in reference
+        ]
     report = {
-        "pitch_class_distance": histogram_distance(pitch_class_histogram(melodies, shifts=shifts),
-                                                   pitch_class_histogram(reference, shifts=reference_shifts)),
-        "interval_distance": histogram_distance(interval_histogram(melodies),
-                                                interval_histogram(reference)),
+        "pitch_class_distance": histogram_distance(
+            pitch_class_histogram(melodies, shifts=shifts),
+            pitch_class_histogram(reference, shifts=reference_shifts),
+        ),
+        "interval_distance": histogram_distance(
+            interval_histogram(melodies), interval_histogram(reference)
+        ),
         # steps and repeated notes: intervals of at most 2 semitones
-        "step_share": float(interval_histogram(melodies)[MAX_INTERVAL - 2:MAX_INTERVAL + 3].sum()),
+        "step_share": float(
+            interval_histogram(melodies)[MAX_INTERVAL - 2 : MAX_INTERVAL + 3].sum()
+        ),
     }
     report.update(rhythm_statistics(melodies))
     if key:
@@ -307,6 +351,7 @@ def melody_report(melodies, reference, *, key: bool = True, keys=None) -> dict:
 
 
 # -- intervals on a small sample ------------------------------------------------------------
+
 
 def melody_statistics(melodies, *, keys=None, training=None, n: int = 8) -> dict:
     """Per-melody counts from which every column of the metrics table can be rebuilt.
@@ -318,12 +363,18 @@ def melody_statistics(melodies, *, keys=None, training=None, n: int = 8) -> dict
     """
     melodies = _check_melodies(melodies)
     estimates = [key_analysis(m) for m in melodies]
-    shifts = [key_shift(k) for k in keys] if keys is not None else [e["shift_to_c"] for e in estimates]
-    stats = {"pitch_classes": np.stack([pitch_class_counts(m, shift) for m, shift in zip(melodies, shifts, strict=True)]),
-             "intervals": np.stack([interval_counts(m) for m in melodies]),
-             "key_correlation": np.array([e["correlation"] for e in estimates]),
-             "lengths": [[float(x[1]) for x in _notes(m) if x[0] is not None] for m in melodies],
-             "fermatas": np.array([sum(int(x[2]) for x in _notes(m) if len(x) > 2) for m in melodies])}
+    shifts = (
+        [key_shift(k) for k in keys] if keys is not None else [e["shift_to_c"] for e in estimates]
+    )
+    stats = {
+        "pitch_classes": np.stack(
+            [pitch_class_counts(m, shift) for m, shift in zip(melodies, shifts, strict=True)]
+        ),
+        "intervals": np.stack([interval_counts(m) for m in melodies]),
+        "key_correlation": np.array([e["correlation"] for e in estimates]),
+        "lengths": [[float(x[1]) for x in _notes(m) if x[0] is not None] for m in melodies],
+        "fermatas": np.array([sum(int(x[2]) for x in _notes(m) if len(x) > 2) for m in melodies]),
+    }
     if training is not None:
         stats["copying"] = np.array(copying_per_melody(melodies, training, n=n), dtype=float)
     return stats
@@ -352,13 +403,15 @@ def _columns(stats: dict, index, reference_pcs, reference_intervals) -> dict:
     intervals = stats["intervals"][index].sum(0)
     lengths = np.array([x for i in index for x in stats["lengths"][i]])
     fermatas = stats["fermatas"][index].sum()
-    row = {"pitch_class_distance": histogram_distance(pcs / pcs.sum(), reference_pcs),
-           "interval_distance": histogram_distance(intervals / intervals.sum(), reference_intervals),
-           "step_share": float(intervals[MAX_INTERVAL - 2:MAX_INTERVAL + 3].sum() / intervals.sum()),
-           "key_correlation": float(stats["key_correlation"][index].mean()),
-           "mean_length": float(lengths.mean()),
-           "quarter_share": float((lengths == 1.0).mean()),
-           "notes_per_phrase": len(lengths) / fermatas if fermatas else float("nan")}
+    row = {
+        "pitch_class_distance": histogram_distance(pcs / pcs.sum(), reference_pcs),
+        "interval_distance": histogram_distance(intervals / intervals.sum(), reference_intervals),
+        "step_share": float(intervals[MAX_INTERVAL - 2 : MAX_INTERVAL + 3].sum() / intervals.sum()),
+        "key_correlation": float(stats["key_correlation"][index].mean()),
+        "mean_length": float(lengths.mean()),
+        "quarter_share": float((lengths == 1.0).mean()),
+        "notes_per_phrase": len(lengths) / fermatas if fermatas else float("nan"),
+    }
     if "copying" in stats:
         copying = stats["copying"][index]
         row["longest_copy"] = float(copying[:, 0].max())
@@ -366,8 +419,16 @@ def _columns(stats: dict, index, reference_pcs, reference_intervals) -> dict:
     return row
 
 
-def bootstrap_table(sets: dict, reference, *, keys=None, training=None, n_boot: int = 1000,
-                    confidence: float = 0.95, seed: int = 0) -> dict:
+def bootstrap_table(
+    sets: dict,
+    reference,
+    *,
+    keys=None,
+    training=None,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict:
     """Each column of the metrics table for each set of melodies, with a bootstrap interval.
 
     ``sets`` maps a name to a list of melodies; ``keys`` maps a name to one key per melody
@@ -376,11 +437,14 @@ def bootstrap_table(sets: dict, reference, *, keys=None, training=None, n_boot: 
     of the resampled values. Returns ``{name: {column: (value, low, high)}}``.
     """
     n_boot = check_positive_int("n_boot", n_boot)
-    confidence = check_number("confidence", confidence, low=0, high=1, low_inclusive=False,
-                              high_inclusive=False)
+    confidence = check_number(
+        "confidence", confidence, low=0, high=1, low_inclusive=False, high_inclusive=False
+    )
     reference = _check_melodies(reference)
-    reference_shifts = [key_shift(m["key"]) if isinstance(m, dict) and "key" in m
-                        else key_analysis(m)["shift_to_c"] for m in reference]
+    reference_shifts = [
+        key_shift(m["key"]) if isinstance(m, dict) and "key" in m else key_analysis(m)["shift_to_c"]
+        for m in reference
+    ]
     reference_pcs = pitch_class_histogram(reference, shifts=reference_shifts)
     reference_intervals = interval_histogram(reference)
     rng = np.random.default_rng(seed)
@@ -389,11 +453,15 @@ def bootstrap_table(sets: dict, reference, *, keys=None, training=None, n_boot: 
         stats = melody_statistics(melodies, keys=(keys or {}).get(name), training=training)
         count = len(stats["key_correlation"])
         point = _columns(stats, np.arange(count), reference_pcs, reference_intervals)
-        draws = [_columns(stats, rng.integers(0, count, count), reference_pcs, reference_intervals)
-                 for _ in range(n_boot)]
+        draws = [
+            _columns(stats, rng.integers(0, count, count), reference_pcs, reference_intervals)
+            for _ in range(n_boot)
+        ]
         tail = (1 - confidence) / 2
-        table[name] = {column: (value, *np.nanquantile([d[column] for d in draws], [tail, 1 - tail]))
-                       for column, value in point.items()}
+        table[name] = {
+            column: (value, *np.nanquantile([d[column] for d in draws], [tail, 1 - tail]))
+            for column, value in point.items()
+        }
     return table
 
 
@@ -401,8 +469,14 @@ def format_interval_table(table: dict, *, digits: int = 2) -> str:
     """Measures as rows, sets as columns, each cell ``value [low, high]``: fits a notebook."""
     names = list(table)
     columns = list(table[names[0]])
-    cells = {(c, n): f"{table[n][c][0]:.{digits}f} [{table[n][c][1]:.{digits}f}, {table[n][c][2]:.{digits}f}]"
-             for c in columns for n in names}
+    cells = {
+        (
+            c,
+            n,
+        ): f"{table[n][c][0]:.{digits}f} [{table[n][c][1]:.{digits}f}, {table[n][c][2]:.{digits}f}]"
+        for c in columns
+        for n in names
+    }
     width = max(max(len(v) for v in cells.values()), max(len(n) for n in names)) + 2
     first = max(len(c) for c in columns) + 1
     lines = [f"{'':<{first}}" + "".join(f"{n:>{width}}" for n in names)]
@@ -416,7 +490,11 @@ def format_table(rows: dict, *, digits: int = 3) -> str:
     widths = [max(len(c), digits + 3) + 2 for c in columns]
     lines = [f"{'':>8}" + "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True))]
     for name, row in rows.items():
-        lines.append(f"{name:>8}" + "".join(
-            f"{row[c]:>{w}}" if isinstance(row[c], int) else f"{row[c]:>{w}.{digits}f}"
-            for c, w in zip(columns, widths, strict=True)))
+        lines.append(
+            f"{name:>8}"
+            + "".join(
+                f"{row[c]:>{w}}" if isinstance(row[c], int) else f"{row[c]:>{w}.{digits}f}"
+                for c, w in zip(columns, widths, strict=True)
+            )
+        )
     return "\n".join(lines)

@@ -15,9 +15,17 @@ from genai_course.music.tokens import END, START, MelodyTokenizer
 from genai_course.validation import check_positive_int
 
 
-def continue_melody(model, tokenizer: MelodyTokenizer, seed_notes, n_notes: int = 32, *,
-                    temperature: float = 1.0, top_k: int | None = None,
-                    generator: torch.Generator | None = None, allow_end: bool = False) -> list[tuple]:
+def continue_melody(
+    model,
+    tokenizer: MelodyTokenizer,
+    seed_notes,
+    n_notes: int = 32,
+    *,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    generator: torch.Generator | None = None,
+    allow_end: bool = False,
+) -> list[tuple]:
     """``seed_notes`` followed by ``n_notes`` generated notes.
 
     With ``allow_end=False`` the ``<end>`` token is forbidden, so the result has exactly
@@ -37,7 +45,13 @@ def continue_melody(model, tokenizer: MelodyTokenizer, seed_notes, n_notes: int 
 
     device = next(model.parameters()).device  # the prompt follows the model (CPU or GPU)
     idx = torch.tensor([prompt], dtype=torch.long, device=device)
-    out = model.generate(idx, 3 * n_notes, temperature=temperature, top_k=top_k,
-                         generator=generator, logits_hook=hook)
+    out = model.generate(
+        idx,
+        3 * n_notes,
+        temperature=temperature,
+        top_k=top_k,
+        generator=generator,
+        logits_hook=hook,
+    )
     notes = tokenizer.decode(out[0].tolist(), strict=False)
-    return notes[:len(seed_notes) + n_notes]
+    return notes[: len(seed_notes) + n_notes]

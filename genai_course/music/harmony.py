@@ -36,7 +36,9 @@ def load_chorale_chords(path=None) -> dict:
     """``{chorale id: {"key": ..., "chords": [...]}}`` for the chorales of the melody data."""
     path = Path(path or CHORDS_FILE)
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing. Rebuild it with `python -m genai_course.music.harmony`.")
+        raise FileNotFoundError(
+            f"{path} is missing. Rebuild it with `python -m genai_course.music.harmony`."
+        )
     return json.loads(path.read_text())["chorales"]
 
 
@@ -51,12 +53,21 @@ def build(path=None) -> Path:
     for melody in load_chorale_melodies():
         score = corpus.parse(f"bach/{melody['id']}")
         tonic, _, mode = melody["key"].partition(" ")
-        chorales[melody["id"]] = {"key": melody["key"],
-                                  "chords": chord_sequence(score, m21key.Key(tonic, mode))}
+        chorales[melody["id"]] = {
+            "key": melody["key"],
+            "chords": chord_sequence(score, m21key.Key(tonic, mode)),
+        }
     path = Path(path or CHORDS_FILE)
-    path.write_text(json.dumps({"source": "music21 corpus, chordify + romanNumeralFromChord, one chord per beat",
-                                "rebuild": "python -m genai_course.music.harmony",
-                                "chorales": chorales}, separators=(",", ":")))
+    path.write_text(
+        json.dumps(
+            {
+                "source": "music21 corpus, chordify + romanNumeralFromChord, one chord per beat",
+                "rebuild": "python -m genai_course.music.harmony",
+                "chorales": chorales,
+            },
+            separators=(",", ":"),
+        )
+    )
     return path
 
 

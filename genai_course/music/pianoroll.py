@@ -17,15 +17,18 @@ from genai_course.music.tokens import pitch_name
 COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown")
 
 
-def plot_piano_roll(melody, *, title: str = "Piano roll", ax=None, label: str = "melody",
-                    fermatas: bool = True):
+def plot_piano_roll(
+    melody, *, title: str = "Piano roll", ax=None, label: str = "melody", fermatas: bool = True
+):
     """Draw one melody (a list of notes) or several (a dict ``{name: notes}``).
 
     Fermatas (phrase ends) are marked with a small arc above the note. Returns the axes.
     """
     parts = melody if isinstance(melody, dict) else {label: melody}
     if not parts or not any(len(notes) for notes in parts.values()):
-        raise ValueError("Nothing to draw: give a non-empty list of notes (pitch, quarter_length[, fermata]).")
+        raise ValueError(
+            "Nothing to draw: give a non-empty list of notes (pitch, quarter_length[, fermata])."
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 3.2))
     pitches, end = [], 0.0
@@ -33,13 +36,26 @@ def plot_piano_roll(melody, *, title: str = "Piano roll", ax=None, label: str = 
         time, labelled = 0.0, False
         for pitch, length, *rest in notes:
             if pitch is not None:
-                ax.add_patch(Rectangle((time, pitch - 0.4), float(length) * 0.97, 0.8, color=colour,
-                                       label=None if labelled else name))
+                ax.add_patch(
+                    Rectangle(
+                        (time, pitch - 0.4),
+                        float(length) * 0.97,
+                        0.8,
+                        color=colour,
+                        label=None if labelled else name,
+                    )
+                )
                 labelled = True
                 pitches.append(pitch)
                 if fermatas and rest and rest[0]:
-                    ax.plot(time + float(length) / 2, pitch + 1.3, marker="$\u2322$", color="black",
-                            markersize=9, linestyle="none")
+                    ax.plot(
+                        time + float(length) / 2,
+                        pitch + 1.3,
+                        marker="$\u2322$",
+                        color="black",
+                        markersize=9,
+                        linestyle="none",
+                    )
             time += float(length)
         end = max(end, time)
     low, high = min(pitches) - 2, max(pitches) + 2

@@ -29,8 +29,14 @@ def midi_to_hz(pitch) -> np.ndarray | float:
     return 440.0 * 2.0 ** ((np.asarray(pitch, dtype=float) - 69) / 12)
 
 
-def envelope(n_samples: int, sample_rate: int, *, attack: float = 0.01, release: float = 0.04,
-             decay: float = 1.5) -> np.ndarray:
+def envelope(
+    n_samples: int,
+    sample_rate: int,
+    *,
+    attack: float = 0.01,
+    release: float = 0.04,
+    decay: float = 1.5,
+) -> np.ndarray:
     """Attack (linear rise), exponential decay (time constant ``decay`` s), release (fall to 0)."""
     t = np.arange(n_samples) / sample_rate
     env = np.exp(-t / decay)
@@ -38,12 +44,18 @@ def envelope(n_samples: int, sample_rate: int, *, attack: float = 0.01, release:
     env[:n_attack] *= np.linspace(0, 1, n_attack, endpoint=False)
     n_release = min(n_samples - n_attack, int(release * sample_rate))
     if n_release > 0:
-        env[n_samples - n_release:] *= np.linspace(1, 0, n_release)
+        env[n_samples - n_release :] *= np.linspace(1, 0, n_release)
     return env
 
 
-def synthesize(notes, *, sample_rate: int = 22050, bpm: float = 90,
-               harmonics=DEFAULT_HARMONICS, volume: float = 0.5) -> np.ndarray:
+def synthesize(
+    notes,
+    *,
+    sample_rate: int = 22050,
+    bpm: float = 90,
+    harmonics=DEFAULT_HARMONICS,
+    volume: float = 0.5,
+) -> np.ndarray:
     """Render ``notes`` ``(pitch, quarter_length[, fermata])`` to float32 samples.
 
     The length is exactly ``round(total quarter notes * 60 / bpm * sample_rate)``
@@ -55,7 +67,9 @@ def synthesize(notes, *, sample_rate: int = 22050, bpm: float = 90,
     volume = check_number("volume", volume, low=0, high=1)
     weights = np.asarray(harmonics, dtype=float)
     if weights.ndim != 1 or len(weights) == 0 or (weights < 0).any() or weights.sum() == 0:
-        raise ValueError(f"harmonics must be non-negative amplitudes, not all 0, got {harmonics!r}.")
+        raise ValueError(
+            f"harmonics must be non-negative amplitudes, not all 0, got {harmonics!r}."
+        )
     weights = weights / weights.sum() * volume
     seconds_per_quarter = 60.0 / bpm
     onsets = np.cumsum([0.0] + [float(n[1]) for n in notes])
@@ -83,8 +97,10 @@ def wav_bytes(samples, sample_rate: int = 22050) -> bytes:
     if samples.ndim != 1:
         raise ValueError(f"samples must be one-dimensional (mono), got shape {samples.shape}.")
     if samples.size and np.abs(samples).max() > 1:
-        raise ValueError(f"samples reach {np.abs(samples).max():.3f}; they must lie in [-1, 1] "
-                         "or the sound clips. Lower the volume.")
+        raise ValueError(
+            f"samples reach {np.abs(samples).max():.3f}; they must lie in [-1, 1] "
+            "or the sound clips. Lower the volume."
+        )
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as file:
         file.setnchannels(1)

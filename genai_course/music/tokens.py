@@ -31,8 +31,25 @@ NOTE_NAMES = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B")
 # Range and durations of the shipped chorale melodies, plus room for transposition.
 DEFAULT_LOW, DEFAULT_HIGH = 53, 86  # F3 .. D6 (the sopranos span A3 .. A5)
 # Every duration that occurs in the shipped melodies (long rests are instrumental interludes).
-DEFAULT_DURATIONS = (0.125, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0,
-                     12.0, 14.0, 16.0)
+DEFAULT_DURATIONS = (
+    0.125,
+    0.25,
+    0.5,
+    0.75,
+    1.0,
+    1.5,
+    2.0,
+    3.0,
+    4.0,
+    5.0,
+    6.0,
+    7.0,
+    8.0,
+    9.0,
+    12.0,
+    14.0,
+    16.0,
+)
 
 
 class TokenError(ValueError):
@@ -56,8 +73,12 @@ class MelodyTokenizer:
     saying what it was and what is allowed.
     """
 
-    def __init__(self, low: int = DEFAULT_LOW, high: int = DEFAULT_HIGH,
-                 durations: Sequence[float] = DEFAULT_DURATIONS):
+    def __init__(
+        self,
+        low: int = DEFAULT_LOW,
+        high: int = DEFAULT_HIGH,
+        durations: Sequence[float] = DEFAULT_DURATIONS,
+    ):
         low, high = check_positive_int("low", low), check_positive_int("high", high)
         if not low < high <= 127:
             raise ValueError(f"need low < high <= 127 (MIDI pitches), got low={low}, high={high}.")
@@ -65,8 +86,11 @@ class MelodyTokenizer:
         if not durations or durations[0] <= 0:
             raise ValueError(f"durations must be positive quarter lengths, got {durations}.")
         self.low, self.high, self.durations = low, high, tuple(durations)
-        self.tokens = list(SPECIALS) + [pitch_name(p) for p in range(low, high + 1)] \
+        self.tokens = (
+            list(SPECIALS)
+            + [pitch_name(p) for p in range(low, high + 1)]
             + [duration_name(d) for d in self.durations]
+        )
         self.stoi = {t: i for i, t in enumerate(self.tokens)}
         self.pitch_ids = [self.stoi[pitch_name(p)] for p in range(low, high + 1)]
         self.duration_ids = [self.stoi[duration_name(d)] for d in self.durations]
@@ -81,8 +105,10 @@ class MelodyTokenizer:
         return self.vocab_size
 
     def __repr__(self) -> str:
-        return (f"MelodyTokenizer({pitch_name(self.low)}..{pitch_name(self.high)}, "
-                f"{len(self.durations)} durations, vocab_size={self.vocab_size})")
+        return (
+            f"MelodyTokenizer({pitch_name(self.low)}..{pitch_name(self.high)}, "
+            f"{len(self.durations)} durations, vocab_size={self.vocab_size})"
+        )
 
     def to_dict(self) -> dict:
         """What to store with a trained model, to rebuild the same vocabulary."""
@@ -94,28 +120,38 @@ class MelodyTokenizer:
 
     def id(self, token: str) -> int:
         if token not in self.stoi:
-            raise TokenError(f"Unknown token {token!r}. The vocabulary has {self.vocab_size} tokens: "
-                             f"{', '.join(SPECIALS)}, pitches {pitch_name(self.low)}..{pitch_name(self.high)} "
-                             f"and durations {', '.join(map(duration_name, self.durations))}.")
+            raise TokenError(
+                f"Unknown token {token!r}. The vocabulary has {self.vocab_size} tokens: "
+                f"{', '.join(SPECIALS)}, pitches {pitch_name(self.low)}..{pitch_name(self.high)} "
+                f"and durations {', '.join(map(duration_name, self.durations))}."
+            )
         return self.stoi[token]
 
     # -- checks -----------------------------------------------------------------------
     def check_pitch(self, pitch) -> None:
         if pitch is None:
             return
-        if isinstance(pitch, bool) or not isinstance(pitch, int) or not self.low <= pitch <= self.high:
+        if (
+            isinstance(pitch, bool)
+            or not isinstance(pitch, int)
+            or not self.low <= pitch <= self.high
+        ):
             name = f" ({pitch_name(pitch)})" if isinstance(pitch, int) and 0 <= pitch <= 127 else ""
-            raise TokenError(f"Pitch {pitch!r}{name} is outside the supported range "
-                             f"{self.low}..{self.high} ({pitch_name(self.low)}..{pitch_name(self.high)}). "
-                             "Transpose the melody into range (see `fit_in_range`) or build a "
-                             "MelodyTokenizer with a wider range.")
+            raise TokenError(
+                f"Pitch {pitch!r}{name} is outside the supported range "
+                f"{self.low}..{self.high} ({pitch_name(self.low)}..{pitch_name(self.high)}). "
+                "Transpose the melody into range (see `fit_in_range`) or build a "
+                "MelodyTokenizer with a wider range."
+            )
 
     def check_duration(self, quarter_length) -> float:
         value = float(quarter_length)
         if value not in self.durations:
-            raise TokenError(f"Duration {quarter_length!r} quarter notes cannot be expressed; the "
-                             f"vocabulary has {', '.join(map(duration_name, self.durations))}. "
-                             "Split or round the note, or add the duration to the vocabulary.")
+            raise TokenError(
+                f"Duration {quarter_length!r} quarter notes cannot be expressed; the "
+                f"vocabulary has {', '.join(map(duration_name, self.durations))}. "
+                "Split or round the note, or add the duration to the vocabulary."
+            )
         return value
 
     # -- encode / decode --------------------------------------------------------------
@@ -165,12 +201,16 @@ class MelodyTokenizer:
             is_duration = self.stoi[token] in self._duration_of
             if not is_duration:
                 if pending is not None and strict:
-                    raise TokenError(f"Pitch {pending!r} at position {position - 1} has no duration.")
+                    raise TokenError(
+                        f"Pitch {pending!r} at position {position - 1} has no duration."
+                    )
                 pending = token
                 continue
             if pending is None:
                 if strict:
-                    raise TokenError(f"Duration {token!r} at position {position} does not follow a pitch or rest.")
+                    raise TokenError(
+                        f"Duration {token!r} at position {position} does not follow a pitch or rest."
+                    )
                 continue
             pitch = None if pending == REST else self.low + self.pitch_ids.index(self.stoi[pending])
             notes.append((pitch, self._duration_of[self.stoi[token]], 0))
@@ -207,8 +247,15 @@ class MelodyTokenizer:
         return logits.masked_fill(~masks, float("-inf"))
 
     # -- transposition ----------------------------------------------------------------
-    def transpositions(self, notes, *, max_shift: int = 6, key_sharps: int | None = None,
-                       key_aware: bool = True, max_accidentals: int = 4) -> list[int]:
+    def transpositions(
+        self,
+        notes,
+        *,
+        max_shift: int = 6,
+        key_sharps: int | None = None,
+        key_aware: bool = True,
+        max_accidentals: int = 4,
+    ) -> list[int]:
         """Semitone shifts in ``-max_shift..max_shift`` that keep ``notes`` in range.
 
         With ``key_aware`` and a known ``key_sharps``, also drop shifts that land in a key
@@ -218,8 +265,11 @@ class MelodyTokenizer:
         pitches = [p for p, *_ in map(_unpack, notes) if p is not None]
         if not pitches:
             return [0]
-        shifts = [s for s in range(-max_shift, max_shift + 1)
-                  if min(pitches) + s >= self.low and max(pitches) + s <= self.high]
+        shifts = [
+            s
+            for s in range(-max_shift, max_shift + 1)
+            if min(pitches) + s >= self.low and max(pitches) + s <= self.high
+        ]
         if key_aware and key_sharps is not None:
             shifts = [s for s in shifts if abs(transposed_sharps(key_sharps, s)) <= max_accidentals]
         return shifts
@@ -252,7 +302,13 @@ def fit_in_range(notes, tokenizer: MelodyTokenizer) -> list[tuple]:
     """Transpose by whole octaves until the melody fits the vocabulary's range (if it can)."""
     pitches = [p for p, *_ in map(_unpack, notes) if p is not None]
     for shift in sorted(range(-48, 49, 12), key=abs):
-        if pitches and min(pitches) + shift >= tokenizer.low and max(pitches) + shift <= tokenizer.high:
+        if (
+            pitches
+            and min(pitches) + shift >= tokenizer.low
+            and max(pitches) + shift <= tokenizer.high
+        ):
             return transpose(notes, shift)
-    raise TokenError(f"A melody spanning {min(pitches)}..{max(pitches)} does not fit the range "
-                     f"{tokenizer.low}..{tokenizer.high} at any octave.")
+    raise TokenError(
+        f"A melody spanning {min(pitches)}..{max(pitches)} does not fit the range "
+        f"{tokenizer.low}..{tokenizer.high} at any octave."
+    )

@@ -23,5 +23,12 @@ def __getattr__(name: str):
         return load_pretrained
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["PRETRAINED_DIR", "CheckpointError", "available", "load_checkpoint",
-           "load_pretrained", "save_checkpoint"]
+
+__all__ = [
+    "PRETRAINED_DIR",
+    "CheckpointError",
+    "available",
+    "load_checkpoint",
+    "load_pretrained",
+    "save_checkpoint",
+]

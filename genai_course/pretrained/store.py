@@ -40,13 +40,17 @@ def load_checkpoint(stem) -> tuple[dict[str, torch.Tensor], dict]:
     weights_path, meta_path = _paths(stem)
     for path in (weights_path, meta_path):
         if not path.exists():
-            raise CheckpointError(f"Missing checkpoint file {path}. Train it with "
-                                  f"`genai-course train {weights_path.stem}`.")
+            raise CheckpointError(
+                f"Missing checkpoint file {path}. Train it with "
+                f"`genai-course train {weights_path.stem}`."
+            )
     try:
         state = load_file(str(weights_path))
     except (SafetensorError, OSError, ValueError) as error:
-        raise CheckpointError(f"{weights_path} is not a readable safetensors file ({error}). "
-                              f"Re-create it with `genai-course train {weights_path.stem}`.") from error
+        raise CheckpointError(
+            f"{weights_path} is not a readable safetensors file ({error}). "
+            f"Re-create it with `genai-course train {weights_path.stem}`."
+        ) from error
     try:
         metadata = json.loads(meta_path.read_text())
     except json.JSONDecodeError as error:
@@ -79,11 +83,14 @@ def load_state_into(model: torch.nn.Module, state: dict[str, torch.Tensor], sour
         problems.append(f"unexpected tensors {extra}")
     for key in sorted(set(expected) & set(state)):
         if expected[key].shape != state[key].shape:
-            problems.append(f"{key} has shape {tuple(state[key].shape)} in the file but "
-                            f"{tuple(expected[key].shape)} in the model")
+            problems.append(
+                f"{key} has shape {tuple(state[key].shape)} in the file but "
+                f"{tuple(expected[key].shape)} in the model"
+            )
     if problems:
-        raise CheckpointError(f"{source} does not match {type(model).__name__}: "
-                              + "; ".join(problems) + ".")
+        raise CheckpointError(
+            f"{source} does not match {type(model).__name__}: " + "; ".join(problems) + "."
+        )
     model.load_state_dict(state)
 
 

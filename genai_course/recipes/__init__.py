@@ -59,9 +59,15 @@ def train_and_save(name: str, out_dir=None, *, seed: int = 0, progress: bool = T
     recipe = get_recipe(name)
     start = time.perf_counter()
     model, metadata = recipe.train(seed=seed, progress=progress)
-    metadata = {"name": name, "description": recipe.DESCRIPTION, "seed": seed,
-                **getattr(recipe, "CARD", {}), "value_scale": getattr(recipe, "VALUE_SCALE", None),
-                "train_seconds": round(time.perf_counter() - start, 1), **metadata}
+    metadata = {
+        "name": name,
+        "description": recipe.DESCRIPTION,
+        "seed": seed,
+        **getattr(recipe, "CARD", {}),
+        "value_scale": getattr(recipe, "VALUE_SCALE", None),
+        "train_seconds": round(time.perf_counter() - start, 1),
+        **metadata,
+    }
     for key in ("config", "data_fingerprint", "steps", "metrics"):
         if key not in metadata:
             raise KeyError(f"Recipe {name!r} returned metadata without {key!r}.")
@@ -86,7 +92,13 @@ def load_pretrained(name: str, directory=None):
     extra = {**getattr(recipe, "CARD", {}), "value_scale": getattr(recipe, "VALUE_SCALE", None)}
     model.pretrained_metadata = {**extra, **metadata}
     declared = getattr(model, "value_scale", None)
-    if extra["value_scale"] is not None and declared is not None and declared != extra["value_scale"]:
-        raise RuntimeError(f"Recipe {name!r} says VALUE_SCALE={extra['value_scale']!r} but the model "
-                           f"declares {declared!r}: fix the recipe.")
+    if (
+        extra["value_scale"] is not None
+        and declared is not None
+        and declared != extra["value_scale"]
+    ):
+        raise RuntimeError(
+            f"Recipe {name!r} says VALUE_SCALE={extra['value_scale']!r} but the model "
+            f"declares {declared!r}: fix the recipe."
+        )
     return model

@@ -29,21 +29,31 @@ from genai_course.tokenizer import CharTokenizer
 from genai_course.training import fit
 
 NAME = "char-gru"
-DESCRIPTION = ("Character-level GRU language model (1 layer, 256 units, embedding 64) "
-               "trained on the python-docs corpus; validation loss in nats per character.")
+DESCRIPTION = (
+    "Character-level GRU language model (1 layer, 256 units, embedding 64) "
+    "trained on the python-docs corpus; validation loss in nats per character."
+)
 # The model card's words (what metadata cannot say); see genai_course.ethics.modelcards.
 CARD = {
-    "dataset": 'python-docs',
-    "intended": ('Teaching: next-character prediction, decoding rules, watermarking and '
-             'memorisation checks in lessons 06 and 09. Out of scope: any real use; its text '
-             'is not reliable documentation and may quote its training data.'),
-    "factors": ('Performance depends on how close a prompt is to the technical English and code '
-             'of the Python documentation; other languages, registers and topics were never '
-             'seen.'),
-    "ethics": ("Trained on text written by Python's contributors (PSF licence); long verbatim "
-             'passages of its samples may reproduce that text (lesson 09 measures how long).'),
-    "caveats": ('Character-level and small: fluent-looking but often meaningless text. Do not '
-             'present its output as documentation.'),
+    "dataset": "python-docs",
+    "intended": (
+        "Teaching: next-character prediction, decoding rules, watermarking and "
+        "memorisation checks in lessons 06 and 09. Out of scope: any real use; its text "
+        "is not reliable documentation and may quote its training data."
+    ),
+    "factors": (
+        "Performance depends on how close a prompt is to the technical English and code "
+        "of the Python documentation; other languages, registers and topics were never "
+        "seen."
+    ),
+    "ethics": (
+        "Trained on text written by Python's contributors (PSF licence); long verbatim "
+        "passages of its samples may reproduce that text (lesson 09 measures how long)."
+    ),
+    "caveats": (
+        "Character-level and small: fluent-looking but often meaningless text. Do not "
+        "present its output as documentation."
+    ),
 }
 VALUE_SCALE = None  # a language model: token ids, no value scale
 BLOCK_SIZE = 128
@@ -96,16 +106,23 @@ def validation_loss(model: torch.nn.Module, batch_rows: int = 64) -> float:
 
 
 def evaluate(model: torch.nn.Module) -> dict:
-    return {"val_loss_nats_per_char": round(validation_loss(model), 5),
-            "test_loss_nats_per_char": round(heldout_loss(model, "test"), 5)}
+    return {
+        "val_loss_nats_per_char": round(validation_loss(model), 5),
+        "test_loss_nats_per_char": round(heldout_loss(model, "test"), 5),
+    }
 
 
 def train(seed: int = 0, progress: bool = True):
     cpu_start = time.process_time()
     tokenizer, train_ids, valid_ids = corpus_split()
     torch.manual_seed(seed)
-    config = {"vocab_size": tokenizer.vocab_size, "embed_dim": 64, "hidden": 256,
-              "layers": 1, "dropout": DROPOUT}
+    config = {
+        "vocab_size": tokenizer.vocab_size,
+        "embed_dim": 64,
+        "hidden": 256,
+        "layers": 1,
+        "dropout": DROPOUT,
+    }
     model = build(config)
     get_batch = text_batches(train_ids, BLOCK_SIZE)
     best = {"loss": float("inf"), "step": 0, "state": None}
@@ -115,29 +132,50 @@ def train(seed: int = 0, progress: bool = True):
         if (done + step) % EVAL_EVERY == 0:
             loss = validation_loss(m)
             if loss < best["loss"]:
-                best.update(loss=loss, step=done + step,
-                            state={k: v.clone() for k, v in m.state_dict().items()})
+                best.update(
+                    loss=loss,
+                    step=done + step,
+                    state={k: v.clone() for k, v in m.state_dict().items()},
+                )
 
     for phase, (steps, lr) in enumerate(zip(STEPS, LRS, strict=True)):
-        fit(model, get_batch, steps=steps, batch_size=BATCH_SIZE, lr=lr, seed=seed + phase,
-            progress=progress, description=f"char-gru lr={lr}", callbacks=[keep_best])
+        fit(
+            model,
+            get_batch,
+            steps=steps,
+            batch_size=BATCH_SIZE,
+            lr=lr,
+            seed=seed + phase,
+            progress=progress,
+            description=f"char-gru lr={lr}",
+            callbacks=[keep_best],
+        )
         done += steps
     model.load_state_dict(best["state"])
     model.eval()
     from genai_course.models.ngram import best_ngram
 
-    baseline, _ = best_ngram(train_ids, valid_ids, orders=NGRAM_ORDERS, ks=NGRAM_KS,
-                             vocab_size=tokenizer.vocab_size)
+    baseline, _ = best_ngram(
+        train_ids, valid_ids, orders=NGRAM_ORDERS, ks=NGRAM_KS, vocab_size=tokenizer.vocab_size
+    )
     metadata = {
         "config": {**asdict(model.config), "tokenizer": tokenizer.to_dict()},
         "data_fingerprint": fingerprint(load_corpus("python-docs")),
-        "steps": sum(STEPS), "selected_step": best["step"], "batch_size": BATCH_SIZE, "block_size": BLOCK_SIZE,
-        "learning_rates": list(LRS), "validation_fraction": VALIDATION_FRACTION,
-        "test_fraction": TEST_FRACTION, "chosen_on": "validation",
+        "steps": sum(STEPS),
+        "selected_step": best["step"],
+        "batch_size": BATCH_SIZE,
+        "block_size": BLOCK_SIZE,
+        "learning_rates": list(LRS),
+        "validation_fraction": VALIDATION_FRACTION,
+        "test_fraction": TEST_FRACTION,
+        "chosen_on": "validation",
         "metrics": evaluate(model),
         "cpu_seconds": round(time.process_time() - cpu_start, 1),
-        "baseline": {"model": f"{baseline.config.n}-gram, add-k smoothing k={baseline.config.k} "
-                              "with interpolation, order and k chosen on validation", **evaluate(baseline)},
+        "baseline": {
+            "model": f"{baseline.config.n}-gram, add-k smoothing k={baseline.config.k} "
+            "with interpolation, order and k chosen on validation",
+            **evaluate(baseline),
+        },
     }
     return model, metadata
 
@@ -160,18 +198,26 @@ def rescore(directory=None) -> dict:
     metadata = dict(model.pretrained_metadata)
     cpu_start = time.process_time()
     tokenizer, train_ids, valid_ids = corpus_split()
-    baseline, _ = best_ngram(train_ids, valid_ids, orders=NGRAM_ORDERS, ks=NGRAM_KS,
-                             vocab_size=tokenizer.vocab_size)
+    baseline, _ = best_ngram(
+        train_ids, valid_ids, orders=NGRAM_ORDERS, ks=NGRAM_KS, vocab_size=tokenizer.vocab_size
+    )
     metadata.update(
-        validation_fraction=VALIDATION_FRACTION, test_fraction=TEST_FRACTION, chosen_on="validation",
+        validation_fraction=VALIDATION_FRACTION,
+        test_fraction=TEST_FRACTION,
+        chosen_on="validation",
         metrics=evaluate(model),
-        baseline={"model": f"{baseline.config.n}-gram, add-k smoothing k={baseline.config.k} "
-                           "with interpolation, order and k chosen on validation",
-                  "search": [[n, k, round(loss, 5)] for n, k, loss in baseline.search],
-                  **evaluate(baseline)},
-        selection_caveat=("selected_step was chosen (among 8 checkpoints) on the former validation "
-                          "split, the whole last 10%, which contains today's test split (its last "
-                          "half); the weights were not retrained"),
-        rescore_cpu_seconds=round(time.process_time() - cpu_start, 1))
+        baseline={
+            "model": f"{baseline.config.n}-gram, add-k smoothing k={baseline.config.k} "
+            "with interpolation, order and k chosen on validation",
+            "search": [[n, k, round(loss, 5)] for n, k, loss in baseline.search],
+            **evaluate(baseline),
+        },
+        selection_caveat=(
+            "selected_step was chosen (among 8 checkpoints) on the former validation "
+            "split, the whole last 10%, which contains today's test split (its last "
+            "half); the weights were not retrained"
+        ),
+        rescore_cpu_seconds=round(time.process_time() - cpu_start, 1),
+    )
     (directory / f"{NAME}.json").write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
     return metadata

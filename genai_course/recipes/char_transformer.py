@@ -29,15 +29,17 @@ from genai_course.training import fit
 
 NAME = "char-transformer"
 CARD = {
-    'dataset': 'python-docs',
-    'intended': 'Teaching: causal self-attention, attention maps, and the comparison with the GRU and the n-gram on held-out text (lesson 07). Out of scope: any real use.',
-    'factors': 'Sees at most 128 characters of context; technical English and code of the Python documentation only.',
-    'ethics': "Trained on text written by Python's contributors (PSF licence); its samples may reproduce passages of it.",
-    'caveats': 'Character-level and small; its losses are per character and cannot be compared with the per-token losses of sub-word models.',
+    "dataset": "python-docs",
+    "intended": "Teaching: causal self-attention, attention maps, and the comparison with the GRU and the n-gram on held-out text (lesson 07). Out of scope: any real use.",
+    "factors": "Sees at most 128 characters of context; technical English and code of the Python documentation only.",
+    "ethics": "Trained on text written by Python's contributors (PSF licence); its samples may reproduce passages of it.",
+    "caveats": "Character-level and small; its losses are per character and cannot be compared with the per-token losses of sub-word models.",
 }
 VALUE_SCALE = None  # a language model: token ids, no value scale
-DESCRIPTION = ("Character-level causal transformer (3 layers, width 128, 4 heads, context 128) "
-               "trained on the python-docs corpus; losses in nats per character.")
+DESCRIPTION = (
+    "Character-level causal transformer (3 layers, width 128, 4 heads, context 128) "
+    "trained on the python-docs corpus; losses in nats per character."
+)
 BATCH_SIZE = 32
 STEPS = (800, 200)  # steps at learning rate LRS[0], then at LRS[1]
 LRS = (2e-3, 6e-4)
@@ -56,15 +58,22 @@ def build(config: dict) -> TransformerLM:
 
 
 def evaluate(model: torch.nn.Module) -> dict:
-    return {"val_loss_nats_per_char": round(validation_loss(model), 5),
-            "test_loss_nats_per_char": round(heldout_loss(model, "test"), 5)}
+    return {
+        "val_loss_nats_per_char": round(validation_loss(model), 5),
+        "test_loss_nats_per_char": round(heldout_loss(model, "test"), 5),
+    }
 
 
 def train(seed: int = 0, progress: bool = True):
     cpu_start = time.process_time()
     tokenizer, train_ids, _ = corpus_split()
     torch.manual_seed(seed)
-    config = {"vocab_size": tokenizer.vocab_size, "block_size": BLOCK_SIZE, "dropout": DROPOUT, **SHAPE}
+    config = {
+        "vocab_size": tokenizer.vocab_size,
+        "block_size": BLOCK_SIZE,
+        "dropout": DROPOUT,
+        **SHAPE,
+    }
     model = build(config)
     get_batch = text_batches(train_ids, BLOCK_SIZE)
     best = {"loss": float("inf"), "step": 0, "state": None}
@@ -74,12 +83,25 @@ def train(seed: int = 0, progress: bool = True):
         if (done + step) % EVAL_EVERY == 0:
             loss = validation_loss(m)
             if loss < best["loss"]:
-                best.update(loss=loss, step=done + step,
-                            state={k: v.clone() for k, v in m.state_dict().items()})
+                best.update(
+                    loss=loss,
+                    step=done + step,
+                    state={k: v.clone() for k, v in m.state_dict().items()},
+                )
 
     for phase, (steps, lr) in enumerate(zip(STEPS, LRS, strict=True)):
-        fit(model, get_batch, steps=steps, batch_size=BATCH_SIZE, lr=lr, seed=seed + phase,
-            progress=progress, description=f"{NAME} lr={lr}", callbacks=[keep_best], device="cpu")
+        fit(
+            model,
+            get_batch,
+            steps=steps,
+            batch_size=BATCH_SIZE,
+            lr=lr,
+            seed=seed + phase,
+            progress=progress,
+            description=f"{NAME} lr={lr}",
+            callbacks=[keep_best],
+            device="cpu",
+        )
         done += steps
     model.load_state_dict(best["state"])
     model.eval()
@@ -88,10 +110,16 @@ def train(seed: int = 0, progress: bool = True):
         "config": {**asdict(model.config), "tokenizer": tokenizer.to_dict()},
         "data_fingerprint": fingerprint(load_corpus("python-docs")),
         "parameters": sum(p.numel() for p in model.parameters()),
-        "steps": sum(STEPS), "selected_step": best["step"], "batch_size": BATCH_SIZE,
-        "block_size": BLOCK_SIZE, "learning_rates": list(LRS),
-        "validation_fraction": VALIDATION_FRACTION, "test_fraction": TEST_FRACTION,
-        "chosen_on": "validation", "cpu_seconds": cpu_seconds,
-        "threads": torch.get_num_threads(), "metrics": evaluate(model),
+        "steps": sum(STEPS),
+        "selected_step": best["step"],
+        "batch_size": BATCH_SIZE,
+        "block_size": BLOCK_SIZE,
+        "learning_rates": list(LRS),
+        "validation_fraction": VALIDATION_FRACTION,
+        "test_fraction": TEST_FRACTION,
+        "chosen_on": "validation",
+        "cpu_seconds": cpu_seconds,
+        "threads": torch.get_num_threads(),
+        "metrics": evaluate(model),
     }
     return model, metadata

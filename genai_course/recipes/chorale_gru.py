@@ -25,18 +25,25 @@ from genai_course.music.tokens import MelodyTokenizer
 from genai_course.training import fit
 
 NAME = "chorale-gru"
-DESCRIPTION = ("GRU (1 layer, 128 units) over pitch/duration tokens of Bach chorale soprano "
-               "melodies, with transposition augmentation.")
+DESCRIPTION = (
+    "GRU (1 layer, 128 units) over pitch/duration tokens of Bach chorale soprano "
+    "melodies, with transposition augmentation."
+)
 # The model card's words (what metadata cannot say); see genai_course.ethics.modelcards.
 CARD = {
-    "dataset": 'chorales',
-    "intended": 'Teaching: melody generation from a seed phrase (lesson 08).',
-    "factors": ("Soprano lines of one composer's chorales in one tradition; other styles, harmony "
-             'and rhythmic idioms were never seen.'),
-    "ethics": ('Its samples can repeat phrases of the chorale tunes (measure with copied '
-             'n-grams); label generated music as machine-made and name the corpus.'),
-    "caveats": ('Melody only, no harmony; small model; judge by listening as well as by the '
-             'metrics.'),
+    "dataset": "chorales",
+    "intended": "Teaching: melody generation from a seed phrase (lesson 08).",
+    "factors": (
+        "Soprano lines of one composer's chorales in one tradition; other styles, harmony "
+        "and rhythmic idioms were never seen."
+    ),
+    "ethics": (
+        "Its samples can repeat phrases of the chorale tunes (measure with copied "
+        "n-grams); label generated music as machine-made and name the corpus."
+    ),
+    "caveats": (
+        "Melody only, no harmony; small model; judge by listening as well as by the metrics."
+    ),
 }
 VALUE_SCALE = None  # a language model: token ids, no value scale
 STEPS = 1500
@@ -65,11 +72,24 @@ def train(seed: int = 0, progress: bool = True):
     split = split_chorales()
     sequences = encoded_melodies(split.train, tok, augment=True)
     model = build({"vocab_size": tok.vocab_size, **CONFIG})
-    fit(model, batch_sampler(sequences, tok.id("<pad>"), WINDOW), steps=STEPS, batch_size=BATCH_SIZE,
-        lr=3e-3, seed=seed, progress=progress, description=NAME)
+    fit(
+        model,
+        batch_sampler(sequences, tok.id("<pad>"), WINDOW),
+        steps=STEPS,
+        batch_size=BATCH_SIZE,
+        lr=3e-3,
+        seed=seed,
+        progress=progress,
+        description=NAME,
+    )
     ids = ",".join(m["id"] for m in split.train)
-    return model, {"config": asdict(model.config), "tokenizer": tok.to_dict(),
-                   "data_fingerprint": fingerprint(ids + repr(tok.to_dict())), "steps": STEPS,
-                   "batch_size": BATCH_SIZE, "train_melodies": len(split.train),
-                   "train_sequences_with_transpositions": len(sequences),
-                   "metrics": evaluate(model)}
+    return model, {
+        "config": asdict(model.config),
+        "tokenizer": tok.to_dict(),
+        "data_fingerprint": fingerprint(ids + repr(tok.to_dict())),
+        "steps": STEPS,
+        "batch_size": BATCH_SIZE,
+        "train_melodies": len(split.train),
+        "train_sequences_with_transpositions": len(sequences),
+        "metrics": evaluate(model),
+    }

@@ -28,23 +28,31 @@ from genai_course.training import fit
 
 NAME = "digits-flow"
 CARD = {
-    'dataset': 'digits',
-    'intended': 'Teaching: flow matching, Euler sampling and classifier-free guidance (lessons 04 and 05).',
-    'factors': 'Only 8x8 digits in the handwriting styles of 13 writers; trained on 85% of the training split (the rest chose its sampling settings).',
-    'ethics': 'Check samples for near-copies of training images before calling them new; strong guidance narrows the styles it draws.',
-    'caveats': 'Quality depends on the number of Euler steps and the guidance weight: report both with any figure.',
+    "dataset": "digits",
+    "intended": "Teaching: flow matching, Euler sampling and classifier-free guidance (lessons 04 and 05).",
+    "factors": "Only 8x8 digits in the handwriting styles of 13 writers; trained on 85% of the training split (the rest chose its sampling settings).",
+    "ethics": "Check samples for near-copies of training images before calling them new; strong guidance narrows the styles it draws.",
+    "caveats": "Quality depends on the number of Euler steps and the guidance weight: report both with any figure.",
 }
 VALUE_SCALE = "symmetric"  # images in [-1, 1], like the GAN
-DESCRIPTION = ("Class-conditional flow matching (time-conditioned MLP 256 x 4, label dropout 0.1 "
-               "for classifier-free guidance, EMA weights) on symmetric-scale digits.")
-CONFIG = {"data_shape": (8, 8), "hidden": 256, "layers": 4, "num_classes": 10, "label_dropout": 0.1,
-          "value_scale": "symmetric"}
+DESCRIPTION = (
+    "Class-conditional flow matching (time-conditioned MLP 256 x 4, label dropout 0.1 "
+    "for classifier-free guidance, EMA weights) on symmetric-scale digits."
+)
+CONFIG = {
+    "data_shape": (8, 8),
+    "hidden": 256,
+    "layers": 4,
+    "num_classes": 10,
+    "label_dropout": 0.1,
+    "value_scale": "symmetric",
+}
 STEPS = 16000
 BATCH_SIZE = 128
 LR = 1e-3
 EMA = 0.999
 VALIDATION_FRACTION = 0.15
-EULER_STEPS = (5, 10, 20, 50)        # candidates for the default number of Euler steps
+EULER_STEPS = (5, 10, 20, 50)  # candidates for the default number of Euler steps
 GUIDANCE = (0.0, 0.25, 0.5, 1.0, 2.0)  # candidates for the guidance weight
 TARGET_ACCURACY = 0.95
 
@@ -59,15 +67,29 @@ def split(seed: int = 0):
 
     data = load_digits("symmetric")
     index = torch.arange(len(data.x_train)).numpy()
-    fit_idx, val_idx = train_test_split(index, test_size=VALIDATION_FRACTION,
-                                        stratify=data.y_train.numpy(), random_state=seed)
+    fit_idx, val_idx = train_test_split(
+        index, test_size=VALIDATION_FRACTION, stratify=data.y_train.numpy(), random_state=seed
+    )
     fit_idx, val_idx = torch.as_tensor(fit_idx), torch.as_tensor(val_idx)
-    return data.x_train[fit_idx], data.y_train[fit_idx], data.x_train[val_idx], data.y_train[val_idx]
+    return (
+        data.x_train[fit_idx],
+        data.y_train[fit_idx],
+        data.x_train[val_idx],
+        data.y_train[val_idx],
+    )
 
 
 @torch.no_grad()
-def measure(model: FlowMatching, reference: torch.Tensor, label_pool: torch.Tensor, n: int, *,
-            steps: int, guidance: float = 0.0, seed: int = 0) -> dict:
+def measure(
+    model: FlowMatching,
+    reference: torch.Tensor,
+    label_pool: torch.Tensor,
+    n: int,
+    *,
+    steps: int,
+    guidance: float = 0.0,
+    seed: int = 0,
+) -> dict:
     """Fréchet distance of n samples to ``reference`` and their class accuracy (labels from the pool)."""
     from genai_course.metrics.images import classify_digits, frechet_digit_distance
 
@@ -88,12 +110,19 @@ def choose_settings(model: FlowMatching, x_val, y_train) -> dict:
     steps = min(s for s, fd in by_steps.items() if fd <= 1.05 * best)
     by_w = {w: measure(model, x_val, y_train, n, steps=steps, guidance=w) for w in GUIDANCE}
     good = [w for w, m in by_w.items() if m["accuracy"] >= TARGET_ACCURACY]
-    guidance = (min(good, key=lambda w: by_w[w]["fd"]) if good
-                else max(GUIDANCE, key=lambda w: by_w[w]["accuracy"]))
-    return {"euler_steps": steps, "guidance": guidance,
-            "validation_fd_by_steps": {str(s): round(v, 3) for s, v in by_steps.items()},
-            "validation_by_guidance": {str(w): {k: round(v, 4) for k, v in m.items()}
-                                       for w, m in by_w.items()}}
+    guidance = (
+        min(good, key=lambda w: by_w[w]["fd"])
+        if good
+        else max(GUIDANCE, key=lambda w: by_w[w]["accuracy"])
+    )
+    return {
+        "euler_steps": steps,
+        "guidance": guidance,
+        "validation_fd_by_steps": {str(s): round(v, 3) for s, v in by_steps.items()},
+        "validation_by_guidance": {
+            str(w): {k: round(v, 4) for k, v in m.items()} for w, m in by_w.items()
+        },
+    }
 
 
 @torch.no_grad()
@@ -107,15 +136,24 @@ def evaluate(model: FlowMatching) -> dict:
     data = load_digits("symmetric")
     n = len(data.x_train)
     plain = measure(model, data.x_test, data.y_train, n, steps=settings["euler_steps"])
-    guided = measure(model, data.x_test, data.y_train, n, steps=settings["euler_steps"],
-                     guidance=settings["guidance"])
+    guided = measure(
+        model,
+        data.x_test,
+        data.y_train,
+        n,
+        steps=settings["euler_steps"],
+        guidance=settings["guidance"],
+    )
     floor = real_floor("symmetric", data)["fd"]
-    return {"test_fd": round(plain["fd"], 3), "test_fd_floor": round(floor, 3),
-            "test_fd_ratio_to_floor": round(plain["fd"] / floor, 3),
-            "test_label_accuracy": round(plain["accuracy"], 4),
-            "test_guided_fd": round(guided["fd"], 3),
-            "test_guided_label_accuracy": round(guided["accuracy"], 4),
-            "samples": n}
+    return {
+        "test_fd": round(plain["fd"], 3),
+        "test_fd_floor": round(floor, 3),
+        "test_fd_ratio_to_floor": round(plain["fd"] / floor, 3),
+        "test_label_accuracy": round(plain["accuracy"], 4),
+        "test_guided_fd": round(guided["fd"], 3),
+        "test_guided_label_accuracy": round(guided["accuracy"], 4),
+        "samples": n,
+    }
 
 
 class EMACallback:
@@ -141,8 +179,17 @@ def train(seed: int = 0, progress: bool = True, *, steps: int = STEPS, config: d
     model = build(config or CONFIG)
     ema = EMACallback(model, EMA)
     cpu = time.process_time()
-    fit(model, (x_fit, y_fit), steps=steps, batch_size=BATCH_SIZE, lr=LR, seed=seed,
-        progress=progress, callbacks=[ema], description="training the digits flow")
+    fit(
+        model,
+        (x_fit, y_fit),
+        steps=steps,
+        batch_size=BATCH_SIZE,
+        lr=LR,
+        seed=seed,
+        progress=progress,
+        callbacks=[ema],
+        description="training the digits flow",
+    )
     train_cpu = time.process_time() - cpu
     trained = model.steps_trained
     ema.apply(model)
@@ -150,9 +197,16 @@ def train(seed: int = 0, progress: bool = True, *, steps: int = STEPS, config: d
     model.eval()
     settings = choose_settings(model, x_val, y_fit)
     model.pretrained_metadata = {"settings": settings}
-    return model, {"config": asdict(model.config), "data_fingerprint": fingerprint(x_fit),
-                   "steps": steps, "batch_size": BATCH_SIZE, "lr": LR, "ema": EMA,
-                   "validation_fraction": VALIDATION_FRACTION, "settings": settings,
-                   "train_cpu_seconds": round(train_cpu, 1),
-                   "judge": "the shipped digits-classifier",
-                   "metrics": evaluate(model)}
+    return model, {
+        "config": asdict(model.config),
+        "data_fingerprint": fingerprint(x_fit),
+        "steps": steps,
+        "batch_size": BATCH_SIZE,
+        "lr": LR,
+        "ema": EMA,
+        "validation_fraction": VALIDATION_FRACTION,
+        "settings": settings,
+        "train_cpu_seconds": round(train_cpu, 1),
+        "judge": "the shipped digits-classifier",
+        "metrics": evaluate(model),
+    }

@@ -15,13 +15,13 @@ NAME = "toy-mixture"
 DESCRIPTION = "Gaussian mixture, 3 components, fitted to the 'gaussians' toy data."
 # The model card's words (what metadata cannot say); see genai_course.ethics.modelcards.
 CARD = {
-    "dataset": 'toy2d',
-    "intended": 'Teaching: the mechanism of a generative model (lesson 00).',
-    "factors": 'Synthetic 2D data only.',
-    "ethics": 'None specific: synthetic data.',
+    "dataset": "toy2d",
+    "intended": "Teaching: the mechanism of a generative model (lesson 00).",
+    "factors": "Synthetic 2D data only.",
+    "ethics": "None specific: synthetic data.",
     "caveats": "Three components; it describes the 'gaussians' toy data and nothing else.",
 }
-VALUE_SCALE = 'real'  # the scale of what sample() returns
+VALUE_SCALE = "real"  # the scale of what sample() returns
 STEPS = 600
 
 
@@ -40,5 +40,9 @@ def train(seed: int = 0, progress: bool = True):
     data = load_toy2d("gaussians")
     model = build({"n_components": 3, "data_shape": (2,)})
     fit(model, data.train, steps=STEPS, batch_size=256, lr=0.05, seed=seed, progress=progress)
-    return model, {"config": asdict(model.config), "data_fingerprint": fingerprint(data.train),
-                   "steps": STEPS, "metrics": evaluate(model)}
+    return model, {
+        "config": asdict(model.config),
+        "data_fingerprint": fingerprint(data.train),
+        "steps": STEPS,
+        "metrics": evaluate(model),
+    }

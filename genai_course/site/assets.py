@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-ASSETS = "_static"                      # folder name next to the HTML
+ASSETS = "_static"  # folder name next to the HTML
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
 _MATHJAX_SKIP = shutil.ignore_patterns("SVG", "a11y", "localization", "*.map", "__pycache__")
 
@@ -26,10 +26,13 @@ def mathjax_source() -> Path:
     except ImportError:
         raise FileNotFoundError(
             "MathJax is missing: install the instructor extra (pip install -e '.[instructor]'), "
-            "which brings jupyter-server-mathjax with a local copy of MathJax") from None
+            "which brings jupyter-server-mathjax with a local copy of MathJax"
+        ) from None
     folder = Path(jupyter_server_mathjax.__file__).resolve().parent / "static"
     if not (folder / "MathJax.js").is_file():
-        raise FileNotFoundError(f"jupyter-server-mathjax is installed but {folder}/MathJax.js is missing")
+        raise FileNotFoundError(
+            f"jupyter-server-mathjax is installed but {folder}/MathJax.js is missing"
+        )
     return folder
 
 

@@ -31,8 +31,13 @@ class Page:
     seconds: float
 
 
-def build_site(lessons: list[Path], out: str | Path, execute: bool | Iterable[str] = True,
-               timeout: int = 600, log=print) -> list[Page]:
+def build_site(
+    lessons: list[Path],
+    out: str | Path,
+    execute: bool | Iterable[str] = True,
+    timeout: int = 600,
+    log=print,
+) -> list[Page]:
     """Write ``out/index.html`` and one ``out/<lesson>.html`` per lesson; return the pages.
 
     ``execute``: run every lesson first (True), none (False), or only the lessons whose file
@@ -52,9 +57,11 @@ def build_site(lessons: list[Path], out: str | Path, execute: bool | Iterable[st
         if run:
             log(f"executed {path.name} in {seconds:.0f} s")
     for i, (nb, page) in enumerate(zip(notebooks, pages, strict=True)):
-        links = {"index": "index.html",
-                 "prev": _link(pages[i - 1]) if i > 0 else None,
-                 "next": _link(pages[i + 1]) if i + 1 < len(pages) else None}
+        links = {
+            "index": "index.html",
+            "prev": _link(pages[i - 1]) if i > 0 else None,
+            "next": _link(pages[i + 1]) if i + 1 < len(pages) else None,
+        }
         body = export(exporter, nb, {"metadata": {"name": page.title}, "genai_nav": links})
         (out / page.href).write_text(_site_links(body, pages), encoding="utf-8")
     (out / "index.html").write_text(index_html(pages), encoding="utf-8")
@@ -82,8 +89,9 @@ def index_html(pages: list[Page]) -> str:
     timing = html.escape(lesson_time_sentence(load()))
     items = "\n".join(
         f'  <li><a href="{html.escape(p.href)}">{html.escape(p.title)}</a>'
-        f'{"" if p.executed else " <small>(not executed: code only)</small>"}</li>'
-        for p in pages)
+        f"{'' if p.executed else ' <small>(not executed: code only)</small>'}</li>"
+        for p in pages
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

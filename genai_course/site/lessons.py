@@ -19,10 +19,13 @@ def lessons_dir(path: str | Path | None = None) -> Path:
             return candidate.resolve()
     raise FileNotFoundError(
         f"no lessons folder at {', '.join(str(c) for c in candidates)}; run the command from the "
-        "course folder (the one with lessons/) or pass --lessons DIR")
+        "course folder (the one with lessons/) or pass --lessons DIR"
+    )
 
 
-def find_lessons(names: list[str] | tuple[str, ...] = (), folder: str | Path | None = None) -> list[Path]:
+def find_lessons(
+    names: list[str] | tuple[str, ...] = (), folder: str | Path | None = None
+) -> list[Path]:
     """The lesson notebooks named by ``names`` (all lessons, in order, when empty).
 
     A name is a path to an ``.ipynb``, a file stem (``00_mechanism``) or a lesson number (``00``).

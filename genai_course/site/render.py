@@ -18,8 +18,10 @@ from nbconvert.preprocessors import Preprocessor
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-WIDGET_NOTE = ('<p class="genai-widget-note">An interactive widget is shown here when you run '
-               'this lesson in JupyterLab.</p>')
+WIDGET_NOTE = (
+    '<p class="genai-widget-note">An interactive widget is shown here when you run '
+    "this lesson in JupyterLab.</p>"
+)
 
 
 # tqdm's notebook progress bar is a widget whose text fallback is its first state ("0%|...| 0/600")
@@ -54,7 +56,7 @@ def _configure(exporter, mathjax_url: str):
     exporter.require_js_url = ""
     exporter.jquery_url = ""
     exporter.widget_renderer_url = ""
-    exporter.embed_images = True          # markdown images become data: URLs
+    exporter.embed_images = True  # markdown images become data: URLs
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(WidgetNotes(), enabled=True)
@@ -63,18 +65,24 @@ def _configure(exporter, mathjax_url: str):
 
 def slides_exporter(urls: dict[str, str]) -> SlidesExporter:
     """reveal.js slides; ``urls`` from :func:`genai_course.site.assets.copy_assets`."""
-    exporter = SlidesExporter(template_name="genai_slides", extra_template_basedirs=[str(TEMPLATES_DIR)],
-                             extra_template_paths=[str(TEMPLATES_DIR)])
+    exporter = SlidesExporter(
+        template_name="genai_slides",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        extra_template_paths=[str(TEMPLATES_DIR)],
+    )
     exporter.reveal_url_prefix = urls["reveal"]
-    exporter.reveal_theme = "white"       # imports no web font (see static/README.md)
+    exporter.reveal_theme = "white"  # imports no web font (see static/README.md)
     exporter.reveal_scroll = True
     return _configure(exporter, urls["mathjax"])
 
 
 def page_exporter(urls: dict[str, str]) -> HTMLExporter:
     """One lesson as a web page with its outputs and figures (embedded), for the course site."""
-    exporter = HTMLExporter(template_name="genai_page", extra_template_basedirs=[str(TEMPLATES_DIR)],
-                             extra_template_paths=[str(TEMPLATES_DIR)])
+    exporter = HTMLExporter(
+        template_name="genai_page",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        extra_template_paths=[str(TEMPLATES_DIR)],
+    )
     return _configure(exporter, urls["mathjax"])
 
 

@@ -11,8 +11,9 @@ from genai_course.site.execute import execute_notebook
 from genai_course.site.render import export, slides_exporter
 
 
-def export_slides(lessons: list[Path], out: str | Path, execute: bool = False,
-                  timeout: int = 600) -> list[Path]:
+def export_slides(
+    lessons: list[Path], out: str | Path, execute: bool = False, timeout: int = 600
+) -> list[Path]:
     """Write ``out/<lesson>.slides.html`` for each lesson (plus ``out/_static``); return the files.
 
     With ``execute`` the lessons run first, so the slides show outputs and figures; without it
@@ -23,8 +24,14 @@ def export_slides(lessons: list[Path], out: str | Path, execute: bool = False,
     exporter = slides_exporter(copy_assets(out, reveal=True))
     written = []
     for path in lessons:
-        nb = execute_notebook(path, timeout=timeout) if execute else nbformat.read(path, as_version=4)
+        nb = (
+            execute_notebook(path, timeout=timeout)
+            if execute
+            else nbformat.read(path, as_version=4)
+        )
         target = out / f"{Path(path).stem}.slides.html"
-        target.write_text(export(exporter, nb, {"metadata": {"name": Path(path).stem}}), encoding="utf-8")
+        target.write_text(
+            export(exporter, nb, {"metadata": {"name": Path(path).stem}}), encoding="utf-8"
+        )
         written.append(target)
     return written

@@ -26,8 +26,8 @@ class Slide:
 
     h: int
     v: int
-    cells: list[int] = field(default_factory=list)   # indices into nb.cells
-    lines: int = 0                                    # display lines of markdown and code
+    cells: list[int] = field(default_factory=list)  # indices into nb.cells
+    lines: int = 0  # display lines of markdown and code
 
     @property
     def label(self) -> str:
@@ -38,10 +38,10 @@ class Slide:
 class SlideLimits:
     """Measurable limits for a lesson deck. The defaults fit a 960x700 slide with scrolling on."""
 
-    max_lines: int = 30          # display lines of markdown + code on one screen
-    wrap: int = 90               # characters per display line before a line wraps
-    min_slides: int = 4          # screens per lesson (fewer: the sections are not marked)
-    max_slides: int = 60         # screens per lesson (more: the talk is too long to present)
+    max_lines: int = 30  # display lines of markdown + code on one screen
+    wrap: int = 90  # characters per display line before a line wraps
+    min_slides: int = 4  # screens per lesson (fewer: the sections are not marked)
+    max_slides: int = 60  # screens per lesson (more: the talk is too long to present)
 
 
 def slide_type(cell: nbformat.NotebookNode) -> str:
@@ -62,7 +62,7 @@ def split_slides(nb: nbformat.NotebookNode, wrap: int = 90) -> list[Slide]:
     slides: list[Slide] = []
     for index, cell in enumerate(nb.cells):
         kind = slide_type(cell)
-        if kind not in SHOWN:            # skip, notes
+        if kind not in SHOWN:  # skip, notes
             continue
         if not slides or kind == "slide":
             slides.append(Slide(h=(slides[-1].h + 1) if slides else 1, v=1))
@@ -73,19 +73,26 @@ def split_slides(nb: nbformat.NotebookNode, wrap: int = 90) -> list[Slide]:
     return slides
 
 
-def slide_problems(nb: nbformat.NotebookNode, limits: SlideLimits = SlideLimits(), name: str = "lesson") -> list[str]:
+def slide_problems(
+    nb: nbformat.NotebookNode, limits: SlideLimits = SlideLimits(), name: str = "lesson"
+) -> list[str]:
     """Every way the deck breaks ``limits``, one readable sentence each (empty list: all good)."""
     slides = split_slides(nb, limits.wrap)
     problems = []
     if not limits.min_slides <= len(slides) <= limits.max_slides:
-        problems.append(f"{name}: {len(slides)} slides; a lesson deck needs {limits.min_slides} to "
-                        f"{limits.max_slides} (mark sections 'slide' and details 'subslide'/'fragment')")
+        problems.append(
+            f"{name}: {len(slides)} slides; a lesson deck needs {limits.min_slides} to "
+            f"{limits.max_slides} (mark sections 'slide' and details 'subslide'/'fragment')"
+        )
     for slide in slides:
         where = f"{name}, {slide.label} (cells {slide.cells[0]}-{slide.cells[-1]})"
         if slide.lines == 0:
             problems.append(f"{where}: empty (its cells have no text); merge it or remove the mark")
         elif slide.lines > limits.max_lines:
-            fix = ("mark a later cell 'subslide'" if len(slide.cells) > 1 else
-                   "split the cell in two and mark the second 'subslide'")
+            fix = (
+                "mark a later cell 'subslide'"
+                if len(slide.cells) > 1
+                else "split the cell in two and mark the second 'subslide'"
+            )
             problems.append(f"{where}: {slide.lines} lines, more than {limits.max_lines}; {fix}")
     return problems

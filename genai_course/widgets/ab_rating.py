@@ -47,11 +47,15 @@ class ABTest:
     def __init__(self, real, generated, *, seed: int = 0):
         real, generated = list(real), list(generated)
         if not real or len(real) != len(generated):
-            raise ValueError(f"Give as many real as generated melodies (at least one each); got "
-                             f"{len(real)} real and {len(generated)} generated.")
+            raise ValueError(
+                f"Give as many real as generated melodies (at least one each); got "
+                f"{len(real)} real and {len(generated)} generated."
+            )
         rng = random.Random(check_positive_int("seed", seed, allow_zero=True))
         self.real_is_a = [rng.random() < 0.5 for _ in real]
-        self.trials = [(r, g) if a else (g, r) for r, g, a in zip(real, generated, self.real_is_a, strict=True)]
+        self.trials = [
+            (r, g) if a else (g, r) for r, g, a in zip(real, generated, self.real_is_a, strict=True)
+        ]
         self.ratings: list[str] = []
 
     @property
@@ -75,7 +79,9 @@ class ABTest:
         if choice not in ("A", "B"):
             raise ValueError(f"Rate a trial with 'A' or 'B', got {choice!r}.")
         if self.finished:
-            raise IndexError(f"All {len(self.trials)} trials are rated already; a rating cannot be changed.")
+            raise IndexError(
+                f"All {len(self.trials)} trials are rated already; a rating cannot be changed."
+            )
         real = "A" if self.real_is_a[self.current] else "B"
         self.ratings.append(choice)
         return real
@@ -83,7 +89,9 @@ class ABTest:
     def key(self, trial: int) -> str:
         """Which of A/B was real in ``trial``: only once that trial is rated (blindness)."""
         if not 0 <= trial < self.current:
-            raise PermissionError(f"Trial {trial} is not rated yet: its answer stays hidden until it is.")
+            raise PermissionError(
+                f"Trial {trial} is not rated yet: its answer stays hidden until it is."
+            )
         return "A" if self.real_is_a[trial] else "B"
 
     def tally(self) -> dict:
@@ -91,19 +99,29 @@ class ABTest:
         n = len(self.ratings)
         picked = sum(r == self.key(i) for i, r in enumerate(self.ratings))
         low, high = wilson_interval(picked, n) if n else (0.0, 1.0)
-        return {"rated": n, "picked_real": picked, "share": picked / n if n else float("nan"),
-                "low": low, "high": high}
+        return {
+            "rated": n,
+            "picked_real": picked,
+            "share": picked / n if n else float("nan"),
+            "low": low,
+            "high": high,
+        }
 
     def summary(self) -> str:
         t = self.tally()
         if not t["rated"]:
             return "No trial rated yet."
-        verdict = ("listeners could not tell them apart in this test (the interval contains 50%)"
-                   if t["low"] <= 0.5 <= t["high"] else
-                   "the real melodies were told apart" if t["low"] > 0.5 else
-                   "the generated melodies were preferred")
-        return (f"{t['picked_real']} of {t['rated']} trials picked the real melody: {t['share']:.0%} "
-                f"(95% interval {t['low']:.0%}-{t['high']:.0%}); {verdict}.")
+        verdict = (
+            "listeners could not tell them apart in this test (the interval contains 50%)"
+            if t["low"] <= 0.5 <= t["high"]
+            else "the real melodies were told apart"
+            if t["low"] > 0.5
+            else "the generated melodies were preferred"
+        )
+        return (
+            f"{t['picked_real']} of {t['rated']} trials picked the real melody: {t['share']:.0%} "
+            f"(95% interval {t['low']:.0%}-{t['high']:.0%}); {verdict}."
+        )
 
 
 class ABRating:
@@ -121,12 +139,20 @@ class ABRating:
         self.pick_b.on_click(lambda _: self.rate("B"))
         self.reveal = widgets.Label()
         self.result = widgets.Label()
-        self.widget = widgets.VBox([
-            self.heading,
-            widgets.HBox([widgets.VBox([widgets.Label("A"), self.audio_a]),
-                          widgets.VBox([widgets.Label("B"), self.audio_b])]),
-            widgets.HBox([self.pick_a, self.pick_b]), self.reveal, self.result,
-        ]).add_class("genai-ab-rating")
+        self.widget = widgets.VBox(
+            [
+                self.heading,
+                widgets.HBox(
+                    [
+                        widgets.VBox([widgets.Label("A"), self.audio_a]),
+                        widgets.VBox([widgets.Label("B"), self.audio_b]),
+                    ]
+                ),
+                widgets.HBox([self.pick_a, self.pick_b]),
+                self.reveal,
+                self.result,
+            ]
+        ).add_class("genai-ab-rating")
         self._load()
 
     def _load(self) -> None:
@@ -136,15 +162,23 @@ class ABRating:
             self.heading.value = "<b>All trials rated.</b>"
             return
         a, b = self.test.pair()
-        self.heading.value = (f"<b>Trial {self.test.current + 1} of {len(self.test.trials)}</b>: "
-                              "listen to both, then pick the one that sounds more like Bach.")
-        self.audio_a.value = wav_bytes(synthesize(a, bpm=self.bpm, sample_rate=SAMPLE_RATE), SAMPLE_RATE)
-        self.audio_b.value = wav_bytes(synthesize(b, bpm=self.bpm, sample_rate=SAMPLE_RATE), SAMPLE_RATE)
+        self.heading.value = (
+            f"<b>Trial {self.test.current + 1} of {len(self.test.trials)}</b>: "
+            "listen to both, then pick the one that sounds more like Bach."
+        )
+        self.audio_a.value = wav_bytes(
+            synthesize(a, bpm=self.bpm, sample_rate=SAMPLE_RATE), SAMPLE_RATE
+        )
+        self.audio_b.value = wav_bytes(
+            synthesize(b, bpm=self.bpm, sample_rate=SAMPLE_RATE), SAMPLE_RATE
+        )
 
     def rate(self, choice: str) -> None:
         trial = self.test.current + 1
         real = self.test.rate(choice)
-        self.reveal.value = f"Trial {trial}: you picked {choice.upper()}; the real Bach melody was {real}."
+        self.reveal.value = (
+            f"Trial {trial}: you picked {choice.upper()}; the real Bach melody was {real}."
+        )
         self.result.value = self.test.summary()
         self._load()
 

@@ -1,4 +1,4 @@
-""""Draw a 7": class-conditional generation with a digit picker and a family selector.
+""" "Draw a 7": class-conditional generation with a digit picker and a family selector.
 
 :class:`ClassPicker` takes class-conditional models of several families (the GAN, the
 VAE, the pixel model of lesson 05), each with the pixel scale it produces. Pick a digit
@@ -23,7 +23,9 @@ from genai_course.data.digits import SCALES
 from genai_course.validation import check_choice, check_positive_int
 
 
-def grid_png(images: torch.Tensor, *, nrow: int | None = None, zoom: int = 12, pad: int = 1) -> bytes:
+def grid_png(
+    images: torch.Tensor, *, nrow: int | None = None, zoom: int = 12, pad: int = 1
+) -> bytes:
     """A PNG of (N, H, W) images in [0, 1], dark strokes on white, in a grid with white gaps."""
     from PIL import Image
 
@@ -36,11 +38,14 @@ def grid_png(images: torch.Tensor, *, nrow: int | None = None, zoom: int = 12, p
     canvas = np.zeros((ncol * (h + pad) + pad, nrow * (w + pad) + pad))
     for i, image in enumerate(images):
         r, c = divmod(i, nrow)
-        canvas[pad + r * (h + pad): pad + r * (h + pad) + h,
-               pad + c * (w + pad): pad + c * (w + pad) + w] = image
+        canvas[
+            pad + r * (h + pad) : pad + r * (h + pad) + h,
+            pad + c * (w + pad) : pad + c * (w + pad) + w,
+        ] = image
     grey = (255 * (1 - canvas)).round().astype(np.uint8)
-    picture = Image.fromarray(grey).resize((canvas.shape[1] * zoom, canvas.shape[0] * zoom),
-                                           Image.NEAREST)
+    picture = Image.fromarray(grey).resize(
+        (canvas.shape[1] * zoom, canvas.shape[0] * zoom), Image.NEAREST
+    )
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -57,11 +62,13 @@ class ClassPicker:
     press to press but a fresh picker repeats the same sequence.
     """
 
-    def __init__(self, families: dict, *, n: int = 16, seed: int = 0, digit: int = 7,
-                 judge: bool = True):
+    def __init__(
+        self, families: dict, *, n: int = 16, seed: int = 0, digit: int = 7, judge: bool = True
+    ):
         if not isinstance(families, dict) or not families:
-            raise ValueError("families must be a non-empty dict {name: model}, "
-                             "e.g. {'GAN': gan, 'VAE': vae}.")
+            raise ValueError(
+                "families must be a non-empty dict {name: model}, e.g. {'GAN': gan, 'VAE': vae}."
+            )
         self.families = {}
         for name, entry in families.items():
             if isinstance(entry, tuple) and len(entry) == 2:
@@ -69,18 +76,26 @@ class ClassPicker:
             elif isinstance(entry, torch.nn.Module):
                 model, scale = entry, getattr(entry, "value_scale", None)
             else:
-                raise TypeError(f"families[{name!r}] must be a model (or a pair (model, scale)), "
-                                f"got {type(entry).__name__}.")
+                raise TypeError(
+                    f"families[{name!r}] must be a model (or a pair (model, scale)), "
+                    f"got {type(entry).__name__}."
+                )
             declared = getattr(model, "value_scale", None)
             if declared is not None and declared != scale:
-                raise ValueError(f"families[{name!r}]: the model declares value_scale={declared!r} "
-                                 f"but {scale!r} was given; pass the model alone.")
+                raise ValueError(
+                    f"families[{name!r}]: the model declares value_scale={declared!r} "
+                    f"but {scale!r} was given; pass the model alone."
+                )
             check_choice(f"scale of {name!r}", scale, SCALES)
             if not callable(getattr(model, "sample", None)):
-                raise TypeError(f"families[{name!r}]: {type(model).__name__} has no sample(n, ...) method.")
+                raise TypeError(
+                    f"families[{name!r}]: {type(model).__name__} has no sample(n, ...) method."
+                )
             if not getattr(model, "num_classes", 0):
-                raise ValueError(f"families[{name!r}] is unconditional (num_classes=0), so it "
-                                 "cannot be asked for a given digit.")
+                raise ValueError(
+                    f"families[{name!r}] is unconditional (num_classes=0), so it "
+                    "cannot be asked for a given digit."
+                )
             self.families[name] = (model, scale)
         self.n = check_positive_int("n", n)
         self.seed = check_positive_int("seed", seed, allow_zero=True)
@@ -91,19 +106,24 @@ class ClassPicker:
         self.last_images: torch.Tensor | None = None
 
         self.digit_buttons = widgets.ToggleButtons(
-            options=list(range(10)), value=digit, description="digit",
-            style={"button_width": "2.2em"})
+            options=list(range(10)),
+            value=digit,
+            description="digit",
+            style={"button_width": "2.2em"},
+        )
         self.family_menu = widgets.Dropdown(options=list(self.families), description="family")
         self.button = widgets.Button(description="Generate", button_style="primary", icon="refresh")
         self.image = widgets.Image(format="png")
         self.status = widgets.HTML()
         self.button.on_click(lambda _: self.update())
-        self.widget = widgets.VBox([
-            self.digit_buttons,
-            widgets.HBox([self.family_menu, self.button]),
-            self.image,
-            self.status,
-        ])
+        self.widget = widgets.VBox(
+            [
+                self.digit_buttons,
+                widgets.HBox([self.family_menu, self.button]),
+                self.image,
+                self.status,
+            ]
+        )
         self.widget.add_class("genai-class-picker")
         self.update()
 
@@ -142,7 +162,9 @@ class ClassPicker:
         self.image.value = self.grid_png(images)
         message = f"{family}: {self.n} samples of the digit <b>{digit}</b>"
         if self.use_judge:
-            message += f"; the classifier reads {self.judge(images, digit):.0%} of them as a {digit}"
+            message += (
+                f"; the classifier reads {self.judge(images, digit):.0%} of them as a {digit}"
+            )
         self.status.value = message
         return images
 

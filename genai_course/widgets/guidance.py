@@ -29,7 +29,9 @@ def diversity(features: torch.Tensor) -> float:
     """Mean Euclidean distance between two different rows of ``features`` (n >= 2)."""
     features = torch.as_tensor(features).detach().double().cpu()
     if features.ndim != 2 or len(features) < 2:
-        raise ValueError(f"features must have shape (n, d) with n >= 2, got {tuple(features.shape)}.")
+        raise ValueError(
+            f"features must have shape (n, d) with n >= 2, got {tuple(features.shape)}."
+        )
     n = len(features)
     return float(torch.cdist(features, features).sum() / (n * (n - 1)))
 
@@ -42,12 +44,23 @@ class GuidanceExplorer:
     ``sample`` when given (the number of Euler steps of a flow).
     """
 
-    def __init__(self, model, *, n: int = 32, seed: int = 0, digit: int = 7,
-                 max_guidance: float = 6.0, steps: int | None = None, classifier=None):
+    def __init__(
+        self,
+        model,
+        *,
+        n: int = 32,
+        seed: int = 0,
+        digit: int = 7,
+        max_guidance: float = 6.0,
+        steps: int | None = None,
+        classifier=None,
+    ):
         if not callable(getattr(model, "sample", None)):
             raise TypeError(f"model must have a sample(n, ...) method, got {type(model).__name__}.")
         if not getattr(model, "num_classes", 0):
-            raise ValueError("The model is not class-conditional (num_classes=0): guidance needs labels.")
+            raise ValueError(
+                "The model is not class-conditional (num_classes=0): guidance needs labels."
+            )
         if digit not in range(model.num_classes):
             raise ValueError(f"digit must be one of 0..{model.num_classes - 1}, got {digit!r}.")
         self.model = model
@@ -60,10 +73,20 @@ class GuidanceExplorer:
         max_guidance = check_number("max_guidance", max_guidance, low=0, low_inclusive=False)
         self.last: dict | None = None
 
-        self.slider = widgets.FloatSlider(value=0.0, min=0.0, max=max_guidance, step=0.5,
-                                          description="guidance w", continuous_update=False)
-        self.digit_buttons = widgets.ToggleButtons(options=list(range(model.num_classes)), value=digit,
-                                                   description="digit", style={"button_width": "2.2em"})
+        self.slider = widgets.FloatSlider(
+            value=0.0,
+            min=0.0,
+            max=max_guidance,
+            step=0.5,
+            description="guidance w",
+            continuous_update=False,
+        )
+        self.digit_buttons = widgets.ToggleButtons(
+            options=list(range(model.num_classes)),
+            value=digit,
+            description="digit",
+            style={"button_width": "2.2em"},
+        )
         self.image = widgets.Image(format="png")
         self.status = widgets.HTML()
         self.slider.observe(lambda _: self.update(), names="value")
@@ -79,19 +102,27 @@ class GuidanceExplorer:
         from genai_course.metrics.images import classify_digits, digit_features, to_unit_scale
 
         if digit not in range(self.model.num_classes):
-            raise ValueError(f"digit must be one of 0..{self.model.num_classes - 1}, got {digit!r}.")
+            raise ValueError(
+                f"digit must be one of 0..{self.model.num_classes - 1}, got {digit!r}."
+            )
         guidance = check_number("guidance", guidance, low=0)
         device = getattr(self.model, "device", torch.device("cpu"))
         generator = torch.Generator(device=device).manual_seed(self.seed)
         labels = torch.full((self.n,), int(digit), dtype=torch.long, device=device)
         extra = {} if self.steps is None else {"steps": self.steps}
-        samples = self.model.sample(self.n, labels=labels, generator=generator, guidance=guidance, **extra)
+        samples = self.model.sample(
+            self.n, labels=labels, generator=generator, guidance=guidance, **extra
+        )
         scale = getattr(self.model, "value_scale", "unit")
         images = to_unit_scale(samples.reshape(self.n, 8, 8), scale, name="samples")
         predicted = classify_digits(images, "unit", classifier=self.classifier)
-        return {"digit": int(digit), "guidance": guidance, "images": images,
-                "accuracy": float((predicted == digit).float().mean()),
-                "diversity": diversity(digit_features(images, "unit", classifier=self.classifier))}
+        return {
+            "digit": int(digit),
+            "guidance": guidance,
+            "images": images,
+            "accuracy": float((predicted == digit).float().mean()),
+            "diversity": diversity(digit_features(images, "unit", classifier=self.classifier)),
+        }
 
     def sweep(self, digit: int, weights) -> list[dict]:
         """:meth:`measure` at several guidance weights (without the images), for a plot."""
@@ -104,9 +135,11 @@ class GuidanceExplorer:
         result = self.measure(self.digit_buttons.value, self.slider.value)
         self.last = result
         self.image.value = grid_png(result["images"], nrow=min(self.n, 8))
-        self.status.value = (f"w = {result['guidance']:g}, digit <b>{result['digit']}</b>: the classifier "
-                             f"reads {result['accuracy']:.0%} of {self.n} samples as a {result['digit']}; "
-                             f"diversity (mean feature distance between samples) {result['diversity']:.2f}")
+        self.status.value = (
+            f"w = {result['guidance']:g}, digit <b>{result['digit']}</b>: the classifier "
+            f"reads {result['accuracy']:.0%} of {self.n} samples as a {result['digit']}; "
+            f"diversity (mean feature distance between samples) {result['diversity']:.2f}"
+        )
         return result
 
     def _ipython_display_(self):

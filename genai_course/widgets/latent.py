@@ -38,25 +38,31 @@ def image_png(image: torch.Tensor, low: float, high: float, size: int = 160) -> 
 def _decoder(model):
     """The model's map from latent codes to data: ``decode(z, labels)`` (the contract)."""
     if not callable(getattr(model, "decode", None)):
-        raise TypeError(f"{type(model).__name__} has no decode(z): pass a model with a latent "
-                        "space (a VAE, an Autoencoder or a GAN).")
+        raise TypeError(
+            f"{type(model).__name__} has no decode(z): pass a model with a latent "
+            "space (a VAE, an Autoencoder or a GAN)."
+        )
     return model.decode
 
 
 def _check_trained(model, allow_untrained: bool) -> None:
     trained = getattr(model, "steps_trained", None)
     if not allow_untrained and trained is not None and int(trained) == 0:
-        raise RuntimeError(f"This {type(model).__name__} has not been trained, so its latent space "
-                           "means nothing yet. Train it with fit(...) or load shipped weights with "
-                           "load_pretrained(...); pass allow_untrained=True to look anyway.")
+        raise RuntimeError(
+            f"This {type(model).__name__} has not been trained, so its latent space "
+            "means nothing yet. Train it with fit(...) or load shipped weights with "
+            "load_pretrained(...); pass allow_untrained=True to look anyway."
+        )
 
 
 def _value_range(model) -> tuple[float, float]:
     """Pixel range of what the model outputs, read from its declared ``value_scale``."""
     scale = getattr(model, "value_scale", "unit")
     if scale not in VALUE_SCALES or scale == "real":
-        raise ValueError(f"The latent widgets draw images; this {type(model).__name__} has "
-                         f"value_scale={scale!r}, not an image scale ({', '.join(VALUE_SCALES)}).")
+        raise ValueError(
+            f"The latent widgets draw images; this {type(model).__name__} has "
+            f"value_scale={scale!r}, not an image scale ({', '.join(VALUE_SCALES)})."
+        )
     return VALUE_SCALES[scale]
 
 
@@ -70,14 +76,18 @@ class _LatentWidget:
         self.device = next(model.parameters()).device
         classes = getattr(model, "num_classes", 0)
         if classes and label is None:
-            raise ValueError(f"This model is class-conditional: pass label= one of 0..{classes - 1}.")
+            raise ValueError(
+                f"This model is class-conditional: pass label= one of 0..{classes - 1}."
+            )
         self.label = label
 
     def _vector(self, name: str, z) -> torch.Tensor:
         z = check_tensor(name, z).reshape(-1).float().to(self.device)
         if z.numel() != self.latent_dim:
-            raise ValueError(f"{name} must hold {self.latent_dim} numbers (the model's latent_dim), "
-                             f"got {z.numel()}.")
+            raise ValueError(
+                f"{name} must hold {self.latent_dim} numbers (the model's latent_dim), "
+                f"got {z.numel()}."
+            )
         return z
 
     @torch.no_grad()
@@ -94,20 +104,48 @@ class LatentExplorer(_LatentWidget):
     ``limit`` bounds the sliders: most of a unit Gaussian lies within +-3.
     """
 
-    def __init__(self, model, *, dims=(0, 1), base=None, label=None, limit: float = 3.0,
-                 step: float = 0.1, allow_untrained: bool = False):
+    def __init__(
+        self,
+        model,
+        *,
+        dims=(0, 1),
+        base=None,
+        label=None,
+        limit: float = 3.0,
+        step: float = 0.1,
+        allow_untrained: bool = False,
+    ):
         super().__init__(model, label, allow_untrained)
         self.dims = [int(d) for d in dims]
-        if not self.dims or any(not 0 <= d < self.latent_dim for d in self.dims) or \
-                len(set(self.dims)) != len(self.dims):
-            raise ValueError(f"dims must be distinct latent dimensions in 0..{self.latent_dim - 1}, "
-                             f"got {list(dims)}.")
+        if (
+            not self.dims
+            or any(not 0 <= d < self.latent_dim for d in self.dims)
+            or len(set(self.dims)) != len(self.dims)
+        ):
+            raise ValueError(
+                f"dims must be distinct latent dimensions in 0..{self.latent_dim - 1}, "
+                f"got {list(dims)}."
+            )
         limit = check_number("limit", limit, low=0, low_inclusive=False)
-        self._z = torch.zeros(self.latent_dim, device=self.device) if base is None else self._vector("base", base).clone()
-        self.sliders = [widgets.FloatSlider(value=float(self._z[d]), min=-limit, max=limit, step=step,
-                                            description=f"z[{d}]", continuous_update=True)
-                        for d in self.dims]
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="160px", height="160px"))
+        self._z = (
+            torch.zeros(self.latent_dim, device=self.device)
+            if base is None
+            else self._vector("base", base).clone()
+        )
+        self.sliders = [
+            widgets.FloatSlider(
+                value=float(self._z[d]),
+                min=-limit,
+                max=limit,
+                step=step,
+                description=f"z[{d}]",
+                continuous_update=True,
+            )
+            for d in self.dims
+        ]
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width="160px", height="160px")
+        )
         self._quiet = False
         for d, slider in zip(self.dims, self.sliders, strict=True):
             slider.observe(lambda change, d=d: self._on_slider(d, change["new"]), names="value")
@@ -154,19 +192,32 @@ class LatentExplorer(_LatentWidget):
 class LatentInterpolator(_LatentWidget):
     """A slider t in [0, 1] along z(t) = (1 - t) z0 + t z1, and a strip of the whole path."""
 
-    def __init__(self, model, z0, z1, *, label=None, steps: int = 9, strip: bool = True,
-                 allow_untrained: bool = False):
+    def __init__(
+        self,
+        model,
+        z0,
+        z1,
+        *,
+        label=None,
+        steps: int = 9,
+        strip: bool = True,
+        allow_untrained: bool = False,
+    ):
         """``strip=False`` leaves out the strip of the whole path (when the notebook draws
         the path itself, e.g. with ``image_grid(interpolator.path())``)."""
         super().__init__(model, label, allow_untrained)
         self.z0, self.z1 = self._vector("z0", z0), self._vector("z1", z1)
         self.steps = check_positive_int("steps", steps)
         self.slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="t")
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="160px", height="160px"))
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width="160px", height="160px")
+        )
         # Shown once, at its natural size (66 px per step): without a width the browser
         # stretched it to the full cell width, blurring the pixels.
-        self.strip = widgets.Image(format="png", layout=widgets.Layout(
-            width=f"{66 * self.steps}px", height="64px", object_fit="none"))
+        self.strip = widgets.Image(
+            format="png",
+            layout=widgets.Layout(width=f"{66 * self.steps}px", height="64px", object_fit="none"),
+        )
         self.slider.observe(lambda change: self._show(), names="value")
         rows = [widgets.HBox([self.slider, self.image])] + ([self.strip] if strip else [])
         self.widget = widgets.VBox(rows)
@@ -179,11 +230,15 @@ class LatentInterpolator(_LatentWidget):
     def between_images(cls, model, x0, x1, *, label=None, **options):
         """Interpolate between the codes of two images (the encoder's mean for a VAE)."""
         if not callable(getattr(model, "encode", None)):
-            raise TypeError(f"{type(model).__name__} has no encoder; pass latent points z0, z1 instead.")
+            raise TypeError(
+                f"{type(model).__name__} has no encoder; pass latent points z0, z1 instead."
+            )
         device = next(model.parameters()).device
         labels = None if label is None else torch.tensor([label, label], device=device)
         with torch.no_grad():
-            pair = torch.stack([torch.as_tensor(x0, device=device), torch.as_tensor(x1, device=device)])
+            pair = torch.stack(
+                [torch.as_tensor(x0, device=device), torch.as_tensor(x1, device=device)]
+            )
             codes = model.encode(pair, labels)
         codes = codes[0] if isinstance(codes, tuple) else codes
         return cls(model, codes[0], codes[1], label=label, **options)
@@ -202,8 +257,12 @@ class LatentInterpolator(_LatentWidget):
 
     def path(self) -> torch.Tensor:
         """The images at ``steps`` evenly spaced t from 0 to 1."""
-        return torch.stack([self.decode(self.latent_at(float(t)))
-                            for t in torch.linspace(0, 1, self.steps, device="cpu")])
+        return torch.stack(
+            [
+                self.decode(self.latent_at(float(t)))
+                for t in torch.linspace(0, 1, self.steps, device="cpu")
+            ]
+        )
 
     def _show(self) -> None:
         self.image.value = image_png(self.current_image(), self.low, self.high)
@@ -211,7 +270,9 @@ class LatentInterpolator(_LatentWidget):
     def _strip_png(self) -> bytes:
         from PIL import Image
 
-        tiles = [Image.open(io.BytesIO(image_png(x, self.low, self.high, size=64))) for x in self.path()]
+        tiles = [
+            Image.open(io.BytesIO(image_png(x, self.low, self.high, size=64))) for x in self.path()
+        ]
         strip = Image.new("L", (66 * len(tiles), 64), 255)
         for i, tile in enumerate(tiles):
             strip.paste(tile, (66 * i, 0))

@@ -30,8 +30,10 @@ from genai_course.validation import check_number, check_positive_int
 
 SAMPLE_RATE = 22050
 # an <a> that looks like a button: a plain link in a widget area is easy to miss
-BUTTON_STYLE = ("display:inline-block;padding:6px 14px;border-radius:4px;background:#1976d2;"
-                "color:#fff;font-weight:600;text-decoration:none;cursor:pointer")
+BUTTON_STYLE = (
+    "display:inline-block;padding:6px 14px;border-radius:4px;background:#1976d2;"
+    "color:#fff;font-weight:600;text-decoration:none;cursor:pointer"
+)
 
 
 def first_phrase(notes, max_notes: int = 12) -> list[tuple]:
@@ -53,8 +55,10 @@ def seed_and_generated(melody, seed_length: int) -> dict:
     """
     melody = [tuple(n) for n in melody]
     if not 0 < seed_length <= len(melody):
-        raise ValueError(f"seed_length must be between 1 and the melody's {len(melody)} notes, "
-                         f"got {seed_length!r}.")
+        raise ValueError(
+            f"seed_length must be between 1 and the melody's {len(melody)} notes, "
+            f"got {seed_length!r}."
+        )
     offset = sum(float(n[1]) for n in melody[:seed_length])
     return {"seed": melody[:seed_length], "generated": [(None, offset, 0)] + melody[seed_length:]}
 
@@ -67,10 +71,21 @@ class MelodyPlayer:
     ``pickup`` and ``key`` go into the MIDI file.
     """
 
-    def __init__(self, model, tokenizer: MelodyTokenizer, seeds: dict, *, bpm: float = 100,
-                 temperature: float = 1.0, length: int = 32, random_seed: int = 0):
+    def __init__(
+        self,
+        model,
+        tokenizer: MelodyTokenizer,
+        seeds: dict,
+        *,
+        bpm: float = 100,
+        temperature: float = 1.0,
+        length: int = 32,
+        random_seed: int = 0,
+    ):
         if not isinstance(seeds, dict) or not seeds:
-            raise ValueError("seeds must be a non-empty dict {name: notes}, e.g. first phrases of chorales.")
+            raise ValueError(
+                "seeds must be a non-empty dict {name: notes}, e.g. first phrases of chorales."
+            )
         self.seeds, self.score_options = {}, {}
         for name, seed in seeds.items():
             notes = [tuple(n) for n in (seed["notes"] if isinstance(seed, dict) else seed)]
@@ -81,37 +96,69 @@ class MelodyPlayer:
         self.bpm = check_number("bpm", bpm, low=20, high=300)
         device = next(model.parameters()).device  # the generator lives where the model samples
         self.generator = torch.Generator(device=device).manual_seed(
-            check_positive_int("random_seed", random_seed, allow_zero=True))
+            check_positive_int("random_seed", random_seed, allow_zero=True)
+        )
         self.melody: list[tuple] = []
         self.midi: bytes = b""
 
-        self.seed_choice = widgets.Dropdown(options=list(self.seeds), description="seed phrase",
-                                           style={"description_width": "initial"})
-        self.temperature = widgets.FloatSlider(value=temperature, min=0.2, max=2.0, step=0.1,
-                                               description="temperature",
-                                               style={"description_width": "initial"})
-        self.length = widgets.IntSlider(value=length, min=4, max=96, step=4, description="new notes",
-                                      style={"description_width": "initial"})
+        self.seed_choice = widgets.Dropdown(
+            options=list(self.seeds),
+            description="seed phrase",
+            style={"description_width": "initial"},
+        )
+        self.temperature = widgets.FloatSlider(
+            value=temperature,
+            min=0.2,
+            max=2.0,
+            step=0.1,
+            description="temperature",
+            style={"description_width": "initial"},
+        )
+        self.length = widgets.IntSlider(
+            value=length,
+            min=4,
+            max=96,
+            step=4,
+            description="new notes",
+            style={"description_width": "initial"},
+        )
         self.button = widgets.Button(description="Generate", button_style="primary", icon="music")
         self.button.on_click(lambda _: self.generate())
         self.status = widgets.Label()
         self.image = widgets.Image(format="png")
         self.audio = widgets.Audio(format="wav", autoplay=False, loop=False)
         self.download = widgets.HTML()
-        self.widget = widgets.VBox([
-            widgets.HBox([self.seed_choice, self.temperature, self.length, self.button]),
-            self.status, self.image, self.audio, self.download,
-        ]).add_class("genai-melody-player")
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([self.seed_choice, self.temperature, self.length, self.button]),
+                self.status,
+                self.image,
+                self.audio,
+                self.download,
+            ]
+        ).add_class("genai-melody-player")
 
     def generate(self) -> list[tuple]:
         """Continue the chosen seed phrase; update the piano roll, audio and MIDI link."""
         seed = self.seeds[self.seed_choice.value]
-        temperature = check_number("temperature", self.temperature.value, low=0, low_inclusive=False)
-        self.melody = continue_melody(self.model, self.tokenizer, seed, self.length.value,
-                                      temperature=temperature, generator=self.generator)
-        self.show(self.melody, title=f"Seed '{self.seed_choice.value}' (first {len(seed)} notes) "
-                                     f"+ {self.length.value} generated, temperature {temperature:.1f}",
-                  seed_length=len(seed), **self.score_options[self.seed_choice.value])
+        temperature = check_number(
+            "temperature", self.temperature.value, low=0, low_inclusive=False
+        )
+        self.melody = continue_melody(
+            self.model,
+            self.tokenizer,
+            seed,
+            self.length.value,
+            temperature=temperature,
+            generator=self.generator,
+        )
+        self.show(
+            self.melody,
+            title=f"Seed '{self.seed_choice.value}' (first {len(seed)} notes) "
+            f"+ {self.length.value} generated, temperature {temperature:.1f}",
+            seed_length=len(seed),
+            **self.score_options[self.seed_choice.value],
+        )
         return self.melody
 
     def show(self, melody, title: str = "Melody", *, seed_length: int = 0, **score_options) -> None:
@@ -129,10 +176,12 @@ class MelodyPlayer:
         self.midi = midi_bytes(melody, bpm=self.bpm, **score_options)
         encoded = base64.b64encode(self.midi).decode("ascii")
         metre = score_options.get("time_signature", "4/4")
-        self.download.value = (f'<a download="melody.mid" role="button" style="{BUTTON_STYLE}" '
-                               f'href="data:audio/midi;base64,{encoded}">&#x2B07; Download the MIDI '
-                               f"file</a> <small>({len(self.midi)} bytes, {metre}"
-                               f"{', ' + score_options['key'] if score_options.get('key') else ''})</small>")
+        self.download.value = (
+            f'<a download="melody.mid" role="button" style="{BUTTON_STYLE}" '
+            f'href="data:audio/midi;base64,{encoded}">&#x2B07; Download the MIDI '
+            f"file</a> <small>({len(self.midi)} bytes, {metre}"
+            f"{', ' + score_options['key'] if score_options.get('key') else ''})</small>"
+        )
         seconds = sum(float(n[1]) for n in melody) * 60 / self.bpm
         self.status.value = f"{len(melody)} notes, {seconds:.1f} s at {self.bpm:g} beats per minute"
 

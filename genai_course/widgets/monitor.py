@@ -44,13 +44,22 @@ class TrainingMonitor:
     (n, 2) as a scatter plot. ``names`` picks the logged values to plot (default: all).
     """
 
-    def __init__(self, every: int = 50, sample_fn: Callable | None = None, *,
-                 names: list[str] | None = None, title: str = "Training", smooth: int = 10):
+    def __init__(
+        self,
+        every: int = 50,
+        sample_fn: Callable | None = None,
+        *,
+        names: list[str] | None = None,
+        title: str = "Training",
+        smooth: int = 10,
+    ):
         self.every = check_positive_int("every", every)
         self.smooth = check_positive_int("smooth", smooth)
         if sample_fn is not None and not callable(sample_fn):
-            raise TypeError("sample_fn must be a function model -> samples (or None), "
-                            f"got {type(sample_fn).__name__}.")
+            raise TypeError(
+                "sample_fn must be a function model -> samples (or None), "
+                f"got {type(sample_fn).__name__}."
+            )
         self.sample_fn, self.names, self.title = sample_fn, names, title
         self.history = History()
         self.refreshes = 0
@@ -61,7 +70,9 @@ class TrainingMonitor:
         self.widget = widgets.VBox([self.status, widgets.HBox(panels)])
         self.widget.add_class("genai-training-monitor")
 
-    def __call__(self, step: int, logs: dict[str, float], model: torch.nn.Module | None = None) -> None:
+    def __call__(
+        self, step: int, logs: dict[str, float], model: torch.nn.Module | None = None
+    ) -> None:
         """Record one step's logs; every ``every`` steps, redraw the curves and samples."""
         self.history.record(step, dict(logs))
         if step % self.every == 0:
@@ -91,7 +102,7 @@ class TrainingMonitor:
             values = np.asarray(self.history[name], dtype=float)
             k = min(self.smooth, len(values))
             smoothed = np.convolve(values, np.ones(k) / k, mode="valid")
-            ax.plot(steps[k - 1:], smoothed, label=name)
+            ax.plot(steps[k - 1 :], smoothed, label=name)
         ax.set_xlabel("training step")
         ax.set_ylabel("value" + (f" (mean of {self.smooth} steps)" if self.smooth > 1 else ""))
         ax.set_title(f"{self.title}: logged values")
@@ -99,12 +110,18 @@ class TrainingMonitor:
         return figure_png(fig)
 
     def _samples_png(self, shown, scale: str | None = None) -> bytes:
-        shown = (shown if isinstance(shown, torch.Tensor) else torch.as_tensor(shown, device="cpu")).detach().cpu()
+        shown = (
+            (shown if isinstance(shown, torch.Tensor) else torch.as_tensor(shown, device="cpu"))
+            .detach()
+            .cpu()
+        )
         fig = Figure(figsize=(3.6, 3.6))
         ax = fig.add_subplot()
         step = self.history.steps[-1]
         if shown.ndim == 2 and shown.shape[1] == 2:
-            ax.scatter(shown[:, 0], shown[:, 1], s=4, alpha=0.5, color="tab:orange", label="samples")
+            ax.scatter(
+                shown[:, 0], shown[:, 1], s=4, alpha=0.5, color="tab:orange", label="samples"
+            )
             ax.set_xlim(-2.5, 2.5)
             ax.set_ylim(-2.5, 2.5)
             ax.set_aspect("equal")
@@ -114,12 +131,17 @@ class TrainingMonitor:
             ax.set_title(f"samples at step {step}")
         elif shown.ndim == 3:
             # the model's declared scale; without one, guess from the values
-            low = VALUE_SCALES[scale][0] if scale in ("symmetric", "unit", "binary") else \
-                (-1.0 if float(shown.min()) < 0 else 0.0)
+            low = (
+                VALUE_SCALES[scale][0]
+                if scale in ("symmetric", "unit", "binary")
+                else (-1.0 if float(shown.min()) < 0 else 0.0)
+            )
             image_grid(shown, ax=ax, vmin=low, vmax=1.0, title=f"samples at step {step}")
         else:
-            raise ValueError("sample_fn must return images (n, H, W) or points (n, 2), "
-                             f"got shape {tuple(shown.shape)}.")
+            raise ValueError(
+                "sample_fn must return images (n, H, W) or points (n, 2), "
+                f"got shape {tuple(shown.shape)}."
+            )
         return figure_png(fig)
 
     def _ipython_display_(self):

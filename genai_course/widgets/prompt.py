@@ -33,30 +33,49 @@ def _label(char: str) -> str:
 class PromptWidget:
     """Prompt box, temperature / top-k / top-p sliders, a bar chart and a continuation."""
 
-    def __init__(self, model: torch.nn.Module, tokenizer=None, *, prompt: str = "The ",
-                 length: int = 200, bars: int = 20, seed: int = 0):
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        tokenizer=None,
+        *,
+        prompt: str = "The ",
+        length: int = 200,
+        bars: int = 20,
+        seed: int = 0,
+    ):
         import ipywidgets as w
 
         self.model = model.eval()
         self.tokenizer = tokenizer or getattr(model, "tokenizer", None)
         if self.tokenizer is None:
-            raise ValueError("PromptWidget needs a tokenizer: pass one, or a model loaded with "
-                             "load_pretrained (it carries model.tokenizer).")
+            raise ValueError(
+                "PromptWidget needs a tokenizer: pass one, or a model loaded with "
+                "load_pretrained (it carries model.tokenizer)."
+            )
         if callable(getattr(model, "check_tokenizer", None)):
-            model.check_tokenizer(self.tokenizer)  # ids from another tokenizer mean other characters
+            model.check_tokenizer(
+                self.tokenizer
+            )  # ids from another tokenizer mean other characters
         self.length = check_positive_int("length", length)
         self.bars = check_positive_int("bars", bars)
         self.seed = seed
         vocab = self.tokenizer.vocab_size
-        self.prompt = w.Text(value=prompt, description="prompt", continuous_update=True,
-                             layout=w.Layout(width="95%"))
-        self.temperature = w.FloatSlider(value=1.0, min=0.05, max=2.0, step=0.05,
-                                         description="temperature", readout_format=".2f",
-                                         style={"description_width": "initial"})
-        self.top_k = w.IntSlider(value=vocab, min=1, max=vocab, step=1,
-                                 description="top-k")
-        self.top_p = w.FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05,
-                                   description="top-p", readout_format=".2f")
+        self.prompt = w.Text(
+            value=prompt, description="prompt", continuous_update=True, layout=w.Layout(width="95%")
+        )
+        self.temperature = w.FloatSlider(
+            value=1.0,
+            min=0.05,
+            max=2.0,
+            step=0.05,
+            description="temperature",
+            readout_format=".2f",
+            style={"description_width": "initial"},
+        )
+        self.top_k = w.IntSlider(value=vocab, min=1, max=vocab, step=1, description="top-k")
+        self.top_p = w.FloatSlider(
+            value=1.0, min=0.05, max=1.0, step=0.05, description="top-p", readout_format=".2f"
+        )
         self.image = w.Image(format="png", layout=w.Layout(width="640px"))
         self.text = w.HTML()
         for control in (self.prompt, self.temperature, self.top_k, self.top_p):
@@ -101,9 +120,10 @@ class PromptWidget:
     def continuation(self) -> str:
         """The prompt continued by ``length`` characters under the current settings (seeded)."""
         generator = torch.Generator(device="cpu").manual_seed(self.seed)
-        out = generate(self.model, self.prompt_ids(), self.length, generator=generator,
-                       **self.settings())
-        return self.tokenizer.decode(out[0, self.prompt_ids().shape[1]:])
+        out = generate(
+            self.model, self.prompt_ids(), self.length, generator=generator, **self.settings()
+        )
+        return self.tokenizer.decode(out[0, self.prompt_ids().shape[1] :])
 
     def chart_png(self) -> bytes:
         """The bar chart of :meth:`top_candidates` as PNG bytes."""
@@ -115,14 +135,23 @@ class PromptWidget:
         ax = figure.subplots()
         positions = range(len(shown))
         ax.bar(positions, raw[shown].tolist(), color="lightgrey", label="model (T=1, no filter)")
-        ax.bar(positions, ruled[shown].tolist(), width=0.5, color="tab:blue", label="after the decoding rules")
+        ax.bar(
+            positions,
+            ruled[shown].tolist(),
+            width=0.5,
+            color="tab:blue",
+            label="after the decoding rules",
+        )
         ax.set_xticks(positions, [_label(self.tokenizer.chars[i]) for i in shown])
         ax.set_ylim(0, 1)
         ax.set_xlabel("next character (␣ space, ⏎ newline)")
         ax.set_ylabel("probability")
         s = self.settings()
-        ax.set_title(f"Next character after the prompt (T={s['temperature']:.2f}, "
-                     f"top-k={s['top_k'] or 'off'}, top-p={s['top_p'] or 'off'})", fontsize=10)
+        ax.set_title(
+            f"Next character after the prompt (T={s['temperature']:.2f}, "
+            f"top-k={s['top_k'] or 'off'}, top-p={s['top_p'] or 'off'})",
+            fontsize=10,
+        )
         ax.legend(loc="upper right")
         figure.tight_layout()
         buffer = io.BytesIO()
@@ -134,7 +163,7 @@ class PromptWidget:
         self.image.value = self.chart_png()
         prompt = html.escape(self.prompt.value)
         continued = html.escape(self.continuation())
-        self.text.value = (f"<pre style='white-space: pre-wrap'><b>{prompt}</b>{continued}</pre>")
+        self.text.value = f"<pre style='white-space: pre-wrap'><b>{prompt}</b>{continued}</pre>"
 
     def _on_change(self, change) -> None:
         self.update()

@@ -3,184 +3,190 @@
 MUTATIONS = {
     "test_nearest_training_distance": {
         "wrong": {
-            "squared_distance": '''
+            "squared_distance": """
 def nearest_training_distance(samples, training):
     a, b = samples.flatten(1), training.flatten(1)
     return ((a[:, None] - b[None]) ** 2).sum(-1).min(1).values
-''',
-            "wrong_axis": '''
+""",
+            "wrong_axis": """
 def nearest_training_distance(samples, training):
     return torch.cdist(samples.flatten(1), training.flatten(1)).min(0).values
-''',
-            "mean_not_min": '''
+""",
+            "mean_not_min": """
 def nearest_training_distance(samples, training):
     return torch.cdist(samples.flatten(1), training.flatten(1)).mean(1)
-''',
-            "manhattan": '''
+""",
+            "manhattan": """
 def nearest_training_distance(samples, training):
     return torch.cdist(samples.flatten(1), training.flatten(1), p=1).min(1).values
-''',
-            "rows_not_images": '''
+""",
+            "rows_not_images": """
 def nearest_training_distance(samples, training):
     return torch.cdist(samples, training).min(-1).values.min(-1).values
-''',
-            "square_images_assumed": '''
+""",
+            "square_images_assumed": """
 def nearest_training_distance(samples, training):
     side = samples.shape[1]
     return torch.cdist(samples.reshape(-1, side * side), training.reshape(-1, side * side)).min(1).values
-''',
+""",
         },
         "right": {
-            "cdist_default": '''
+            "cdist_default": """
 def nearest_training_distance(samples, training):
     return torch.cdist(samples.flatten(1), training.flatten(1)).min(1).values
-''',
-            "expanded_square": '''
+""",
+            "expanded_square": """
 def nearest_training_distance(samples, training):
     a, b = samples.flatten(1).double(), training.flatten(1).double()
     d2 = (a * a).sum(1, keepdim=True) - 2 * a @ b.T + (b * b).sum(1)
     return d2.clamp_min(0).min(dim=1).values.sqrt().float()
-''',
-            "loop_norm": '''
+""",
+            "loop_norm": """
 def nearest_training_distance(samples, training):
     flat = training.reshape(len(training), -1)
     return torch.stack([torch.linalg.vector_norm(flat - s.reshape(-1), dim=1).min() for s in samples])
-''',
+""",
         },
         "common": ["squared_distance", "mean_not_min", "manhattan", "rows_not_images"],
     },
     "test_frechet_distance_diag": {
         "wrong": {
-            "no_sqrt_on_product": '''
+            "no_sqrt_on_product": """
 def frechet_distance_diag(mu1, var1, mu2, var2):
     return float(((mu1 - mu2) ** 2).sum() + (var1 + var2 - 2 * var1 * var2).sum())
-''',
-            "means_only": '''
+""",
+            "means_only": """
 def frechet_distance_diag(mu1, var1, mu2, var2):
     return float(((mu1 - mu2) ** 2).sum())
-''',
-            "distance_not_squared": '''
+""",
+            "distance_not_squared": """
 def frechet_distance_diag(mu1, var1, mu2, var2):
     return float((((mu1 - mu2) ** 2).sum() + ((var1.sqrt() - var2.sqrt()) ** 2).sum()).sqrt())
-''',
-            "variance_difference": '''
+""",
+            "variance_difference": """
 def frechet_distance_diag(mu1, var1, mu2, var2):
     return float(((mu1 - mu2) ** 2).sum() + ((var1 - var2) ** 2).sum())
-''',
-            "returns_tensor": '''
+""",
+            "returns_tensor": """
 def frechet_distance_diag(mu1, var1, mu2, var2):
     return ((mu1 - mu2) ** 2).sum() + ((var1.sqrt() - var2.sqrt()) ** 2).sum()
-''',
-            "mean_over_dimensions": '''
+""",
+            "mean_over_dimensions": """
 def frechet_distance_diag(mu1, var1, mu2, var2):
     return float(((mu1 - mu2) ** 2).mean() + ((var1.sqrt() - var2.sqrt()) ** 2).mean())
-''',
+""",
         },
         "right": {
-            "std_difference": '''
+            "std_difference": """
 def frechet_distance_diag(mu1, var1, mu2, var2):
     return (torch.sum((mu1 - mu2) ** 2) + torch.sum((var1.sqrt() - var2.sqrt()) ** 2)).item()
-''',
-            "numpy": '''
+""",
+            "numpy": """
 def frechet_distance_diag(mu1, var1, mu2, var2):
     import numpy as np
     m1, v1, m2, v2 = (t.double().numpy() for t in (mu1, var1, mu2, var2))
     return float(np.sum((m1 - m2) ** 2) + np.sum(v1 + v2 - 2 * np.sqrt(v1 * v2)))
-''',
+""",
         },
-        "common": ["no_sqrt_on_product", "means_only", "distance_not_squared", "variance_difference",
-                   "returns_tensor", "mean_over_dimensions"],
+        "common": [
+            "no_sqrt_on_product",
+            "means_only",
+            "distance_not_squared",
+            "variance_difference",
+            "returns_tensor",
+            "mean_over_dimensions",
+        ],
     },
     "test_class_coverage": {
         "wrong": {
-            "count_present": '''
+            "count_present": """
 def class_coverage(labels, n_classes=10, min_fraction=0.01):
     return len(set(labels.tolist())) / n_classes
-''',
-            "strict_inequality": '''
+""",
+            "strict_inequality": """
 def class_coverage(labels, n_classes=10, min_fraction=0.01):
     shares = torch.bincount(labels, minlength=n_classes).float() / len(labels)
     return float((shares > min_fraction).float().mean())
-''',
-            "divides_by_present_classes": '''
+""",
+            "divides_by_present_classes": """
 def class_coverage(labels, n_classes=10, min_fraction=0.01):
     counts = torch.bincount(labels, minlength=n_classes)
     present = (counts > 0).sum()
     return float(((counts.float() / len(labels)) >= min_fraction).sum() / present)
-''',
-            "ignores_min_fraction": '''
+""",
+            "ignores_min_fraction": """
 def class_coverage(labels, n_classes=10, min_fraction=0.01):
     shares = torch.bincount(labels, minlength=n_classes).float() / len(labels)
     return float((shares >= 0.01).float().mean())
-''',
-            "count_not_fraction": '''
+""",
+            "count_not_fraction": """
 def class_coverage(labels, n_classes=10, min_fraction=0.01):
     shares = torch.bincount(labels, minlength=n_classes).float() / len(labels)
     return float((shares >= min_fraction).sum())
-''',
+""",
         },
         "right": {
-            "counter": '''
+            "counter": """
 def class_coverage(labels, n_classes=10, min_fraction=0.01):
     from collections import Counter
     counts = Counter(labels.tolist())
     return sum(counts[c] >= min_fraction * len(labels) for c in range(n_classes)) / n_classes
-''',
-            "unique": '''
+""",
+            "unique": """
 def class_coverage(labels, n_classes=10, min_fraction=0.01):
     values, counts = torch.unique(labels, return_counts=True)
     return ((counts / labels.numel()) >= min_fraction).sum().item() / n_classes
-''',
+""",
         },
         "common": ["count_present", "divides_by_present_classes", "count_not_fraction"],
     },
     "test_copy_fraction": {
         "wrong": {
-            "threshold_from_training": '''
+            "threshold_from_training": """
 def copy_fraction(samples, training, held_out, quantile=0.05):
     t = torch.quantile(nearest_training_distance(training, training).double(), quantile)
     return float((nearest_training_distance(samples, training).double() <= t).double().mean())
-''',
-            "threshold_from_samples": '''
+""",
+            "threshold_from_samples": """
 def copy_fraction(samples, training, held_out, quantile=0.05):
     d = nearest_training_distance(samples, training).double()
     return float((d <= torch.quantile(d, quantile)).double().mean())
-''',
-            "fixed_threshold": '''
+""",
+            "fixed_threshold": """
 def copy_fraction(samples, training, held_out, quantile=0.05):
     return float((nearest_training_distance(samples, training) <= 0.5).float().mean())
-''',
-            "ignores_quantile": '''
+""",
+            "ignores_quantile": """
 def copy_fraction(samples, training, held_out, quantile=0.05):
     t = torch.quantile(nearest_training_distance(held_out, training).double(), 0.05)
     return float((nearest_training_distance(samples, training).double() <= t).double().mean())
-''',
-            "mean_distance_threshold": '''
+""",
+            "mean_distance_threshold": """
 def copy_fraction(samples, training, held_out, quantile=0.05):
     t = nearest_training_distance(held_out, training).mean()
     return float((nearest_training_distance(samples, training) <= t).float().mean())
-''',
-            "wrong_direction": '''
+""",
+            "wrong_direction": """
 def copy_fraction(samples, training, held_out, quantile=0.05):
     t = torch.quantile(nearest_training_distance(held_out, training).double(), quantile)
     return float((nearest_training_distance(samples, training).double() >= t).double().mean())
-''',
+""",
         },
         "right": {
-            "numpy_percentile": '''
+            "numpy_percentile": """
 def copy_fraction(samples, training, held_out, quantile=0.05):
     import numpy as np
     ref = nearest_training_distance(held_out, training).numpy()
     d = nearest_training_distance(samples, training).numpy()
     return float(np.mean(d <= np.percentile(ref, 100 * quantile)))
-''',
-            "kthvalue": '''
+""",
+            "kthvalue": """
 def copy_fraction(samples, training, held_out, quantile=0.05):
     ref = nearest_training_distance(held_out, training)
     k = max(1, int(round(quantile * len(ref))))
     threshold = ref.kthvalue(k).values
     return (nearest_training_distance(samples, training) <= threshold).float().mean().item()
-''',
+""",
         },
         "common": ["threshold_from_training", "threshold_from_samples", "wrong_direction"],
     },

@@ -3,7 +3,7 @@
 MUTATIONS = {
     "test_transpose": {
         "wrong": {
-            "modifies_input": '''
+            "modifies_input": """
 def transpose(melody, semitones, low=48, high=84):
     for i, (pitch, duration) in enumerate(melody):
         if pitch is not None:
@@ -11,8 +11,8 @@ def transpose(melody, semitones, low=48, high=84):
                 raise ValueError(f"pitch {pitch + semitones} out of range")
             melody[i] = (pitch + semitones, duration)
     return melody
-''',
-            "exclusive_range": '''
+""",
+            "exclusive_range": """
 def transpose(melody, semitones, low=48, high=84):
     out = []
     for pitch, duration in melody:
@@ -22,8 +22,8 @@ def transpose(melody, semitones, low=48, high=84):
                 raise ValueError(f"pitch {pitch} out of range")
         out.append((pitch, duration))
     return out
-''',
-            "message_names_old_pitch": '''
+""",
+            "message_names_old_pitch": """
 def transpose(melody, semitones, low=48, high=84):
     out = []
     for pitch, duration in melody:
@@ -33,12 +33,12 @@ def transpose(melody, semitones, low=48, high=84):
             pitch += semitones
         out.append((pitch, duration))
     return out
-''',
-            "no_range_check": '''
+""",
+            "no_range_check": """
 def transpose(melody, semitones, low=48, high=84):
     return [(None if p is None else p + semitones, d) for p, d in melody]
-''',
-            "checks_original_pitch": '''
+""",
+            "checks_original_pitch": """
 def transpose(melody, semitones, low=48, high=84):
     out = []
     for pitch, duration in melody:
@@ -48,8 +48,8 @@ def transpose(melody, semitones, low=48, high=84):
             pitch += semitones
         out.append((pitch, duration))
     return out
-''',
-            "lists_not_tuples": '''
+""",
+            "lists_not_tuples": """
 def transpose(melody, semitones, low=48, high=84):
     out = []
     for pitch, duration in melody:
@@ -59,55 +59,60 @@ def transpose(melody, semitones, low=48, high=84):
                 raise ValueError(f"pitch {pitch} out of range")
         out.append([pitch, duration])
     return out
-''',
+""",
         },
         "right": {
-            "comprehension_then_check": '''
+            "comprehension_then_check": """
 def transpose(melody, semitones, low=48, high=84):
     moved = [(p if p is None else p + semitones, d) for p, d in melody]
     bad = [p for p, _ in moved if p is not None and not (low <= p <= high)]
     if bad:
         raise ValueError(f"transposed pitch {bad[0]} lies outside {low}..{high}; choose a smaller shift")
     return moved
-''',
+""",
         },
-        "common": ["modifies_input", "message_names_old_pitch", "no_range_check", "lists_not_tuples"],
+        "common": [
+            "modifies_input",
+            "message_names_old_pitch",
+            "no_range_check",
+            "lists_not_tuples",
+        ],
     },
     "test_melody_intervals": {
         "wrong": {
-            "rest_breaks_step": '''
+            "rest_breaks_step": """
 def melody_intervals(melody):
     return [b[0] - a[0] for a, b in zip(melody, melody[1:]) if a[0] is not None and b[0] is not None]
-''',
-            "downward_positive": '''
+""",
+            "downward_positive": """
 def melody_intervals(melody):
     p = [x for x, _ in melody if x is not None]
     return [a - b for a, b in zip(p, p[1:])]
-''',
-            "absolute_values": '''
+""",
+            "absolute_values": """
 def melody_intervals(melody):
     p = [x for x, _ in melody if x is not None]
     return [abs(b - a) for a, b in zip(p, p[1:])]
-''',
-            "from_first_note": '''
+""",
+            "from_first_note": """
 def melody_intervals(melody):
     p = [x for x, _ in melody if x is not None]
     return [b - p[0] for b in p[1:]]
-''',
-            "floats": '''
+""",
+            "floats": """
 def melody_intervals(melody):
     p = [float(x) for x, _ in melody if x is not None]
     return [b - a for a, b in zip(p, p[1:])]
-''',
+""",
         },
         "right": {
-            "numpy_diff": '''
+            "numpy_diff": """
 def melody_intervals(melody):
     import numpy as np
     pitches = np.array([p for p, _ in melody if p is not None], dtype=int)
     return [int(step) for step in np.diff(pitches)]
-''',
-            "loop_with_previous": '''
+""",
+            "loop_with_previous": """
 def melody_intervals(melody):
     steps, previous = [], None
     for pitch, _ in melody:
@@ -117,13 +122,13 @@ def melody_intervals(melody):
             steps.append(pitch - previous)
         previous = pitch
     return steps
-''',
+""",
         },
         "common": ["rest_breaks_step", "downward_positive", "absolute_values", "floats"],
     },
     "test_augment": {
         "wrong": {
-            "skips_original": '''
+            "skips_original": """
 def augment(melody, low, high, max_shift=6):
     out = []
     for s in range(-max_shift, max_shift + 1):
@@ -134,8 +139,8 @@ def augment(melody, low, high, max_shift=6):
         except ValueError:
             pass
     return out
-''',
-            "off_by_one_range": '''
+""",
+            "off_by_one_range": """
 def augment(melody, low, high, max_shift=6):
     out = []
     for s in range(-max_shift, max_shift):
@@ -144,8 +149,8 @@ def augment(melody, low, high, max_shift=6):
         except ValueError:
             pass
     return out
-''',
-            "default_range": '''
+""",
+            "default_range": """
 def augment(melody, low, high, max_shift=6):
     out = []
     for s in range(-max_shift, max_shift + 1):
@@ -154,8 +159,8 @@ def augment(melody, low, high, max_shift=6):
         except ValueError:
             pass
     return out
-''',
-            "stops_at_first_failure": '''
+""",
+            "stops_at_first_failure": """
 def augment(melody, low, high, max_shift=6):
     out = []
     for s in range(-max_shift, max_shift + 1):
@@ -164,8 +169,8 @@ def augment(melody, low, high, max_shift=6):
         except ValueError:
             break
     return out
-''',
-            "ignores_max_shift": '''
+""",
+            "ignores_max_shift": """
 def augment(melody, low, high, max_shift=6):
     out = []
     for s in range(-6, 7):
@@ -174,8 +179,8 @@ def augment(melody, low, high, max_shift=6):
         except ValueError:
             pass
     return out
-''',
-            "zero_first": '''
+""",
+            "zero_first": """
 def augment(melody, low, high, max_shift=6):
     out = []
     for s in sorted(range(-max_shift, max_shift + 1), key=abs):
@@ -184,56 +189,56 @@ def augment(melody, low, high, max_shift=6):
         except ValueError:
             pass
     return out
-''',
+""",
         },
         "right": {
-            "range_from_extremes": '''
+            "range_from_extremes": """
 def augment(melody, low, high, max_shift=6):
     pitches = [p for p, _ in melody if p is not None]
     shifts = range(-max_shift, max_shift + 1)
     if pitches:
         shifts = [s for s in shifts if low <= min(pitches) + s and max(pitches) + s <= high]
     return [transpose(melody, s, low, high) for s in shifts]
-''',
+""",
         },
         "common": ["skips_original", "off_by_one_range", "default_range", "zero_first"],
     },
     "test_augmentation_factor": {
         "wrong": {
-            "assumes_all_shifts": '''
+            "assumes_all_shifts": """
 def augmentation_factor(melodies, low, high, max_shift=6):
     return float(2 * max_shift + 1)
-''',
-            "total_not_mean": '''
+""",
+            "total_not_mean": """
 def augmentation_factor(melodies, low, high, max_shift=6):
     return float(sum(len(augment(m, low, high, max_shift)) for m in melodies))
-''',
-            "ignores_range": '''
+""",
+            "ignores_range": """
 def augmentation_factor(melodies, low, high, max_shift=6):
     return sum(len(augment(m, 48, 84, max_shift)) for m in melodies) / len(melodies)
-''',
-            "ignores_max_shift": '''
+""",
+            "ignores_max_shift": """
 def augmentation_factor(melodies, low, high, max_shift=6):
     return sum(len(augment(m, low, high)) for m in melodies) / len(melodies)
-''',
-            "skips_unfit_melodies": '''
+""",
+            "skips_unfit_melodies": """
 def augmentation_factor(melodies, low, high, max_shift=6):
     counts = [len(augment(m, low, high, max_shift)) for m in melodies]
     counts = [c for c in counts if c > 0]
     return sum(counts) / len(counts)
-''',
-            "new_versions_only": '''
+""",
+            "new_versions_only": """
 def augmentation_factor(melodies, low, high, max_shift=6):
     return sum(len(augment(m, low, high, max_shift)) - 1 for m in melodies) / len(melodies)
-''',
+""",
         },
         "right": {
-            "statistics_mean": '''
+            "statistics_mean": """
 def augmentation_factor(melodies, low, high, max_shift=6):
     import statistics
     return float(statistics.mean(len(augment(m, low, high, max_shift)) for m in melodies))
-''',
-            "by_hand": '''
+""",
+            "by_hand": """
 def augmentation_factor(melodies, low, high, max_shift=6):
     total = 0
     for m in melodies:
@@ -241,7 +246,7 @@ def augmentation_factor(melodies, low, high, max_shift=6):
             if all(p is None or low <= p + s <= high for p, _ in m):
                 total += 1
     return total / len(melodies)
-''',
+""",
         },
         "common": ["assumes_all_shifts", "total_not_mean", "ignores_range", "new_versions_only"],
     },
