@@ -60,8 +60,10 @@ OWN = [
     "01_gans",
     "02_vaes",
     "03_autoregressive",
+    "04_diffusion",
     "05_images",
     "06_text",
+    "07_language_models",
     "08_music",
     "09_ethics",
 ]
