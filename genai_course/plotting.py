@@ -28,7 +28,8 @@ def image_grid(
     vmax: float | None = None,
     cmap: str = "gray_r",
 ):
-    """Show a batch of small images (N, H, W) or flat (N, H*W) square images in a grid.
+    """Show a batch of small images in a grid: grey (N, H, W), flat square (N, H*W), or
+    colour (N, 3, H, W) as torch stores it (or (N, H, W, 3)).
 
     ``labels`` (one per image) are written above each image. Returns the matplotlib axes.
     Pixel values are shown as they are; pass ``vmin``/``vmax`` to fix the colour range
@@ -37,6 +38,10 @@ def image_grid(
     images = _as_numpy(images)
     if images.ndim == 4 and images.shape[1] == 1:
         images = images[:, 0]
+    if images.ndim == 4:
+        return _colour_grid(
+            images, nrow=nrow, title=title, labels=labels, ax=ax, vmin=vmin, vmax=vmax
+        )
     if images.ndim == 2:
         side = math.isqrt(images.shape[1])
         if side * side != images.shape[1]:
@@ -75,6 +80,47 @@ def image_grid(
                 va="bottom",
                 fontsize=7,
             )
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def _colour_grid(images, *, nrow, title, labels, ax, vmin, vmax):
+    """image_grid for colour images: channels scaled from [vmin, vmax] to [0, 1] together."""
+    if images.shape[1] == 3 and images.shape[-1] != 3:
+        images = images.transpose(0, 2, 3, 1)  # (N, 3, H, W) -> (N, H, W, 3)
+    if images.shape[-1] != 3 or len(images) == 0:
+        raise ValueError(
+            "colour images must have shape (N, 3, H, W) or (N, H, W, 3) with N >= 1, "
+            f"got {images.shape}."
+        )
+    lo = float(np.min(images)) if vmin is None else vmin
+    hi = float(np.max(images)) if vmax is None else vmax
+    images = np.clip((images - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
+    n, h, w, _ = images.shape
+    nrow = nrow or math.ceil(math.sqrt(n))
+    ncol = math.ceil(n / nrow)
+    pad = 1
+    gap = pad if labels is None else 3
+    canvas = np.ones((ncol * (h + gap) + gap, nrow * (w + pad) + pad, 3))  # white padding
+    for i, image in enumerate(images):
+        r, c = divmod(i, nrow)
+        top, left = gap + r * (h + gap), pad + c * (w + pad)
+        canvas[top : top + h, left : left + w] = image
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(1 + 0.6 * nrow, 10), min(1 + 0.6 * ncol, 10)))
+    ax.imshow(canvas, interpolation="nearest")
+    for i, label in enumerate(list(labels)[:n] if labels is not None else []):
+        r, c = divmod(i, nrow)
+        ax.text(
+            pad + c * (w + pad) + w / 2 - 0.5,
+            gap + r * (h + gap) - 0.7,
+            str(label),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+        )
     ax.set_title(title)
     ax.set_xticks([])
     ax.set_yticks([])

@@ -52,3 +52,23 @@ def test_get_lessons_from_a_checkout_copies_notebooks_and_refuses_a_file(tmp_pat
     (tmp_path / "file").write_text("x")
     assert main(["get-lessons", str(tmp_path / "file")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_image_grid_shows_colour_images_channels_first_or_last():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import torch
+
+    from genai_course.plotting import image_grid
+
+    red = torch.zeros(2, 3, 4, 4)
+    red[:, 0] = 1.0  # pure red, channels first as torch stores images
+    ax = image_grid(red, nrow=2, vmin=0, vmax=1)
+    shown = ax.images[0].get_array()
+    assert shown.shape == (1 + 4 + 1, 1 + 2 * (4 + 1), 3)
+    assert (shown[1, 1] == [1.0, 0.0, 0.0]).all() and (shown[0, 0] == [1.0, 1.0, 1.0]).all()
+    last = image_grid(red.permute(0, 2, 3, 1), nrow=2, vmin=0, vmax=1).images[0].get_array()
+    assert (last == shown).all()
+    with pytest.raises(ValueError, match=r"\(N, 3, H, W\)"):
+        image_grid(torch.rand(2, 2, 4, 4))

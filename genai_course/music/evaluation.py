@@ -241,6 +241,12 @@ class MarkovChain:
     ``p(next | context) = (count(context, next) + alpha) / (count(context) + alpha * V)``
     (add-alpha smoothing, so an unseen pair is unlikely but not impossible). Contexts
     never seen back off to shorter ones, down to the unigram counts.
+
+    Why not :class:`genai_course.models.NGramLM`? That one is a torch language model over
+    one long token stream (text), with a tensor of ``V`` counts for every context seen and
+    interpolated smoothing (every order always contributes). Melodies are many short
+    sequences with start/end tokens; this chain counts within each sequence and backs off
+    only when a context was never seen, the usual baseline for symbolic music.
     """
 
     def __init__(self, vocab_size: int, order: int = 2, alpha: float = 0.1):
