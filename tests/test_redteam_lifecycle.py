@@ -118,12 +118,13 @@ def test_no_process_outlives_a_grader_killed_with_sigkill(tmp_path):
     seen: set[int] = set()
     try:
         deadline = time.monotonic() + 300  # generous: a busy machine starts sandboxes slowly
-        while time.monotonic() < deadline and _count(seen, "bwrap") < 2:  # both sandboxes up
+        up = 0
+        while time.monotonic() < deadline and up < 2:  # both sandboxes up
             seen |= _tree(grader.pid)
+            up = _count(seen, "bwrap")
             time.sleep(0.2)
-        time.sleep(2)  # the workers are inside the answer cell's endless loop by now
-        seen |= _tree(grader.pid)
-        assert _count(seen, "bwrap") >= 1, "the sandboxes never started"
+        # kill while a sandbox is certainly running (on a busy machine one may be restarting)
+        assert up >= 1, "the sandboxes never started"
     finally:
         grader.send_signal(signal.SIGKILL)
         grader.wait()

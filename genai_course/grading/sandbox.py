@@ -105,6 +105,14 @@ def sandbox_command(
         "--unshare-cgroup-try",
         "--die-with-parent",
         "--new-session",
+        # /proc, /dev and a private /tmp first: a venv or checkout that lives under /tmp is
+        # bound on top of the empty /tmp below, instead of being hidden by it.
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
         "--ro-bind",
         "/usr",
         "/usr",
@@ -114,7 +122,7 @@ def sandbox_command(
             cmd += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
-    made: set[str] = {"/usr", "/bin", "/sbin", "/lib", "/lib64"}
+    made: set[str] = {"/usr", "/bin", "/sbin", "/lib", "/lib64", "/tmp", "/proc", "/dev"}
     binds = [
         (os.path.realpath(p), os.path.realpath(p))
         for p in {sys.prefix, sys.base_prefix}
@@ -127,7 +135,7 @@ def sandbox_command(
                 made.add(parent)
                 cmd += ["--perms", "0755", "--dir", parent]
         cmd += ["--ro-bind", source, target]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
+    cmd += ["--chdir", "/tmp", "--clearenv"]
     env = {
         "HOME": "/tmp",
         "TMPDIR": "/tmp",
