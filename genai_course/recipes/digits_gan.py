@@ -48,7 +48,7 @@ def build(config: dict) -> GAN:
 @torch.no_grad()
 def evaluate(model: GAN) -> dict:
     model.eval()
-    labels = torch.arange(EVAL_SAMPLES) % 10
+    labels = torch.arange(EVAL_SAMPLES, device=model.device) % 10  # labels follow the model
     samples = model.sample(EVAL_SAMPLES, generator=torch.Generator().manual_seed(0), labels=labels)
     predicted = classify_digits(samples, "symmetric")
     share = torch.bincount(predicted, minlength=10).float() / EVAL_SAMPLES
