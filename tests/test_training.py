@@ -282,3 +282,42 @@ def test_language_models_count_steps_too():
     model = MLPLM(vocab_size=5, block_size=3, hidden=8)
     fit(model, (ids[:-1].view(-1, 9)[:, :-1], ids[:-1].view(-1, 9)[:, 1:]), steps=4, progress=False)
     assert model.steps_trained == 4, "fit counts steps on language models as on every model"
+
+
+def test_early_stopping_keeps_the_weights_of_the_best_validation_check():
+    from genai_course.early_stopping import fit_with_early_stopping
+
+    model, checks, seen = Line(), iter([3.0, 1.0, 2.0, 5.0]), []
+
+    def scripted_validation(m):  # the second check (step 20) is the best one
+        seen.append(m.a.item())
+        return next(checks)
+
+    best = fit_with_early_stopping(
+        model,
+        line_data(),
+        phases=((20, 0.05), (20, 0.01)),  # checks at steps 10, 20 (phase 1), 30, 40 (phase 2)
+        validation_loss=scripted_validation,
+        eval_every=10,
+        batch_size=64,
+        progress=False,
+    )
+    assert best == {"step": 20, "loss": 1.0}
+    assert len(seen) == 4 and model.a.item() == pytest.approx(seen[1])
+    assert model.a.item() != pytest.approx(seen[3])  # not simply the last weights
+    assert not model.training
+
+
+def test_early_stopping_says_when_no_check_could_run():
+    from genai_course.early_stopping import fit_with_early_stopping
+
+    with pytest.raises(ValueError, match="eval_every"):
+        fit_with_early_stopping(
+            Line(),
+            line_data(),
+            phases=((5, 0.05),),
+            validation_loss=lambda m: 0.0,
+            eval_every=10,
+            batch_size=8,
+            progress=False,
+        )

@@ -22,11 +22,11 @@ import torch
 
 from genai_course.data import fingerprint, load_corpus, text_batches
 from genai_course.data.text import split_corpus
+from genai_course.early_stopping import fit_with_early_stopping
 from genai_course.models.contract import renamed
 from genai_course.models.language_model import sequence_loss
 from genai_course.models.recurrent import RecurrentLM, RNNConfig
 from genai_course.tokenizer import CharTokenizer
-from genai_course.training import fit
 
 NAME = "char-gru"
 DESCRIPTION = (
@@ -124,35 +124,17 @@ def train(seed: int = 0, progress: bool = True):
         "dropout": DROPOUT,
     }
     model = build(config)
-    get_batch = text_batches(train_ids, BLOCK_SIZE)
-    best = {"loss": float("inf"), "step": 0, "state": None}
-    done = 0
-
-    def keep_best(step, logs, m):  # early stopping: keep the weights with the best validation loss
-        if (done + step) % EVAL_EVERY == 0:
-            loss = validation_loss(m)
-            if loss < best["loss"]:
-                best.update(
-                    loss=loss,
-                    step=done + step,
-                    state={k: v.clone() for k, v in m.state_dict().items()},
-                )
-
-    for phase, (steps, lr) in enumerate(zip(STEPS, LRS, strict=True)):
-        fit(
-            model,
-            get_batch,
-            steps=steps,
-            batch_size=BATCH_SIZE,
-            lr=lr,
-            seed=seed + phase,
-            progress=progress,
-            description=f"char-gru lr={lr}",
-            callbacks=[keep_best],
-        )
-        done += steps
-    model.load_state_dict(best["state"])
-    model.eval()
+    best = fit_with_early_stopping(
+        model,
+        text_batches(train_ids, BLOCK_SIZE),
+        phases=tuple(zip(STEPS, LRS, strict=True)),
+        validation_loss=validation_loss,
+        eval_every=EVAL_EVERY,
+        batch_size=BATCH_SIZE,
+        seed=seed,
+        progress=progress,
+        name=NAME,
+    )
     from genai_course.models.ngram import best_ngram
 
     baseline, _ = best_ngram(

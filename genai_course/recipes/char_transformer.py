@@ -15,6 +15,7 @@ from dataclasses import asdict
 import torch
 
 from genai_course.data import fingerprint, load_corpus, text_batches
+from genai_course.early_stopping import fit_with_early_stopping
 from genai_course.models.transformer import TransformerConfig, TransformerLM
 from genai_course.recipes.char_gru import (
     BLOCK_SIZE,
@@ -25,7 +26,6 @@ from genai_course.recipes.char_gru import (
     validation_loss,
 )
 from genai_course.tokenizer import CharTokenizer
-from genai_course.training import fit
 
 NAME = "char-transformer"
 CARD = {
@@ -75,36 +75,18 @@ def train(seed: int = 0, progress: bool = True):
         **SHAPE,
     }
     model = build(config)
-    get_batch = text_batches(train_ids, BLOCK_SIZE)
-    best = {"loss": float("inf"), "step": 0, "state": None}
-    done = 0
-
-    def keep_best(step, logs, m):  # early stopping, on the validation split only
-        if (done + step) % EVAL_EVERY == 0:
-            loss = validation_loss(m)
-            if loss < best["loss"]:
-                best.update(
-                    loss=loss,
-                    step=done + step,
-                    state={k: v.clone() for k, v in m.state_dict().items()},
-                )
-
-    for phase, (steps, lr) in enumerate(zip(STEPS, LRS, strict=True)):
-        fit(
-            model,
-            get_batch,
-            steps=steps,
-            batch_size=BATCH_SIZE,
-            lr=lr,
-            seed=seed + phase,
-            progress=progress,
-            description=f"{NAME} lr={lr}",
-            callbacks=[keep_best],
-            device="cpu",
-        )
-        done += steps
-    model.load_state_dict(best["state"])
-    model.eval()
+    best = fit_with_early_stopping(
+        model,
+        text_batches(train_ids, BLOCK_SIZE),
+        phases=tuple(zip(STEPS, LRS, strict=True)),
+        validation_loss=validation_loss,
+        eval_every=EVAL_EVERY,
+        batch_size=BATCH_SIZE,
+        seed=seed,
+        progress=progress,
+        name=NAME,
+        device="cpu",
+    )
     cpu_seconds = round(time.process_time() - cpu_start, 1)
     metadata = {
         "config": {**asdict(model.config), "tokenizer": tokenizer.to_dict()},
