@@ -30,12 +30,14 @@
 # and run the test cell below it. The grader also runs hidden tests, and puts back the
 # original test cells, so make your functions right in general.
 
-# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "checksum": "8e5ed745d1a98c9b8f18580cf88ae75b", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "checksum": "7e2a90c01478a677567674ee63d02f56", "cell_type": "code"} deletable=false editable=false
 import math
+import warnings
 
 import torch
 
 from genai_course import seed_everything
+from genai_course.metrics.images import classify_digits
 
 seed_everything(0)
 
@@ -97,22 +99,28 @@ assert math.isclose(_fd, 1.0, rel_tol=1e-6), (
     f"standard deviations 1 and 2: (2 - 1)^2 = 1, got {_fd}; did you take sqrt(v1 * v2)?")
 
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "cov_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "c0a8307a747619c097583952a13232d4", "cell_type": "markdown"} deletable=false editable=false
+# %% [markdown] nbgrader={"grade": false, "grade_id": "cov_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "58c84b9f96d086ccaaf5fc09716ddea3", "cell_type": "markdown"} deletable=false editable=false
 # ## Part 3 — class coverage (2 points)
 #
 # A classifier labels each generated digit. Write `class_coverage(labels, n_classes=10,
-# min_fraction=0.01)`: the fraction (a Python `float`) of the `n_classes` classes that
-# make up at least `min_fraction` of the generated samples. A model with mode collapse
-# scores low.
+# min_fraction=0.01, confidence=None, min_confidence=0.99)`: the fraction (a Python
+# `float`) of the `n_classes` classes that make up at least `min_fraction` of the
+# generated samples. A model with mode collapse scores low.
+#
+# A classifier gives *some* label to anything, scribbles included, so labels alone make
+# coverage hard to fail. When `confidence` is given (the classifier's probability for
+# each label, as `classify_digits(..., return_confidence=True)` returns it), a sample
+# counts for its class only if its confidence is at least `min_confidence`; every sample
+# still counts in the total, so a model of scribbles covers nothing.
 
-# %% nbgrader={"grade": false, "grade_id": "class_coverage", "locked": false, "schema_version": 3, "solution": true, "checksum": "855eb9cfe0688e9f40d9fb3f38b442ae", "cell_type": "code"} deletable=false
-def class_coverage(labels, n_classes=10, min_fraction=0.01):
-    """Fraction of classes with at least min_fraction of the samples."""
+# %% nbgrader={"grade": false, "grade_id": "class_coverage", "locked": false, "schema_version": 3, "solution": true, "checksum": "3d115044121af84741a376e78f83d34f", "cell_type": "code"} deletable=false
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    """Fraction of classes with at least min_fraction of the samples (confident readings only)."""
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_class_coverage", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "0ef6d6ca2f865d561e8e8ad3c3e221dd", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": true, "grade_id": "test_class_coverage", "locked": true, "points": 2, "schema_version": 3, "solution": false, "checksum": "137784d33eb552404702e159c98684b1", "cell_type": "code"} deletable=false editable=false
 _cov = class_coverage(torch.arange(10).repeat(10))
 assert type(_cov) is float, f"return a Python float, got {type(_cov).__name__}"
 assert math.isclose(_cov, 1.0, rel_tol=1e-6), f"every class appears 10% of the time: coverage 1.0, got {_cov}"
@@ -121,6 +129,10 @@ assert math.isclose(_collapsed, 0.2, rel_tol=1e-6), f"only classes 1 and 7 appea
 _rare = class_coverage(torch.tensor([3] * 995 + [4] * 5))
 assert math.isclose(_rare, 0.1, rel_tol=1e-6), (
     f"class 4 makes up 0.5% of the samples, below min_fraction = 1%: coverage 0.1, got {_rare}")
+_unsure = torch.tensor([0.999, 0.5] * 50)  # the odd classes are read with confidence 0.5 only
+_conf = class_coverage(torch.arange(10).repeat(10), confidence=_unsure)
+assert math.isclose(_conf, 0.5, rel_tol=1e-6), (
+    f"only the 5 even classes are read with confidence >= 0.99: coverage 0.5, got {_conf}")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "copy_md", "locked": true, "schema_version": 3, "solution": false, "checksum": "4d20fd5ccd6e5b195d42f32372995a57", "cell_type": "markdown"} deletable=false editable=false
@@ -167,13 +179,19 @@ assert _m >= 0.9, (
 # The cell below plays a "generator" that returns training images with a little noise,
 # against held-out real digits: your novelty measure gives the memoriser away at once.
 
-# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "1bedfcb5af9643e1ef593c7cce462c26", "cell_type": "code"} deletable=false editable=false
+# %% nbgrader={"grade": false, "grade_id": "demo", "locked": true, "schema_version": 3, "solution": false, "checksum": "9c62b93fddef7a87084a010329930a61", "cell_type": "code"} deletable=false editable=false
 digits = load_digits("unit")
 copies = (digits.x_train[:200] + 0.02 * torch.randn(200, 8, 8)).clamp(0, 1)
 print(f"median distance to the nearest training image: memoriser "
       f"{nearest_training_distance(copies, digits.x_train).median():.2f}, held-out real digits "
       f"{nearest_training_distance(digits.x_test, digits.x_train).median():.2f}")
 print(f"class coverage of the held-out digits: {class_coverage(digits.y_test):.0%}")
+scribbles = 0.3 * torch.rand(300, 8, 8)  # a "model" that draws faint noise
+with warnings.catch_warnings():  # the classifier warns that these are not digits: that is the point
+    warnings.simplefilter("ignore")
+    read, sure = classify_digits(scribbles, "unit", return_confidence=True)
+print(f"class coverage of faint noise: {class_coverage(read):.0%} by labels alone, "
+      f"{class_coverage(read, confidence=sure):.0%} counting confident readings only")
 print(f"share counted as copies (threshold from 180 held-out digits): memoriser "
       f"{copy_fraction(copies[:150], digits.x_train, digits.x_test[:180]):.0%}, other real digits "
       f"{copy_fraction(digits.x_test[180:], digits.x_train, digits.x_test[:180]):.0%}")

@@ -32,10 +32,12 @@
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false}
 import math
+import warnings
 
 import torch
 
 from genai_course import seed_everything
+from genai_course.metrics.images import classify_digits
 
 seed_everything(0)
 
@@ -132,15 +134,22 @@ assert math.isclose(frechet_distance_diag(_m1, _v1, _m2, _v2), frechet_distance_
 # ## Part 3 — class coverage (2 points)
 #
 # A classifier labels each generated digit. Write `class_coverage(labels, n_classes=10,
-# min_fraction=0.01)`: the fraction (a Python `float`) of the `n_classes` classes that
-# make up at least `min_fraction` of the generated samples. A model with mode collapse
-# scores low.
+# min_fraction=0.01, confidence=None, min_confidence=0.99)`: the fraction (a Python
+# `float`) of the `n_classes` classes that make up at least `min_fraction` of the
+# generated samples. A model with mode collapse scores low.
+#
+# A classifier gives *some* label to anything, scribbles included, so labels alone make
+# coverage hard to fail. When `confidence` is given (the classifier's probability for
+# each label, as `classify_digits(..., return_confidence=True)` returns it), a sample
+# counts for its class only if its confidence is at least `min_confidence`; every sample
+# still counts in the total, so a model of scribbles covers nothing.
 
 # %% nbgrader={"grade": false, "grade_id": "class_coverage", "locked": false, "schema_version": 3, "solution": true}
-def class_coverage(labels, n_classes=10, min_fraction=0.01):
-    """Fraction of classes with at least min_fraction of the samples."""
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    """Fraction of classes with at least min_fraction of the samples (confident readings only)."""
     ### BEGIN SOLUTION
-    shares = torch.bincount(labels, minlength=n_classes).float() / len(labels)
+    counted = labels if confidence is None else labels[confidence >= min_confidence]
+    shares = torch.bincount(counted, minlength=n_classes).float() / len(labels)
     return float((shares >= min_fraction).float().mean())
     ### END SOLUTION
 
@@ -154,6 +163,10 @@ assert math.isclose(_collapsed, 0.2, rel_tol=1e-6), f"only classes 1 and 7 appea
 _rare = class_coverage(torch.tensor([3] * 995 + [4] * 5))
 assert math.isclose(_rare, 0.1, rel_tol=1e-6), (
     f"class 4 makes up 0.5% of the samples, below min_fraction = 1%: coverage 0.1, got {_rare}")
+_unsure = torch.tensor([0.999, 0.5] * 50)  # the odd classes are read with confidence 0.5 only
+_conf = class_coverage(torch.arange(10).repeat(10), confidence=_unsure)
+assert math.isclose(_conf, 0.5, rel_tol=1e-6), (
+    f"only the 5 even classes are read with confidence >= 0.99: coverage 0.5, got {_conf}")
 ### BEGIN HIDDEN TESTS
 _lab = torch.tensor([0] * 990 + [1] * 9 + [2] * 1)
 assert math.isclose(class_coverage(_lab), 0.1, rel_tol=1e-6), (
@@ -164,6 +177,18 @@ assert math.isclose(class_coverage(_lab, min_fraction=0.001), 0.3, rel_tol=1e-6)
 _c3 = class_coverage(torch.tensor([0, 1, 2, 2]), n_classes=4, min_fraction=0.25)
 assert type(_c3) is float and math.isclose(_c3, 0.75, rel_tol=1e-6), (
     "divide by n_classes, including classes that never appear")
+_lab2 = torch.tensor([0] * 500 + [1] * 500)
+_sure = torch.cat([torch.ones(500), torch.tensor([0.995] * 8 + [0.3] * 492)])
+assert math.isclose(class_coverage(_lab2, confidence=_sure), 0.1, rel_tol=1e-6), (
+    "8 confident readings of class 1 are 0.8% of all the samples, below 1%: every sample "
+    "counts in the total, the unsure ones too")
+assert math.isclose(class_coverage(_lab2, confidence=_sure, min_confidence=0.2), 0.2, rel_tol=1e-6), (
+    "use the min_confidence you are given")
+_edge = torch.tensor([0.75, 0.5] * 50)  # the even classes exactly at min_confidence
+assert math.isclose(class_coverage(torch.arange(10).repeat(10), confidence=_edge, min_confidence=0.75), 0.5,
+                    rel_tol=1e-6), "a reading with confidence exactly min_confidence counts"
+assert math.isclose(class_coverage(torch.arange(10).repeat(10), confidence=torch.ones(100)), 1.0,
+                    rel_tol=1e-6), "with every reading confident, coverage is as without confidences"
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "copy_md", "locked": true, "schema_version": 3, "solution": false}
@@ -232,6 +257,12 @@ print(f"median distance to the nearest training image: memoriser "
       f"{nearest_training_distance(copies, digits.x_train).median():.2f}, held-out real digits "
       f"{nearest_training_distance(digits.x_test, digits.x_train).median():.2f}")
 print(f"class coverage of the held-out digits: {class_coverage(digits.y_test):.0%}")
+scribbles = 0.3 * torch.rand(300, 8, 8)  # a "model" that draws faint noise
+with warnings.catch_warnings():  # the classifier warns that these are not digits: that is the point
+    warnings.simplefilter("ignore")
+    read, sure = classify_digits(scribbles, "unit", return_confidence=True)
+print(f"class coverage of faint noise: {class_coverage(read):.0%} by labels alone, "
+      f"{class_coverage(read, confidence=sure):.0%} counting confident readings only")
 print(f"share counted as copies (threshold from 180 held-out digits): memoriser "
       f"{copy_fraction(copies[:150], digits.x_train, digits.x_test[:180]):.0%}, other real digits "
       f"{copy_fraction(digits.x_test[180:], digits.x_train, digits.x_test[:180]):.0%}")

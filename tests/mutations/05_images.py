@@ -100,45 +100,83 @@ def frechet_distance_diag(mu1, var1, mu2, var2):
     "test_class_coverage": {
         "wrong": {
             "count_present": """
-def class_coverage(labels, n_classes=10, min_fraction=0.01):
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
     return len(set(labels.tolist())) / n_classes
 """,
             "strict_inequality": """
-def class_coverage(labels, n_classes=10, min_fraction=0.01):
-    shares = torch.bincount(labels, minlength=n_classes).float() / len(labels)
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    counted = labels if confidence is None else labels[confidence >= min_confidence]
+    shares = torch.bincount(counted, minlength=n_classes).float() / len(labels)
     return float((shares > min_fraction).float().mean())
 """,
             "divides_by_present_classes": """
-def class_coverage(labels, n_classes=10, min_fraction=0.01):
-    counts = torch.bincount(labels, minlength=n_classes)
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    counted = labels if confidence is None else labels[confidence >= min_confidence]
+    counts = torch.bincount(counted, minlength=n_classes)
     present = (counts > 0).sum()
     return float(((counts.float() / len(labels)) >= min_fraction).sum() / present)
 """,
             "ignores_min_fraction": """
-def class_coverage(labels, n_classes=10, min_fraction=0.01):
-    shares = torch.bincount(labels, minlength=n_classes).float() / len(labels)
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    counted = labels if confidence is None else labels[confidence >= min_confidence]
+    shares = torch.bincount(counted, minlength=n_classes).float() / len(labels)
     return float((shares >= 0.01).float().mean())
 """,
             "count_not_fraction": """
-def class_coverage(labels, n_classes=10, min_fraction=0.01):
-    shares = torch.bincount(labels, minlength=n_classes).float() / len(labels)
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    counted = labels if confidence is None else labels[confidence >= min_confidence]
+    shares = torch.bincount(counted, minlength=n_classes).float() / len(labels)
     return float((shares >= min_fraction).sum())
+""",
+            "ignores_confidence": """
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    shares = torch.bincount(labels, minlength=n_classes).float() / len(labels)
+    return float((shares >= min_fraction).float().mean())
+""",
+            "shares_of_confident_only": """
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    counted = labels if confidence is None else labels[confidence >= min_confidence]
+    shares = torch.bincount(counted, minlength=n_classes).float() / len(counted)
+    return float((shares >= min_fraction).float().mean())
+""",
+            "strict_confidence": """
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    counted = labels if confidence is None else labels[confidence > min_confidence]
+    shares = torch.bincount(counted, minlength=n_classes).float() / len(labels)
+    return float((shares >= min_fraction).float().mean())
+""",
+            "fixed_min_confidence": """
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    counted = labels if confidence is None else labels[confidence >= 0.99]
+    shares = torch.bincount(counted, minlength=n_classes).float() / len(labels)
+    return float((shares >= min_fraction).float().mean())
 """,
         },
         "right": {
             "counter": """
-def class_coverage(labels, n_classes=10, min_fraction=0.01):
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
     from collections import Counter
-    counts = Counter(labels.tolist())
+    keep = [True] * len(labels) if confidence is None else (confidence >= min_confidence).tolist()
+    counts = Counter(label for label, k in zip(labels.tolist(), keep) if k)
     return sum(counts[c] >= min_fraction * len(labels) for c in range(n_classes)) / n_classes
 """,
-            "unique": """
-def class_coverage(labels, n_classes=10, min_fraction=0.01):
-    values, counts = torch.unique(labels, return_counts=True)
+            "weighted_bincount": """
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    weights = None if confidence is None else (confidence >= min_confidence).double()
+    counts = torch.bincount(labels, weights=weights, minlength=n_classes)
     return ((counts / labels.numel()) >= min_fraction).sum().item() / n_classes
 """,
+            "unique_after_mask": """
+def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min_confidence=0.99):
+    if confidence is not None:
+        labels_kept = labels[confidence >= min_confidence]
+    else:
+        labels_kept = labels
+    values, counts = torch.unique(labels_kept, return_counts=True)
+    return ((counts / len(labels)) >= min_fraction).sum().item() / n_classes
+""",
         },
-        "common": ["count_present", "divides_by_present_classes", "count_not_fraction"],
+        "common": ["count_present", "divides_by_present_classes", "count_not_fraction", "ignores_confidence"],
     },
     "test_copy_fraction": {
         "wrong": {
