@@ -632,10 +632,13 @@ for name, (scale, labels) in reads.items():
     print(f"{name:<16}{f'{shares[0]:.1%} ({low:.1%}-{high:.1%})':>22}{shares[1]:>8.1%}"
           f"{1 - shares[0] - shares[1]:>8.1%}{ratio:>28}")
 reading_share = float(class_shares(readings["unit"])[0])
-expect(all(high < reading_share for _, high in zero_intervals.values()),
-       "every model draws fewer zeros than the classifier reads in its training data, "
-       "beyond the sampling interval",
-       observed=", ".join(f"{name} {float(bias[name][0]):.1%}" for name in bias));
+gan_zeros = [float(bias[name][0]) for name in bias if name.startswith("GAN")]
+expect(float(bias["pixel model"][0]) < reading_share and zero_intervals["VAE"][1] < reading_share
+       and min(gan_zeros) < 0.25 * reading_share,
+       "the pixel model draws fewer zeros than the classifier reads in its training data, the VAE "
+       "fewer beyond the sampling interval, and at least one GAN run almost none",
+       observed=", ".join(f"{name} {float(bias[name][0]):.1%}" for name in bias)
+       + f" against {reading_share:.1%} in the data");
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7.5, 3.2))
@@ -655,14 +658,16 @@ ax.legend(fontsize=8);
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The baseline is the classifier's reading of the training images (here it reads them as
-# their true labels), and each share of 2,000 samples carries its 95% interval. Every model
-# draws fewer zeros than its data hold, beyond that interval: the skew of the data is not
-# only reproduced but **amplified**. The pixel model, trained by maximum likelihood (which
-# punishes giving any training image a low probability), stays closest to the training
-# share. The GAN's share of zeros depends on the run, from too few to almost none: a GAN is
-# not penalised for *missing* part of the data (the mode dropping of lesson 01), so a rare
-# class is the first to go. The intervals cover only the sampling; a new training run moves
-# the numbers more (compare the three GANs), so one run per family is a small sample too.
+# their true labels), and each share of 2,000 samples carries its 95% interval. The skew of
+# the data is not only reproduced but **amplified**: the VAE draws fewer zeros than its data
+# hold, beyond that interval. The pixel model, trained by maximum likelihood (which punishes
+# giving any training image a low probability), stays closest to the training share, a
+# little below it. The GAN's share of zeros depends on the run, from about the data's share
+# to almost none: a GAN is not penalised for *missing* part of the data (the mode dropping
+# of lesson 01), so a rare class is the first to go. The intervals cover only the sampling;
+# a new training run moves the numbers more (compare the three GANs: even the same seed can
+# land elsewhere on another processor, whose arithmetic rounds differently), so one run per
+# family is a small sample too.
 #
 # Lesson 09 finds no amplification for a Gaussian mixture sampled as trained. Both hold: its
 # minority is far larger (five digits kept at 20% each, against our 15 zeros), and the mixture

@@ -176,7 +176,12 @@ def class_coverage(labels, n_classes=10, min_fraction=0.01, confidence=None, min
     return ((counts / len(labels)) >= min_fraction).sum().item() / n_classes
 """,
         },
-        "common": ["count_present", "divides_by_present_classes", "count_not_fraction", "ignores_confidence"],
+        "common": [
+            "count_present",
+            "divides_by_present_classes",
+            "count_not_fraction",
+            "ignores_confidence",
+        ],
     },
     "test_copy_fraction": {
         "wrong": {
