@@ -138,7 +138,11 @@ expect(err < 1e-5, "velocity, noise and clean image convert into each other exac
 #
 # The target $x - \varepsilon$ is the velocity of *one* line; many lines cross each
 # point $x_t$, so the best network outputs their **average**, the velocity field that moves
-# the whole noise cloud onto the data cloud. Written out, the loss is four lines:
+# the whole noise cloud onto the data cloud. The network is a small residual MLP
+# (`genai_course.models.flow.TimeMLP`): $t$ enters as sines and cosines of several
+# frequencies, added at *every* layer, because one network must act differently at each
+# noise level (DDPM's U-Net adds its time embedding in every residual block too). Written
+# out, the loss is four lines:
 
 # %% slideshow={"slide_type": "subslide"}
 def flow_matching_loss(net, x, generator=None):

@@ -36,18 +36,19 @@ CARD = {
 }
 VALUE_SCALE = "symmetric"  # images in [-1, 1], like the GAN
 DESCRIPTION = (
-    "Class-conditional flow matching (time-conditioned MLP 256 x 4, label dropout 0.1 "
-    "for classifier-free guidance, EMA weights) on symmetric-scale digits."
+    "Class-conditional flow matching (residual MLP 512 x 4, told the time and the label at "
+    "every layer; label dropout 0.1 for classifier-free guidance; EMA weights) on "
+    "symmetric-scale digits."
 )
 CONFIG = {
     "data_shape": (8, 8),
-    "hidden": 256,
+    "hidden": 512,
     "layers": 4,
     "num_classes": 10,
     "label_dropout": 0.1,
     "value_scale": "symmetric",
 }
-STEPS = 16000
+STEPS = 30000
 BATCH_SIZE = 128
 LR = 1e-3
 EMA = 0.999
