@@ -17,6 +17,10 @@ def run(args) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     for meta in rows:
-        print(f"{meta['name']:<20} {meta['steps']:>7} steps  {json.dumps(meta['metrics'])}")
+        kept = meta.get("selected_step")  # early stopping: the weights of an earlier step
+        steps = f"{meta['steps']:>7} steps" + (
+            f" (kept {kept})" if kept not in (None, meta["steps"]) else ""
+        )
+        print(f"{meta['name']:<20} {steps}  {json.dumps(meta['metrics'])}")
         print(f"{'':<20} {meta['description']}")
     return 0

@@ -30,9 +30,9 @@ NAME = "digits-flow"
 CARD = {
     "dataset": "digits",
     "intended": "Teaching: flow matching, Euler sampling and classifier-free guidance (lessons 04 and 05).",
-    "factors": "Only 8x8 digits in the handwriting styles of 13 writers; trained on 85% of the training split (the rest chose its sampling settings).",
+    "factors": "Only 8x8 digits in the handwriting styles of 13 writers; trained on 85% of the training split (the rest chose its checkpoint and its sampling settings).",
     "ethics": "Check samples for near-copies of training images before calling them new; strong guidance narrows the styles it draws.",
-    "caveats": "Quality depends on the number of Euler steps and the guidance weight: report both with any figure.",
+    "caveats": "Quality depends on the number of Euler steps and the guidance weight: report both with any figure. Trained longer, the flow copies its training digits; the checkpoint kept is the best on validation with no more near-copies there than the recipe allows (max_near_copies in the metadata), and some samples are still near-copies, more often than real new digits (the bench measures the share).",
 }
 VALUE_SCALE = "symmetric"  # images in [-1, 1], like the GAN
 DESCRIPTION = (
