@@ -225,3 +225,18 @@ def test_bench_rows_use_the_settings_chosen_at_training():
     rows = speed_rows(model, data, quick=True)
     assert [r.measure.split(" at ")[1].split(" ")[0] for r in rows] == ["1", "2", "5"]
     assert all(r.value > 0 and "Fréchet distance" in r.note for r in rows)
+
+
+def test_the_flow_recipe_keeps_the_best_checkpoint_that_does_not_copy():
+    from genai_course.recipes.digits_flow import best_allowed
+
+    checks = [
+        {"step": 2000, "fd": 30.0, "near_copies": 0.00},
+        {"step": 4000, "fd": 25.0, "near_copies": 0.08},
+        {"step": 6000, "fd": 18.0, "near_copies": 0.30},  # closest, but a memoriser
+        {"step": 8000, "fd": 26.0, "near_copies": 0.10},  # exactly at the limit: allowed
+    ]
+    assert best_allowed(checks, 0.10)["step"] == 4000
+    assert best_allowed(checks, 0.5)["step"] == 6000
+    assert best_allowed(checks, 0.0)["step"] == 2000
+    assert best_allowed(checks[2:3], 0.10) is None

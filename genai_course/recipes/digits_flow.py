@@ -136,13 +136,12 @@ class MemorisationGuard:
     their near-copy fraction (how often a sample lies closer to a training image than 95%
     of validation digits do, :func:`genai_course.metrics.images.image_novelty`). Trained
     long enough, a flow learns its 1,221 training images themselves (the exact minimiser
-    of the flow-matching loss on a finite set reproduces it): the distance keeps falling
-    while the copies climb. We keep the checkpoint with the lowest distance among those
-    with at most ``MAX_NEAR_COPIES`` near-copies.
+    of the flow-matching loss on a finite set reproduces it): the distance falls, unevenly,
+    while the copies climb. We keep the checkpoint :func:`best_allowed` picks.
     """
 
-    def __init__(self, model, ema, x_fit, x_val, y_fit):
-        self.model, self.ema, self.x_fit, self.x_val, self.y_fit = model, ema, x_fit, x_val, y_fit
+    def __init__(self, ema, x_fit, x_val, y_fit):
+        self.ema, self.x_fit, self.x_val, self.y_fit = ema, x_fit, x_val, y_fit
         self.checks: list[dict] = []
         self.best_state = None
 
@@ -154,10 +153,11 @@ class MemorisationGuard:
         probe = copy.deepcopy(model)
         probe.load_state_dict(self.ema.shadow)
         probe.eval()
-        g = torch.Generator().manual_seed(step)
+        g = torch.Generator().manual_seed(step)  # draws the labels, from CPU data
         n = 2 * len(self.x_val)
         labels = self.y_fit[torch.randint(len(self.y_fit), (n,), generator=g)]
-        samples = probe.sample(n, labels=labels, generator=g, steps=20)
+        noise = torch.Generator(device=probe.device).manual_seed(step)  # the model's device
+        samples = probe.sample(n, labels=labels, generator=noise, steps=20)
         check = {
             "step": step,
             "fd": round(frechet_digit_distance(samples, self.x_val, "symmetric"), 3),
@@ -169,18 +169,28 @@ class MemorisationGuard:
             ),
         }
         self.checks.append(check)
-        allowed = [c for c in self.checks if c["near_copies"] <= MAX_NEAR_COPIES]
-        if allowed and min(allowed, key=lambda c: c["fd"]) is check:
+        if best_allowed(self.checks) is check:
             self.best_state = copy.deepcopy(self.ema.shadow)
 
     def chosen(self) -> dict:
-        allowed = [c for c in self.checks if c["near_copies"] <= MAX_NEAR_COPIES]
-        if not allowed:
+        if not self.checks:
+            raise ValueError(
+                f"No validation check ran: train for at least CHECK_EVERY = {CHECK_EVERY} steps."
+            )
+        best = best_allowed(self.checks)
+        if best is None:
             raise RuntimeError(
                 f"Every checkpoint made more than {MAX_NEAR_COPIES:.0%} near-copies: "
-                "train for fewer steps or check CHECK_EVERY."
+                "check more often (CHECK_EVERY) or from earlier in training."
             )
-        return min(allowed, key=lambda c: c["fd"])
+        return best
+
+
+def best_allowed(checks: list[dict], max_near_copies: float = MAX_NEAR_COPIES) -> dict | None:
+    """The check with the lowest Fréchet distance among those with at most
+    ``max_near_copies`` near-copies (None when every check copies more)."""
+    allowed = [c for c in checks if c["near_copies"] <= max_near_copies]
+    return min(allowed, key=lambda c: c["fd"]) if allowed else None
 
 
 @torch.no_grad()
@@ -236,7 +246,7 @@ def train(seed: int = 0, progress: bool = True, *, steps: int = STEPS, config: d
     x_fit, y_fit, x_val, _ = split(seed)
     model = build(config or CONFIG)
     ema = EMACallback(model, EMA)
-    guard = MemorisationGuard(model, ema, x_fit, x_val, y_fit)
+    guard = MemorisationGuard(ema, x_fit, x_val, y_fit)
     cpu = time.process_time()
     fit(
         model,
