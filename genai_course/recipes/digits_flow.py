@@ -82,6 +82,14 @@ def split(seed: int = 0):
     )
 
 
+def noise_generator(cpu_generator: torch.Generator, model, seed: int) -> torch.Generator:
+    """The generator for the model's noise: the CPU one that drew the labels (so the shipped
+    figures reproduce), or a new one on the model's device (a GPU)."""
+    if model.device.type == "cpu":
+        return cpu_generator
+    return torch.Generator(device=model.device).manual_seed(seed)
+
+
 @torch.no_grad()
 def measure(
     model: FlowMatching,
@@ -98,7 +106,8 @@ def measure(
 
     g = torch.Generator().manual_seed(seed)
     labels = label_pool[torch.randint(len(label_pool), (n,), generator=g)]
-    samples = model.sample(n, labels=labels, generator=g, steps=steps, guidance=guidance)
+    noise = noise_generator(g, model, seed)
+    samples = model.sample(n, labels=labels, generator=noise, steps=steps, guidance=guidance)
     accuracy = float((classify_digits(samples, "symmetric") == labels).float().mean())
     return {"fd": frechet_digit_distance(samples, reference, "symmetric"), "accuracy": accuracy}
 
@@ -156,8 +165,9 @@ class MemorisationGuard:
         g = torch.Generator().manual_seed(step)  # draws the labels, from CPU data
         n = 2 * len(self.x_val)
         labels = self.y_fit[torch.randint(len(self.y_fit), (n,), generator=g)]
-        noise = torch.Generator(device=probe.device).manual_seed(step)  # the model's device
-        samples = probe.sample(n, labels=labels, generator=noise, steps=20)
+        samples = probe.sample(
+            n, labels=labels, generator=noise_generator(g, probe, step), steps=20
+        )
         check = {
             "step": step,
             "fd": round(frechet_digit_distance(samples, self.x_val, "symmetric"), 3),
