@@ -159,7 +159,7 @@ for name, model in contenders.items():
     fit(model, copy_batch, steps=250, batch_size=64, lr=3e-3, progress=False, callbacks=[record])
     # CPU cost of a step: the median over the 25-step stretches, so a one-off start-up
     # cost or a busy machine's hiccup does not decide the race (each stretch also holds one
-    # scoring of the held-out strings, the same for both models).
+    # scoring of the held-out strings by that model).
     cost_per_step[name] = float(np.median(np.diff(clock))) / 25
     curves[name] = np.array([(step * cost_per_step[name], loss) for step, loss in losses])
 
