@@ -1,7 +1,9 @@
 """Flow matching and DDPM: the fourth family, in one small file.
 
 Both models turn noise into data step by step, with one network ``net(x_t, t, label)``
-that looks at a noisy example ``x_t`` at noise level ``t`` and says where to go.
+that looks at a noisy example ``x_t`` at noise level ``t`` and says where to go: a
+residual MLP (:class:`TimeMLP`, any data shape) or, for images, a small U-Net
+(:class:`genai_course.models.unet.TimeUNet`), chosen by ``FlowConfig.network``.
 
 **Flow matching** (Lipman et al. 2023, "Flow Matching for Generative Modeling"; Liu et
 al. 2023, "Flow Straight and Fast", rectified flow). Time runs from noise (t = 0) to
@@ -41,6 +43,9 @@ import torch
 from torch import nn
 
 from genai_course.models.contract import VALUE_SCALES, GenerativeModel
+from genai_course.models.time_embedding import time_embedding
+from genai_course.models.unet import GROUPS as UNET_GROUPS
+from genai_course.models.unet import TimeUNet
 from genai_course.validation import check_choice, check_labels, check_number, check_positive_int
 
 
@@ -49,8 +54,9 @@ class FlowConfig:
     """One configuration for both models (the course's shared vocabulary)."""
 
     data_shape: tuple = (8, 8)  # (8, 8) digits, (2,) toy points, (8,) VAE latents
-    hidden: int = 256  # width of the MLP
-    layers: int = 4  # number of hidden layers (>= 1)
+    network: str = "mlp"  # "mlp": TimeMLP, any shape; "unet": TimeUNet, (H, W) images
+    hidden: int = 256  # width of the MLP; the U-Net's channels at full size
+    layers: int = 4  # MLP: hidden layers (>= 1); U-Net: residual blocks per stretch
     num_classes: int = 0  # > 0: class-conditional, with guidance
     label_dropout: float = 0.1  # share of training labels replaced by "no label"
     dropout: float = 0.0  # dropout between hidden layers
@@ -66,8 +72,21 @@ class FlowConfig:
             raise ValueError(
                 f"data_shape must be a tuple of positive sizes, e.g. (8, 8), got {self.data_shape}."
             )
+        check_choice("network", self.network, ("mlp", "unet"))
         check_positive_int("hidden", self.hidden)
         check_positive_int("layers", self.layers)
+        if self.network == "unet":
+            shape = self.data_shape
+            if len(shape) != 2 or shape[0] % 2 or shape[1] % 2:
+                raise ValueError(
+                    f"network='unet' needs (height, width) images with even sides, got "
+                    f"data_shape={shape}; use network='mlp' for points and latents."
+                )
+            if self.hidden % UNET_GROUPS:
+                raise ValueError(
+                    f"network='unet' needs hidden (its channels) to be a multiple of "
+                    f"{UNET_GROUPS} (GroupNorm's groups), got {self.hidden}."
+                )
         check_positive_int("num_classes", self.num_classes, allow_zero=True)
         check_number("label_dropout", self.label_dropout, low=0, high=1, high_inclusive=False)
         check_number("dropout", self.dropout, low=0, high=1, high_inclusive=False)
@@ -80,21 +99,6 @@ class FlowConfig:
         check_positive_int("timesteps", self.timesteps)
         check_number("beta_start", self.beta_start, low=0, high=1, low_inclusive=False)
         check_number("beta_end", self.beta_end, low=self.beta_start, high=1, high_inclusive=False)
-
-
-def time_embedding(t: torch.Tensor, size: int) -> torch.Tensor:
-    """Sines and cosines of t in [0, 1] at ``size // 2`` frequencies, shape (n, size).
-
-    The "positional encoding" of Vaswani et al. (2017), used for noise levels by Ho et al.
-    (2020): it lets an MLP tell t = 0.50 from t = 0.51 without learning that itself.
-    """
-    half = size // 2
-    freqs = torch.exp(
-        torch.arange(half, device=t.device, dtype=torch.float32)
-        * (-math.log(1000.0) / max(half - 1, 1))
-    )
-    angles = 1000.0 * t.float().reshape(-1, 1) * freqs
-    return torch.cat([angles.sin(), angles.cos()], dim=1)
 
 
 class TimeMLP(nn.Module):
@@ -158,7 +162,7 @@ class _IterativeModel(GenerativeModel):
         self.num_classes = self.config.num_classes
         self.value_scale = self.config.value_scale
         self.data_shape = self.config.data_shape
-        self.net = TimeMLP(self.config)
+        self.net = (TimeUNet if self.config.network == "unet" else TimeMLP)(self.config)
 
     # ----- inputs ----------------------------------------------------------------------
     def _split(self, batch):
@@ -349,4 +353,12 @@ class DDPM(_IterativeModel):
         return (out, torch.stack(path)) if return_path else out
 
 
-__all__ = ["DDPM", "FlowConfig", "FlowMatching", "TimeMLP", "guided", "time_embedding"]
+__all__ = [
+    "DDPM",
+    "FlowConfig",
+    "FlowMatching",
+    "TimeMLP",
+    "TimeUNet",
+    "guided",
+    "time_embedding",
+]
