@@ -181,6 +181,7 @@ def test_fit_learns_two_points_and_counts_steps():
         (dict(beta_start=0.1, beta_end=0.01), "beta_end"),
         (dict(data_shape=(0,)), "data_shape"),
         (dict(network="cnn"), "network"),
+        (dict(euler_steps=0), "euler_steps"),
         (dict(network="unet", data_shape=(2,)), "even sides"),
         (dict(network="unet", data_shape=(7, 8)), "even sides"),
         (dict(network="unet", hidden=12), "multiple of 8"),
@@ -288,3 +289,21 @@ def test_the_memorisation_guard_draws_the_same_noise_at_every_check(monkeypatch)
     assert (first["step"], second["step"]) == (5, 10)
     assert first["fd"] == second["fd"] and first["near_copies"] == second["near_copies"]
     assert guard.chosen() is first  # ties keep the earlier checkpoint
+
+
+def test_sample_takes_its_default_steps_from_the_config():
+    model = FlowMatching(FlowConfig(euler_steps=3, **SMALL))
+    _, path = model.sample(2, return_path=True)
+    assert len(path) == 4  # the noise and 3 Euler steps
+    _, path = model.sample(2, steps=5, return_path=True)
+    assert len(path) == 6
+
+
+def test_the_shipped_flow_samples_with_the_steps_chosen_on_validation():
+    from genai_course.pretrained import load_pretrained
+
+    flow = load_pretrained("digits-flow")
+    chosen = flow.pretrained_metadata["settings"]["euler_steps"]
+    assert flow.config.euler_steps == chosen
+    _, path = flow.sample(2, labels=3, return_path=True)
+    assert len(path) == chosen + 1

@@ -62,6 +62,7 @@ class FlowConfig:
     dropout: float = 0.0  # dropout between hidden layers
     value_scale: str = "symmetric"  # scale of the data; samples are clamped into it
     time_features: int = 32  # size of the sinusoidal embedding of t
+    euler_steps: int = 50  # flow matching only: sample()'s default number of Euler steps
     timesteps: int = 1000  # DDPM only: T noising steps
     beta_start: float = 1e-4  # DDPM only: linear schedule of Ho et al. (2020)
     beta_end: float = 0.02
@@ -92,6 +93,7 @@ class FlowConfig:
         check_number("dropout", self.dropout, low=0, high=1, high_inclusive=False)
         check_choice("value_scale", self.value_scale, ("symmetric", "unit", "real"))
         check_positive_int("time_features", self.time_features)
+        check_positive_int("euler_steps", self.euler_steps)
         if self.time_features % 2:
             raise ValueError(
                 f"time_features must be even (sines and cosines), got {self.time_features}."
@@ -260,16 +262,19 @@ class FlowMatching(_IterativeModel):
         *,
         labels=None,
         generator: torch.Generator | None = None,
-        steps: int = 50,
+        steps: int | None = None,
         guidance: float = 0.0,
         return_path: bool = False,
     ):
         """Integrate dx/dt = v(x, t) from noise at t = 0 to t = 1 with ``steps`` Euler steps.
 
+        ``steps=None`` takes ``config.euler_steps`` (50; the shipped digits-flow stores the
+        number chosen on validation digits there).
+
         ``return_path=True`` also returns every intermediate x (steps + 1, n, *data_shape).
         """
         n = check_positive_int("n", n)
-        steps = check_positive_int("steps", steps)
+        steps = check_positive_int("steps", self.config.euler_steps if steps is None else steps)
         labels = self._sample_labels(labels, n)
         x = self._noise(n, generator)
         path = [x]

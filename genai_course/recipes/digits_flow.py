@@ -282,6 +282,7 @@ def train(seed: int = 0, progress: bool = True, *, steps: int = STEPS, config: d
     model.steps_trained = chosen["step"]
     model.eval()
     settings = choose_settings(model, x_val, y_fit)
+    model.config.euler_steps = settings["euler_steps"]  # sample()'s default from now on
     model.pretrained_metadata = {"settings": settings}
     return model, {
         "config": asdict(model.config),
