@@ -237,9 +237,7 @@ def test_generator_on_the_wrong_device_is_named():
 
 
 def test_bench_rows_use_the_settings_chosen_at_training():
-    # quality.py imports quality_flow at its end, so it must be loaded first (run alone,
-    # this test imported quality_flow first and met a half-loaded quality.py)
-    from genai_course.bench import quality  # noqa: F401
+    # imported first, alone: it once met a half-loaded quality.py (a circular import)
     from genai_course.bench.quality_flow import _settings, flow_samples, speed_rows
     from genai_course.data import load_digits
 

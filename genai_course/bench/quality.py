@@ -363,20 +363,40 @@ EVALUATIONS: list[tuple[str, Callable[[bool], list[QualityRow]], str, str]] = [
 ]
 
 # ---- evaluations that live in their own modules -------------------------------------------
-# One line each, appended below: ``EVALUATIONS += quality_NAME.EVALUATIONS`` after an import
-# of ``genai_course.bench.quality_NAME`` (a list of tuples shaped like the ones above).
-# Diffusion (bench/quality_flow.py) and language models (bench/quality_lm.py) go here.
+# Diffusion (bench/quality_flow.py) and language models (bench/quality_lm.py) import names
+# from this module, so they are imported when their rows are first asked for, not here:
+# importing them here would make "import quality_flow" alone fail half-way (circular).
+
+
+def _imported_later(module: str, name: str) -> Callable[[bool], list[QualityRow]]:
+    """``genai_course.bench.<module>.<name>``, imported only when it is called."""
+
+    def rows(quick: bool = False) -> list[QualityRow]:
+        import importlib
+
+        return getattr(importlib.import_module(f"genai_course.bench.{module}"), name)(quick)
+
+    rows.__name__ = name
+    return rows
+
+
 # -- hook lines start --
-from genai_course.bench.quality_lm import lm_rows  # noqa: E402
-
-EVALUATIONS.append(("char-transformer, char-gru", lm_rows, "test loss (nats/char)", "best n-gram"))
-from genai_course.bench.quality_flow import flow_rows, precision_recall_rows  # noqa: E402
-
 EVALUATIONS += [
-    ("digits-flow", flow_rows, "Fréchet distance (classifier features)", "Gaussian mixture"),
+    (
+        "char-transformer, char-gru",
+        _imported_later("quality_lm", "lm_rows"),
+        "test loss (nats/char)",
+        "best n-gram",
+    ),
+    (
+        "digits-flow",
+        _imported_later("quality_flow", "flow_rows"),
+        "Fréchet distance (classifier features)",
+        "Gaussian mixture",
+    ),
     (
         "digits images: precision/recall",
-        precision_recall_rows,
+        _imported_later("quality_flow", "precision_recall_rows"),
         "k-NN precision and recall",
         "real vs real",
     ),
