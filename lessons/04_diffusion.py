@@ -308,8 +308,8 @@ expect(acc_full > acc_naive + 0.3, "the naive 50-step shortcut fails where 1,000
 # connection); every block is told $t$ and the label. A filter that slides over the image
 # knows a stroke everywhere once it has learned it in one place, a prior the MLP lacks; on
 # validation digits the U-Net beat a 512-wide residual MLP (the recipe's docstring has the
-# figures). Its training was checked every few thousand steps on **validation** digits it
-# never trained on: the Fréchet distance of lesson 05 (classifier features; lower is
+# figures). Its training was checked at regular steps on **validation** digits it never
+# trained on: the Fréchet distance of lesson 05 (classifier features; lower is
 # better) and the share of **near-copies**, samples closer to a training image than 95% of
 # real validation digits are (lesson 05's novelty measure; real new digits score 5%).
 
@@ -321,8 +321,8 @@ print(f"{meta['description']}\n{meta['steps']} steps trained, {meta['train_cpu_s
       f"weights kept from step {meta['selected_step']}")
 fig, ax1 = plt.subplots(figsize=(6, 3.4))
 ax1.plot([c["step"] for c in checks], [c["fd"] for c in checks], "o-", label="Fréchet distance (left)")
-ax1.set(xlabel="training step", ylabel="Fréchet distance to validation digits",
-        title="Longer training: closer to the data, then copies of it")
+ax1.set(xlabel="training step", ylabel="Fréchet distance to validation digits (log)",
+        yscale="log", title="Longer training: closer to the data, then copies of it")
 ax2 = ax1.twinx()
 ax2.plot([c["step"] for c in checks], [c["near_copies"] for c in checks], "s--", c="tab:red",
          label="near-copy share (right)")
@@ -335,14 +335,14 @@ expect(checks[-1]["near_copies"] > checks[0]["near_copies"],
        "the near-copy share grows with training", observed=f"{checks[0]} ... {checks[-1]}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The distance falls fast, then barely moves, while the copies climb steadily: past its
+# The distance falls fast, then levels off, while the copies climb steadily: past its
 # best the flow gets no closer to new digits, only closer to its training digits. (Every
 # check draws the same labels and starting noise, so two checks differ by the weights
 # alone.) On a finite training set, the very best flow-matching network would send noise
 # to the training images themselves (the loss's exact minimiser is the velocity field of
-# the empirical distribution), so "closer to the data" ends as "a copy of the data". We kept the checkpoint with the lowest validation
-# distance among those with at most the allowed share of copies; lesson 09 returns to
-# memorisation. Now the Euler steps as a dial: we sample the kept flow with 1 to 50 steps
+# the empirical distribution), so "closer to the data" ends as "a copy of the data". We
+# kept the checkpoint with the lowest validation distance among those with at most the
+# allowed share of copies; lesson 09 returns to memorisation. Now the Euler steps as a dial: we sample the kept flow with 1 to 50 steps
 # and measure, for each, the class accuracy, the Fréchet distance against test digits and
 # the CPU time.
 

@@ -59,7 +59,7 @@ class FlowConfig:
     layers: int = 4  # MLP: hidden layers (>= 1); U-Net: residual blocks per stretch
     num_classes: int = 0  # > 0: class-conditional, with guidance
     label_dropout: float = 0.1  # share of training labels replaced by "no label"
-    dropout: float = 0.0  # dropout between hidden layers
+    dropout: float = 0.0  # MLP: between hidden layers; U-Net: inside each residual block
     value_scale: str = "symmetric"  # scale of the data; samples are clamped into it
     time_features: int = 32  # size of the sinusoidal embedding of t
     euler_steps: int = 50  # flow matching only: sample()'s default number of Euler steps

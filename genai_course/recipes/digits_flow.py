@@ -147,13 +147,14 @@ def choose_settings(model: FlowMatching, x_val, y_train) -> dict:
 class MemorisationGuard:
     """Early stopping against memorisation, on validation digits only.
 
-    Every ``CHECK_EVERY`` steps the EMA weights sample ``CHECK_SAMPLES`` times as many digits as the
-    validation set holds; we measure their Fréchet distance to the validation digits and
-    their near-copy fraction (how often a sample lies closer to a training image than 95%
-    of validation digits do, :func:`genai_course.metrics.images.image_novelty`). Trained
-    long enough, a flow learns its 1,221 training images themselves (the exact minimiser
-    of the flow-matching loss on a finite set reproduces it): the distance falls, unevenly,
-    while the copies climb. We keep the checkpoint :func:`best_allowed` picks.
+    Every ``CHECK_EVERY`` steps the EMA weights sample ``CHECK_SAMPLES`` times as many
+    digits as the validation set holds; we measure their Fréchet distance to the validation
+    digits and their near-copy fraction (how often a sample lies closer to a training image
+    than 95% of validation digits do, :func:`genai_course.metrics.images.image_novelty`).
+    Trained long enough, a flow learns its 1,221 training images themselves (the exact
+    minimiser of the flow-matching loss on a finite set reproduces it): the distance falls,
+    then levels off, while the copies climb. We keep the checkpoint :func:`best_allowed`
+    picks.
     """
 
     def __init__(self, ema, x_fit, x_val, y_fit):
@@ -242,7 +243,7 @@ def evaluate(model: FlowMatching) -> dict:
 
 
 class EMACallback:
-    """Keep an exponential moving average of the weights (applied when training ends)."""
+    """Keep an exponential moving average of the weights (the guard checks and keeps it)."""
 
     def __init__(self, model: torch.nn.Module, decay: float):
         self.decay = decay
@@ -253,9 +254,6 @@ class EMACallback:
             for name, value in model.state_dict().items():
                 if value.is_floating_point():
                     self.shadow[name].mul_(self.decay).add_(value, alpha=1 - self.decay)
-
-    def apply(self, model: torch.nn.Module) -> None:
-        model.load_state_dict(self.shadow)
 
 
 def train(seed: int = 0, progress: bool = True, *, steps: int = STEPS, config: dict | None = None):
