@@ -305,3 +305,21 @@ def test_the_shipped_flow_samples_with_the_steps_chosen_on_validation():
     assert flow.config.euler_steps == chosen
     _, path = flow.sample(2, labels=3, return_path=True)
     assert len(path) == chosen + 1
+
+
+def test_the_validation_floor_is_what_real_training_digits_score(monkeypatch):
+    """The level a guard check can come down to: training digits in place of samples score
+    it, while blurred digits (a plausible bad flow) score well above it."""
+    from genai_course.data import load_digits
+    from genai_course.metrics.images import frechet_digit_distance
+    from genai_course.recipes import digits_flow as recipe
+
+    monkeypatch.setattr(recipe, "CHECK_SAMPLES", 1)
+    x_fit, _, x_val, _ = recipe.split(0)
+    floor = recipe.validation_floor(x_fit, x_val, draws=2)
+    assert floor == recipe.validation_floor(x_fit, x_val, draws=2)  # the same draws every time
+    blurred = torch.nn.functional.avg_pool2d(x_fit[: len(x_val)].unsqueeze(1), 3, 1, 1)
+    assert frechet_digit_distance(blurred.squeeze(1), x_val, "symmetric") > 2 * floor
+    new_digits = load_digits("symmetric").x_test[: len(x_val)]
+    real_new = frechet_digit_distance(new_digits, x_val, "symmetric")
+    assert 0.8 * floor < real_new < 1.25 * floor  # new real digits land near it (no repeats)

@@ -204,6 +204,33 @@ class MemorisationGuard:
         return best
 
 
+@torch.no_grad()
+def validation_floor(x_fit, x_val, draws: int = 3) -> float:
+    """The Fréchet distance a check would give a perfect copier: ``CHECK_SAMPLES`` times as
+    many training digits as the validation set holds, drawn at random, against the
+    validation digits (mean of ``draws`` draws).
+
+    With so few validation digits this floor is high (over twice the test split's): read a
+    check's distance against it, not against zero. The gap between them is what the flow
+    still lacks; a copier closes it, which is why the near-copy share is checked too.
+    """
+    from genai_course.metrics.images import frechet_digit_distance
+
+    n = CHECK_SAMPLES * len(x_val)
+    fds = []
+    for seed in range(draws):
+        g = torch.Generator().manual_seed(seed)
+        # without repeats while there are enough (repeats would shrink the sample)
+        pick = (
+            torch.randperm(len(x_fit), generator=g)[:n]
+            if n <= len(x_fit)
+            else torch.randint(len(x_fit), (n,), generator=g)
+        )
+        copies = x_fit[pick]
+        fds.append(frechet_digit_distance(copies, x_val, "symmetric"))
+    return sum(fds) / len(fds)
+
+
 def best_allowed(checks: list[dict], max_near_copies: float = MAX_NEAR_COPIES) -> dict | None:
     """The check with the lowest Fréchet distance among those with at most
     ``max_near_copies`` near-copies (None when every check copies more)."""
@@ -288,6 +315,7 @@ def train(seed: int = 0, progress: bool = True, *, steps: int = STEPS, config: d
         "steps": steps,
         "selected_step": chosen["step"],
         "validation_checks": guard.checks,
+        "validation_fd_floor": round(validation_floor(x_fit, x_val), 3),
         "max_near_copies": MAX_NEAR_COPIES,
         "batch_size": BATCH_SIZE,
         "lr": LR,
