@@ -320,10 +320,14 @@ meta = flow.pretrained_metadata
 checks = meta["validation_checks"]
 print(f"{meta['description']}\n{meta['steps']} steps trained, {meta['train_cpu_seconds']} s of CPU; "
       f"weights kept from step {meta['selected_step']}")
-fig, ax1 = plt.subplots(figsize=(6, 3.4))
-ax1.plot([c["step"] for c in checks], [c["fd"] for c in checks], "o-", label="Fréchet distance (left)")
 x_fit, _, x_val, _ = digits_flow.split(0)  # the recipe's training and validation digits
 floor = digits_flow.validation_floor(x_fit, x_val)  # training digits in place of samples
+kept = next(c for c in checks if c["step"] == meta["selected_step"])
+print(f"kept checkpoint: distance {kept['fd']:.2f}; training digits themselves: {floor:.2f}")
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax1 = plt.subplots(figsize=(6, 3.4))
+ax1.plot([c["step"] for c in checks], [c["fd"] for c in checks], "o-", label="Fréchet distance (left)")
 ax1.axhline(floor, color="tab:blue", lw=0.8, ls=":", label="training digits' own distance")
 ax1.set(xlabel="training step", ylabel="Fréchet distance to validation digits (log)",
         yscale="log", title="Longer training: closer to the data, then copies of it")
@@ -337,8 +341,6 @@ fig.legend(loc="upper center", fontsize=8, ncol=4, bbox_to_anchor=(0.5, -0.02))
 plt.show()
 expect(checks[-1]["near_copies"] > checks[0]["near_copies"],
        "the near-copy share grows with training", observed=f"{checks[0]} ... {checks[-1]}")
-kept = next(c for c in checks if c["step"] == meta["selected_step"])
-print(f"kept checkpoint: distance {kept['fd']:.2f}; training digits themselves: {floor:.2f}")
 expect(all(c["fd"] > 0.95 * floor for c in checks),
        "no check gets much below what real training digits score", observed=floor)
 
