@@ -351,13 +351,14 @@ expect(all(c["fd"] > 0.95 * floor for c in checks),
 # the check draws, score against the validation digits. A distance is never zero even
 # for real digits (a few hundred images only estimate their statistics), so the gap to
 # that line, not the distance itself, is what the flow still lacks. (Every check draws
-# the same labels and starting noise, so two checks differ by the weights alone.) On a finite training set, the very best flow-matching network would send noise
-# to the training images themselves (the loss's exact minimiser is the velocity field of
+# the same labels and starting noise, so two checks differ by the weights alone.) On a
+# finite training set, the very best flow-matching network would send noise to the
+# training images themselves (the loss's exact minimiser is the velocity field of
 # the empirical distribution), so "closer to the data" ends as "a copy of the data". We
 # kept the checkpoint with the lowest validation distance among those with at most the
-# allowed share of copies; lesson 09 returns to memorisation. Now the Euler steps as a dial: we sample the kept flow with 1 to 50 steps
-# and measure, for each, the class accuracy, the Fréchet distance against test digits and
-# the CPU time.
+# allowed share of copies; lesson 09 returns to memorisation. Now the Euler steps as a
+# dial: we sample the kept flow with 1 to 50 steps and measure, for each, the class
+# accuracy, the Fréchet distance against test digits and the CPU time.
 
 # %% slideshow={"slide_type": "subslide"}
 n = 600

@@ -308,8 +308,8 @@ def test_the_shipped_flow_samples_with_the_steps_chosen_on_validation():
 
 
 def test_the_validation_floor_is_what_real_training_digits_score(monkeypatch):
-    """The level a guard check can come down to: training digits in place of samples score
-    it, while blurred digits (a plausible bad flow) score well above it."""
+    """What real digits score in a guard check: new real digits land near it, blurred
+    digits (a plausible bad flow) far above it."""
     from genai_course.data import load_digits
     from genai_course.metrics.images import frechet_digit_distance
     from genai_course.recipes import digits_flow as recipe
@@ -323,3 +323,6 @@ def test_the_validation_floor_is_what_real_training_digits_score(monkeypatch):
     new_digits = load_digits("symmetric").x_test[: len(x_val)]
     real_new = frechet_digit_distance(new_digits, x_val, "symmetric")
     assert 0.8 * floor < real_new < 1.25 * floor  # new real digits land near it (no repeats)
+    monkeypatch.setattr(recipe, "CHECK_SAMPLES", 10)  # more samples than training digits
+    with pytest.raises(ValueError, match="CHECK_SAMPLES"):
+        recipe.validation_floor(x_fit, x_val)
