@@ -18,8 +18,10 @@ from genai_course.ethics import (
     loss_threshold_attack,
     model_card,
     nearest_training_examples,
+    ngram_copies,
     ngram_copy_fraction,
     random_edits,
+    repeated_targets,
     show_data_cards,
     skew_report,
     skewed_subset,
@@ -75,6 +77,25 @@ def test_token_documents_never_match_across_a_boundary():
     assert longest_verbatim_overlap([99, 98], melodies).length == 0
 
 
+def test_ngram_copies_marks_each_window_and_repeated_targets_align_with_predictions():
+    copies = ngram_copies("xxabcdz", "abcd", 3)
+    assert copies.tolist() == [False, False, True, True, False]  # windows xxa, xab, abc, bcd, cdz
+    assert ngram_copy_fraction("xxabcdz", "abcd", 3) == pytest.approx(2 / 5)
+    # predictions: x->x, x->a, a->b, b->c, c->d, d->z; "abc" ends at c, "bcd" at d
+    assert repeated_targets("xxabcdz", "abcd", 3).tolist() == [False] * 3 + [True, True, False]
+    assert repeated_targets("abz", "ab", 1).tolist() == [True, False]  # b is in, z is not
+    assert repeated_targets("ab", "abc", 5).tolist() == [False]  # too short to repeat 5
+    g = torch.Generator().manual_seed(2)
+    ids = torch.randint(3, (300,), generator=g)
+    corpus = torch.randint(3, (400,), generator=g)
+    brute = [
+        i + 2 >= 6
+        and any(ids[i - 4 : i + 2].tolist() == corpus[j : j + 6].tolist() for j in range(395))
+        for i in range(299)
+    ]
+    assert repeated_targets(ids, corpus, 6).tolist() == brute
+
+
 def test_nearest_training_examples_agree_with_novelty():
     g = torch.Generator().manual_seed(1)
     training = torch.rand(50, 8, 8, generator=g)
@@ -93,6 +114,8 @@ def test_memorisation_errors():
         longest_verbatim_overlap([-1, 2], [[1, 2]])
     with pytest.raises(ValueError, match="fewer than n=5"):
         ngram_copy_fraction("abc", "abcdef", 5)
+    with pytest.raises(ValueError, match="length must be a positive"):
+        repeated_targets("abc", "abc", 0)
     with pytest.raises(ValueError, match="same shape"):
         nearest_training_examples(torch.zeros(2, 3), torch.zeros(2, 4))
 

@@ -3,6 +3,7 @@ import math
 import pytest
 import torch
 
+from genai_course.models.language_model import token_losses
 from genai_course.models.mlp_lm import MLPLM, MLPConfig
 from genai_course.models.ngram import NGramConfig, NGramLM, best_ngram, sequence_loss
 from genai_course.models.recurrent import RecurrentLM, RNNConfig
@@ -80,6 +81,19 @@ def test_longer_context_helps_on_structured_text_and_best_ngram_picks_it():
         NGramLM(NGramConfig(5))(torch.zeros(1, 2, dtype=torch.long))
     with pytest.raises(ValueError, match="too large"):
         NGramLM(NGramConfig(1000, n=8))
+
+
+def test_token_losses_score_each_next_token_in_fixed_windows():
+    seed_everything(0)
+    ids = torch.randint(V, (70,))
+    model = NGramLM(NGramConfig(V, n=2, k=0.5, backoff=False)).fit_counts(ids)  # plain add-k
+    losses = token_losses(model, ids, block_size=16)
+    assert losses.shape == (64,)  # 4 whole windows of 16; the last 5 tokens are not scored
+    table = model.counts(1) + 0.5
+    probabilities = table / table.sum(1, keepdim=True)
+    for i in (5, 15, 16, 63):  # entry i predicts ids[i + 1], across window boundaries too
+        assert losses[i] == pytest.approx(float(-probabilities[ids[i], ids[i + 1]].log()), rel=1e-5)
+    assert float(losses.mean()) == pytest.approx(sequence_loss(model, ids, block_size=16))
 
 
 def test_mlp_and_gru_learn_a_pattern():

@@ -148,3 +148,29 @@ def test_shipped_char_transformer_loads_generates_and_records_its_splits():
         model.generate(prompt, 30, generator=torch.Generator().manual_seed(0))[0]
     )
     assert text.startswith("def ") and len(text) == 34
+
+
+def test_a_quarter_of_the_test_split_repeats_training_text_where_the_ngram_recalls_it():
+    from genai_course.models.ngram import NGramConfig, NGramLM
+    from genai_course.pretrained import load_pretrained
+    from genai_course.recipes import char_gru
+
+    model = load_pretrained("char-transformer")
+    test = char_gru.repeated_share_and_losses(model, "test")
+    share = test["repeated_share"]
+    # the two parts make up the whole loss, on the same windows
+    whole = share * test["repeated"] + (1 - share) * test["new"]
+    assert whole == pytest.approx(char_gru.heldout_loss(model, "test"), rel=1e-5)
+    assert 0.2 < share < 0.35  # measured 27.6%
+    assert char_gru.repeated_share_and_losses(model, "validation")["repeated_share"] < 0.15
+    assert test["repeated"] < 0.6 * test["new"]
+    tokenizer, train_ids, _ = char_gru.corpus_split()
+    ngram = NGramLM(NGramConfig(tokenizer.vocab_size, n=9, k=0.3)).fit_counts(train_ids)
+    by_ngram = char_gru.repeated_share_and_losses(ngram, "test")
+    assert by_ngram["repeated_share"] == share
+    assert by_ngram["repeated"] < test["repeated"]  # a table recalls repeated passages better
+    assert test["new"] < 0.92 * by_ngram["new"]  # ... and attention wins on new text
+    with pytest.raises(ValueError, match="'validation' or 'test'"):
+        char_gru.repeated_share_and_losses(model, "train")
+    with pytest.raises(ValueError, match="every or no character"):
+        char_gru.repeated_share_and_losses(model, "test", length=1)

@@ -4,6 +4,10 @@ All three are scored on the same fixed windows of the corpus's validation and te
 (:mod:`genai_course.recipes.char_gru`). The n-gram's order and smoothing are chosen on the
 validation split only; each network's early-stopping step too. The test rows are the ones
 to report: nothing was chosen on them. Losses are recomputed here, not read from metadata.
+
+A last row per network splits the test loss: about a quarter of the test split continues,
+word for word, a passage of the training text (the documentation repeats itself), which
+an n-gram recalls from its table; the "new text" row scores the rest.
 """
 
 from __future__ import annotations
@@ -26,9 +30,12 @@ def lm_rows(quick: bool = False) -> list:
     )
     name = f"best n-gram ({ngram.config.n}-gram, add-k k={ngram.config.k}, interpolated)"
     base = {split: char_gru.heldout_loss(ngram, split) for split in ("validation", "test")}
+    ngram_parts = char_gru.repeated_share_and_losses(ngram, "test")
+    parts = {}
     rows = []
     for model_name in ("char-transformer", "char-gru"):
         model = load_pretrained(model_name)
+        parts[model_name] = char_gru.repeated_share_and_losses(model, "test")
         for split in ("validation", "test"):
             rows.append(
                 QualityRow(
@@ -49,4 +56,27 @@ def lm_rows(quick: bool = False) -> list:
                     ),
                 )
             )
+        rows.append(new_text_row(model_name, model, name, parts[model_name], ngram_parts))
     return rows
+
+
+def new_text_row(model_name, model, baseline_name, parts, ngram_parts):
+    """Test loss on the characters that do not continue a passage of the training text."""
+    from genai_course.bench.quality import QualityRow, _r
+    from genai_course.recipes.char_gru import REPEAT_LENGTH
+
+    return QualityRow(
+        model_name,
+        "test loss on new text (nats/char)",
+        baseline_name,
+        False,
+        primary=False,
+        value=_r(parts["new"]),
+        baseline_value=_r(ngram_parts["new"]),
+        note=(
+            f"test characters whose {REPEAT_LENGTH} characters ending there do not occur in "
+            f"the training text; the other {ngram_parts['repeated_share']:.1%} continue a "
+            f"passage of it, where this model scores {parts['repeated']:.3f} against the "
+            f"n-gram's {ngram_parts['repeated']:.3f} (a table recalls repeated text)"
+        ),
+    )

@@ -34,7 +34,9 @@ from genai_course.ethics.memorisation import (
     Overlap,
     longest_verbatim_overlap,
     nearest_training_examples,
+    ngram_copies,
     ngram_copy_fraction,
+    repeated_targets,
 )
 from genai_course.ethics.modelcards import ModelCard, model_card
 from genai_course.ethics.watermark import Detection, GreenListWatermark, random_edits
@@ -62,10 +64,12 @@ __all__ = [
     "loss_threshold_attack",
     "model_card",
     "nearest_training_examples",
+    "ngram_copies",
     "ngram_copy_fraction",
     "normalise",
     "proportion_interval",
     "random_edits",
+    "repeated_targets",
     "show_data_cards",
     "skew_report",
     "skewed_subset",

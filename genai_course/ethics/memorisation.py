@@ -251,12 +251,12 @@ def longest_verbatim_overlap(generated, corpus) -> Overlap:
     return Overlap(length, start, corpus_start, index.document_of(corpus_start), match)
 
 
-def ngram_copy_fraction(generated, corpus, n: int) -> float:
-    """Fraction of the n-grams of ``generated`` that also occur in the training corpus.
+def ngram_copies(generated, corpus, n: int) -> np.ndarray:
+    """For each n-gram of ``generated`` (one per start position), whether it also occurs in
+    the training corpus: a boolean array of ``len(generated) - n + 1`` entries.
 
-    For melodies (note tokens) or text. Even a new sequence shares many short n-grams
-    with its training data (common words, scale steps); compare against held-out real
-    data of the same length to know what "normal" is.
+    Found by hash (no character-by-character check), so a collision could in principle mark
+    a new n-gram as copied; with 64-bit hashes that is vanishingly rare.
     """
     n = check_positive_int("n", n)
     index = _index(corpus)
@@ -266,8 +266,36 @@ def ngram_copy_fraction(generated, corpus, n: int) -> float:
             f"generated holds {len(query)} tokens, fewer than n={n}; "
             "use a shorter n or a longer sequence."
         )
-    hashes = _Hasher(query).windows(n)
-    return float(index.found(hashes, n).mean())
+    return index.found(_Hasher(query).windows(n), n)
+
+
+def repeated_targets(ids, corpus, length: int) -> torch.Tensor:
+    """For next-token prediction on ``ids``: which targets continue a passage of the corpus.
+
+    Entry ``i`` (one per prediction, ``len(ids) - 1`` in all) is True when the ``length``
+    tokens ending at the target ``ids[i + 1]`` occur verbatim in ``corpus``: a model that
+    has stored the corpus (an n-gram's table) can read that target off. Targets with fewer
+    than ``length`` tokens up to them are False.
+    """
+    length = check_positive_int("length", length)
+    query = _as_codes(ids, "ids")
+    repeated = torch.zeros(max(len(query) - 1, 0), dtype=torch.bool)
+    if len(query) >= length and length >= 2:
+        found = torch.as_tensor(ngram_copies(query, corpus, length))
+        repeated[length - 2 :] = found  # the window starting at s ends at target s + length - 1
+    elif length == 1 and len(query) >= 2:
+        repeated[:] = torch.as_tensor(ngram_copies(query, corpus, 1))[1:]
+    return repeated
+
+
+def ngram_copy_fraction(generated, corpus, n: int) -> float:
+    """Fraction of the n-grams of ``generated`` that also occur in the training corpus.
+
+    For melodies (note tokens) or text. Even a new sequence shares many short n-grams
+    with its training data (common words, scale steps); compare against held-out real
+    data of the same length to know what "normal" is.
+    """
+    return float(ngram_copies(generated, corpus, n).mean())
 
 
 @torch.no_grad()

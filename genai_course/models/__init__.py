@@ -13,6 +13,7 @@ from genai_course.models.language_model import (
     grow_vocabulary,
     perplexity,
     sequence_loss,
+    token_losses,
 )
 from genai_course.models.mixture import GaussianMixture, MixtureConfig
 from genai_course.models.mlp_lm import MLPLM, MLPConfig
@@ -30,6 +31,7 @@ __all__ = [
     "FlowConfig",
     "LanguageModel",
     "sequence_loss",
+    "token_losses",
     "perplexity",
     "grow_vocabulary",
     "GAN",

@@ -105,14 +105,16 @@ class LanguageModel(StepCounter):
 
 
 @torch.no_grad()
-def sequence_loss(
+def token_losses(
     model: nn.Module, ids: torch.Tensor, block_size: int = 256, batch_rows: int = 64
-) -> float:
-    """Mean next-token cross-entropy (nats/token) on consecutive windows of ``ids``.
+) -> torch.Tensor:
+    """Next-token cross-entropy (nats) of every predicted token of ``ids``, on the CPU.
 
-    The windows are ``block_size`` tokens long, cut down to the model's ``max_length``
-    (a transformer cannot read past its block_size). Same windows every call, so the
-    figure is reproducible; computed on the model's device, in evaluation mode.
+    Entry ``i`` is the loss of predicting ``ids[i + 1]``, read in consecutive windows of
+    ``block_size`` tokens (cut down to the model's ``max_length``: a transformer cannot read
+    past its block_size), so the first prediction of a window sees one token only. Tokens
+    after the last whole window are not scored. Same windows every call; computed on the
+    model's device, in evaluation mode. Useful to ask *where* a model does well or badly.
     """
     from genai_course.data import text_windows
     from genai_course.validation import check_positive_int
@@ -130,19 +132,31 @@ def sequence_loss(
     )
     was_training = model.training
     model.eval()
-    total = 0.0
+    losses = []
     try:
         for start in range(0, len(x), batch_rows):
             logits, _ = model(x[start : start + batch_rows].to(device))
             target = y[start : start + batch_rows].to(device)
-            total += float(
+            losses.append(
                 F.cross_entropy(
-                    logits.reshape(-1, logits.shape[-1]), target.reshape(-1), reduction="sum"
-                )
+                    logits.reshape(-1, logits.shape[-1]), target.reshape(-1), reduction="none"
+                ).cpu()
             )
     finally:
         model.train(was_training)
-    return total / y.numel()
+    return torch.cat(losses)
+
+
+def sequence_loss(
+    model: nn.Module, ids: torch.Tensor, block_size: int = 256, batch_rows: int = 64
+) -> float:
+    """Mean next-token cross-entropy (nats/token) on consecutive windows of ``ids``.
+
+    The windows are ``block_size`` tokens long, cut down to the model's ``max_length``
+    (a transformer cannot read past its block_size). Same windows every call, so the
+    figure is reproducible; computed on the model's device, in evaluation mode.
+    """
+    return float(token_losses(model, ids, block_size, batch_rows).double().mean())
 
 
 def perplexity(model: nn.Module, ids: torch.Tensor, block_size: int = 256) -> float:

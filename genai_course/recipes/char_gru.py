@@ -24,7 +24,7 @@ from genai_course.data import fingerprint, load_corpus, text_batches
 from genai_course.data.text import split_corpus
 from genai_course.early_stopping import fit_with_early_stopping
 from genai_course.models.contract import renamed
-from genai_course.models.language_model import sequence_loss
+from genai_course.models.language_model import sequence_loss, token_losses
 from genai_course.models.recurrent import RecurrentLM, RNNConfig
 from genai_course.tokenizer import CharTokenizer
 
@@ -66,6 +66,7 @@ VALIDATION_FRACTION = 0.05  # the 5% after the training text: every choice is ma
 TEST_FRACTION = 0.05  # the last 5%: scored once, nothing is chosen on it
 NGRAM_ORDERS = (2, 3, 4, 5, 6, 7, 8, 9, 10)  # the baseline: best of these orders and ks
 NGRAM_KS = (0.1, 0.3, 1.0)
+REPEAT_LENGTH = 32  # a held-out character is "repeated" when the 32 ending at it occur in training
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +99,48 @@ def heldout_loss(model: torch.nn.Module, split: str = "validation", batch_rows: 
     if split not in parts:
         raise ValueError(f"split must be 'validation' or 'test', got {split!r}.")
     return sequence_loss(model, parts[split], BLOCK_SIZE, batch_rows=batch_rows)
+
+
+@lru_cache(maxsize=1)
+def _training_index():
+    from genai_course.ethics.memorisation import CorpusIndex
+
+    return CorpusIndex(corpus_splits()[1])
+
+
+def repeated_share_and_losses(
+    model: torch.nn.Module, split: str = "test", length: int = REPEAT_LENGTH
+) -> dict:
+    """A held-out split's loss in two parts: characters that continue a passage of the
+    training text, and new text.
+
+    The documentation repeats itself (boilerplate, tables, the same sentence in two
+    topics), so some held-out characters end a stretch of ``length`` characters that occurs
+    word for word in the training text. An n-gram recalls such passages from its table; a
+    network must have memorised them. Returns the share of scored characters that are
+    repeated and the mean loss (nats/char) on each part, on the windows of
+    :func:`heldout_loss`.
+    """
+    from genai_course.ethics.memorisation import repeated_targets
+    from genai_course.validation import check_positive_int
+
+    length = check_positive_int("length", length)
+    parts = dict(zip(("validation", "test"), corpus_splits()[2:], strict=True))
+    if split not in parts:
+        raise ValueError(f"split must be 'validation' or 'test', got {split!r}.")
+    ids = parts[split]
+    losses = token_losses(model, ids, BLOCK_SIZE)  # losses[i] predicts ids[i + 1]
+    repeated = repeated_targets(ids, _training_index(), length)[: len(losses)]
+    if repeated.all() or not repeated.any():
+        raise ValueError(
+            f"every or no character of the {split} split is repeated at length={length}: "
+            "choose another length to split it in two."
+        )
+    return {
+        "repeated_share": float(repeated.float().mean()),
+        "repeated": float(losses[repeated].double().mean()),
+        "new": float(losses[~repeated].double().mean()),
+    }
 
 
 def validation_loss(model: torch.nn.Module, batch_rows: int = 64) -> float:
