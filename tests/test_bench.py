@@ -409,6 +409,33 @@ def test_bench_workshop_refuses_a_lesson_that_fails_alone(tiny_course):
 # ---- figures: one committed file, and the README and site made from it -------------------
 
 
+def test_a_partial_run_keeps_the_other_parts_figures_and_targets():
+    full = {
+        "machine": {"date_utc": "old"},
+        "notebooks": [{"name": "lessons/00"}],
+        "quality": [{"model": "gan", "value": 20.0}],
+        "targets": [
+            {"name": "every lesson", "verdict": "met"},
+            {"name": "every model beats its baseline", "verdict": "met"},
+        ],
+    }
+    quality_only = {
+        "machine": {"date_utc": "new"},
+        "notebooks": [],
+        "quality": [{"model": "gan", "value": 19.0}],
+        "targets": [{"name": "every model beats its baseline", "verdict": "missed"}],
+    }
+    merged = figures.merge_partial(full, quality_only)
+    assert merged["notebooks"] == full["notebooks"]  # not measured: kept
+    assert merged["quality"] == quality_only["quality"] and merged["machine"]["date_utc"] == "new"
+    assert merged["targets"] == [
+        {"name": "every lesson", "verdict": "met"},
+        {"name": "every model beats its baseline", "verdict": "missed"},
+    ]
+    new_target = {"name": "scaling fit", "verdict": "met"}
+    assert figures.merge_partial(full, {"targets": [new_target]})["targets"][-1] == new_target
+
+
 def test_readme_figures_come_from_the_figures_file():
     text = figures.README_PATH.read_text()
     names = [m.group("name") for m in figures._BLOCK.finditer(text)]

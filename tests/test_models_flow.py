@@ -316,8 +316,11 @@ def test_the_validation_floor_is_what_real_training_digits_score(monkeypatch):
 
     monkeypatch.setattr(recipe, "CHECK_SAMPLES", 1)
     x_fit, _, x_val, _ = recipe.split(0)
+    draws = recipe.validation_floor_draws(x_fit, x_val, draws=2)
+    assert draws == recipe.validation_floor_draws(x_fit, x_val, draws=2)  # the same every time
+    assert draws[0] != draws[1]  # each draw takes other digits
     floor = recipe.validation_floor(x_fit, x_val, draws=2)
-    assert floor == recipe.validation_floor(x_fit, x_val, draws=2)  # the same draws every time
+    assert floor == pytest.approx(sum(draws) / 2)
     blurred = torch.nn.functional.avg_pool2d(x_fit[: len(x_val)].unsqueeze(1), 3, 1, 1)
     assert frechet_digit_distance(blurred.squeeze(1), x_val, "symmetric") > 2 * floor
     new_digits = load_digits("symmetric").x_test[: len(x_val)]
@@ -326,3 +329,5 @@ def test_the_validation_floor_is_what_real_training_digits_score(monkeypatch):
     monkeypatch.setattr(recipe, "CHECK_SAMPLES", 10)  # more samples than training digits
     with pytest.raises(ValueError, match="CHECK_SAMPLES"):
         recipe.validation_floor(x_fit, x_val)
+    with pytest.raises(ValueError, match="draws"):
+        recipe.validation_floor_draws(x_fit, x_val, draws=0)

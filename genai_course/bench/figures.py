@@ -63,6 +63,20 @@ def bench_record(result: dict) -> dict:
     }
 
 
+def merge_partial(old: dict, record: dict) -> dict:
+    """A partial run's record (``bench --only ...``) laid over the last full one.
+
+    Parts the run measured replace the old figures; parts it skipped (empty in ``record``)
+    keep theirs. Targets are merged by name, so the notebook targets of the last full run
+    survive a quality-only run, and the other way round.
+    """
+    merged = {**old, **{k: v for k, v in record.items() if v or k not in old}}
+    fresh = {t["name"]: t for t in record.get("targets") or []}
+    kept = [fresh.pop(t["name"], t) for t in old.get("targets") or []]
+    merged["targets"] = kept + list(fresh.values())
+    return merged
+
+
 # ---- prose made from the figures ---------------------------------------------------------
 
 

@@ -239,8 +239,7 @@ def _course(args, threads: int) -> int:
         record = figures.bench_record(result)
         found = figures.load()
         if set(parts) != set(PARTS):  # a partial run keeps the other parts' figures
-            old = found.get("bench") or {}
-            record = {**old, **{k: v for k, v in record.items() if v or k not in old}}
+            record = figures.merge_partial(found.get("bench") or {}, record)
         print(f"Updated {figures.save(figures.merge(found, 'bench', record))}.")
     if failed:
         print("Some notebooks or benchmark parts failed: see the errors above.", file=sys.stderr)
