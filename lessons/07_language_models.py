@@ -241,7 +241,7 @@ print("caveat on the GRU:", meta_gru.get("selection_caveat", "none"))
 #
 # Documentation repeats itself: boilerplate, tables, a sentence copied into two topics.
 # Some test characters therefore end a stretch of 32 characters that occurs word for word
-# in the training text; a 9-gram reads those off its table, while a network must have
+# in the training text; the n-gram reads those off its table, while a network must have
 # memorised them. We split each model's test loss at those characters
 # (`repeated_share_and_losses`, on the same windows as the table).
 
