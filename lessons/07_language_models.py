@@ -252,14 +252,15 @@ table_model = NGramLM(NGramConfig(char_tf.config.vocab_size, n=best_n, k=best_k)
 parts = {name: repeated_share_and_losses(m, "test") for name, m in
          [("char-transformer", char_tf), ("char-gru", char_gru), (f"{best_n}-gram", table_model)]}
 share = parts["char-transformer"]["repeated_share"]
-share_val = repeated_share_and_losses(char_tf, "validation")["repeated_share"]
+share_val = repeated_share_and_losses(table_model, "validation")["repeated_share"]  # any model
 print(f"{share:.1%} of test characters continue a passage of the training text "
       f"({share / share_val:.1f} times the validation split's {share_val:.1%})")
 print(f"{'model':>17} | {'repeated text':>13} | {'new text':>8}")
 for name, part in parts.items():
     print(f"{name:>17} | {part['repeated']:>13.3f} | {part['new']:>8.3f}")
 gain_new = 1 - parts["char-transformer"]["new"] / parts[f"{best_n}-gram"]["new"]
-print(f"transformer vs {best_n}-gram on new text: {gain_new:.1%} lower loss (whole test split: {gain:.1%})")
+print(f"transformer vs {best_n}-gram on new text: {gain_new:.1%} lower loss "
+      f"(whole test split: {gain:.1%})")
 expect(gain_new > gain, "attention's lead is larger on new text than on the whole test split",
        observed=f"{gain_new:.1%} vs {gain:.1%}")
 expect(parts[f"{best_n}-gram"]["repeated"] < parts["char-transformer"]["repeated"],
@@ -271,12 +272,13 @@ expect(parts["char-transformer"]["new"] < parts[f"{best_n}-gram"]["new"],
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The single test figure mixes two tasks. On new text, attention's lead over counting is
-# larger than on the whole split; on the repeated part, the table wins, because recalling
-# a passage seen once is exactly what counting does and what a regularised network is
-# trained not to overfit to. The test split happens to repeat the training text several
+# larger than on the whole split; on the repeated part, the table wins: recalling a
+# passage seen once is exactly what counting does, and what dropout and early stopping
+# keep a network from doing. The test split happens to repeat the training text several
 # times as often as the validation split (printed above), which is why the models look
-# closer on test than on validation. Report both parts when a test set overlaps its training data: GPT-3's
-# paper (Brown et al. 2020, section 4) measured that overlap for every benchmark it used.
+# closer on test than on validation. When a test set overlaps the training data, report
+# both parts: GPT-3's paper (Brown et al. 2020, section 4) measured that overlap for its
+# benchmarks and compared scores on the whole of each with scores on its clean part.
 
 # %% slideshow={"slide_type": "subslide"}
 prompt = "print(len(x))\nprint(len("

@@ -56,11 +56,11 @@ def lm_rows(quick: bool = False) -> list:
                     ),
                 )
             )
-        rows.append(new_text_row(model_name, model, name, parts[model_name], ngram_parts))
+        rows.append(new_text_row(model_name, name, parts[model_name], ngram_parts))
     return rows
 
 
-def new_text_row(model_name, model, baseline_name, parts, ngram_parts):
+def new_text_row(model_name, baseline_name, parts, ngram_parts):
     """Test loss on the characters that do not continue a passage of the training text."""
     from genai_course.bench.quality import QualityRow, _r
     from genai_course.recipes.char_gru import REPEAT_LENGTH

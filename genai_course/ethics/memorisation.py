@@ -280,11 +280,12 @@ def repeated_targets(ids, corpus, length: int) -> torch.Tensor:
     length = check_positive_int("length", length)
     query = _as_codes(ids, "ids")
     repeated = torch.zeros(max(len(query) - 1, 0), dtype=torch.bool)
-    if len(query) >= length and length >= 2:
+    if len(query) >= max(length, 2):
         found = torch.as_tensor(ngram_copies(query, corpus, length))
-        repeated[length - 2 :] = found  # the window starting at s ends at target s + length - 1
-    elif length == 1 and len(query) >= 2:
-        repeated[:] = torch.as_tensor(ngram_copies(query, corpus, 1))[1:]
+        # the window starting at s ends at ids[s + length - 1], the target of prediction
+        # s + length - 2 (for length 1 the first window has no prediction: skip it)
+        shift = length - 2
+        repeated[max(shift, 0) :] = found[max(-shift, 0) :]
     return repeated
 
 

@@ -92,13 +92,17 @@ def build(config: dict) -> RecurrentLM:
     return model
 
 
-def heldout_loss(model: torch.nn.Module, split: str = "validation", batch_rows: int = 64) -> float:
-    """Mean next-character cross-entropy (nats/char) on the fixed windows of a held-out split
-    (:func:`genai_course.models.language_model.sequence_loss` with ``BLOCK_SIZE``)."""
+def _heldout_ids(split: str) -> torch.Tensor:
     parts = dict(zip(("validation", "test"), corpus_splits()[2:], strict=True))
     if split not in parts:
         raise ValueError(f"split must be 'validation' or 'test', got {split!r}.")
-    return sequence_loss(model, parts[split], BLOCK_SIZE, batch_rows=batch_rows)
+    return parts[split]
+
+
+def heldout_loss(model: torch.nn.Module, split: str = "validation", batch_rows: int = 64) -> float:
+    """Mean next-character cross-entropy (nats/char) on the fixed windows of a held-out split
+    (:func:`genai_course.models.language_model.sequence_loss` with ``BLOCK_SIZE``)."""
+    return sequence_loss(model, _heldout_ids(split), BLOCK_SIZE, batch_rows=batch_rows)
 
 
 @lru_cache(maxsize=1)
@@ -122,13 +126,8 @@ def repeated_share_and_losses(
     :func:`heldout_loss`.
     """
     from genai_course.ethics.memorisation import repeated_targets
-    from genai_course.validation import check_positive_int
 
-    length = check_positive_int("length", length)
-    parts = dict(zip(("validation", "test"), corpus_splits()[2:], strict=True))
-    if split not in parts:
-        raise ValueError(f"split must be 'validation' or 'test', got {split!r}.")
-    ids = parts[split]
+    ids = _heldout_ids(split)
     losses = token_losses(model, ids, BLOCK_SIZE)  # losses[i] predicts ids[i + 1]
     repeated = repeated_targets(ids, _training_index(), length)[: len(losses)]
     if repeated.all() or not repeated.any():
