@@ -120,9 +120,9 @@ fig.tight_layout()
 # course: each was trained by `genai-course train NAME` (the recipe, its step budget and
 # the measured figures are stored next to the weights) and is loaded here with
 # `load_pretrained`. All four are **class-conditional**: besides noise, they take the
-# digit to draw. The flow (lesson 04) samples with its default number of Euler steps (the
-# number chosen on validation digits when it was trained, `flow.config.euler_steps`) and no
-# guidance, so that it is judged like the others.
+# digit to draw. The flow (lesson 04) samples with its default solver and number of steps
+# (chosen on validation digits when it was trained, `flow.config.solver` and
+# `flow.config.sample_steps`) and no guidance, so that it is judged like the others.
 
 # %% slideshow={"slide_type": "subslide"}
 models = {"GAN": load_pretrained("digits-gan"), "VAE": load_pretrained("digits-vae"),
@@ -154,8 +154,8 @@ fig.tight_layout()
 # being on, a soft average over plausible digits); the pixel model's are black and white
 # — it was trained on binarised digits — and a little noisy, because every pixel is a
 # coin toss given the pixels before it. The flow's are sharp and grey-levelled like the
-# GAN's: it carried noise to digits in a handful of learned Euler steps (its default
-# number, chosen on validation digits).
+# GAN's: it carried noise to digits along its learned velocity in a handful of ODE steps
+# (its default solver and number, chosen on validation digits).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### The judge: a digits classifier
@@ -286,7 +286,7 @@ expect(lowest_recall == "VAE", "the VAE's smooth samples have the lowest recall 
 #   tell apart from real digits' in mean and spread. The pixel model comes close to its floor
 #   — in the easier, black-and-white world of binarised digits; the GAN is further above
 #   the grey-level floor, and the VAE furthest: its blurred digits have smoother features
-#   than any real digit. The flow (its default Euler steps, no guidance) is judged against
+#   than any real digit. The flow (its default sampler, no guidance) is judged against
 #   the same grey-level floor as the GAN; lesson 04 shows how its number of steps and its
 #   guidance weight move its distance.
 # - **Coverage.** All four draw every class and, asked for a digit, draw that digit most

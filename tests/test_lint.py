@@ -1,5 +1,7 @@
 """The package, the tests and the notebooks' .py sources pass ruff (configured in pyproject)."""
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -37,3 +39,21 @@ def test_the_package_and_tests_follow_ruff_format():
         text=True,
     )
     assert result.returncode == 0, f"run `ruff format genai_course tests`:\n{result.stdout}"
+
+
+def test_no_text_source_holds_a_control_character():
+    """A backslash lost in a Python string turns \\beta into a backspace and \\alpha into a
+    bell: the formula then renders as 'eta' and 'lpha'. Tabs and newlines are fine."""
+    bad = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+    found = []
+    for folder in ("genai_course", "lessons", "solutions", "exercises", "tests", "docs"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in {".py", ".md", ".ipynb", ".json", ".toml", ".txt", ".html"}:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix == ".ipynb":  # JSON escapes them: look at the cells' text
+                text = "".join("".join(c["source"]) for c in json.loads(text)["cells"])
+            found += [f"{path.relative_to(ROOT)}: {m.group()!r}" for m in bad.finditer(text)]
+    assert not found, "control characters (write \\\\b, \\\\a in Python strings):\n" + "\n".join(
+        found[:20]
+    )

@@ -122,6 +122,56 @@ def test_euler_path_shape_and_endpoints():
     assert torch.equal(path[0], torch.randn(7, 2, generator=torch.Generator().manual_seed(0)))
 
 
+class _TimeDecay(torch.nn.Module):
+    """v(x, t) = -2 t x: the exact flow from x0 ends at x0 * exp(-1). Counts its calls."""
+
+    calls = 0
+
+    def forward(self, x, t, labels=None):
+        self.calls += 1
+        return -2 * t[:, None] * x
+
+
+def _end_error(solver, steps):
+    model = FlowMatching(FlowConfig(data_shape=(2,), value_scale="real", **SMALL))
+    model.net = _TimeDecay()
+    g = torch.Generator().manual_seed(0)
+    out = model.sample(3, steps=steps, solver=solver, generator=g)
+    x0 = torch.randn(3, 2, generator=torch.Generator().manual_seed(0))
+    return float((out - x0 * math.exp(-1)).abs().max()), model.net.calls
+
+
+@pytest.mark.parametrize("steps", [1, 4, 10])
+def test_heun_costs_two_network_calls_a_step_but_the_last(steps):
+    from genai_course.models.flow import network_calls
+
+    assert _end_error("euler", steps)[1] == network_calls("euler", steps) == steps
+    assert _end_error("heun", steps)[1] == network_calls("heun", steps) == 2 * steps - 1
+
+
+def test_heun_is_second_order_and_euler_first_order():
+    """Halving the step size divides Euler's error at t = 1 by about 2 and Heun's by about 4
+    (a trial step that asked the network at the old t would be first order)."""
+    euler = [_end_error("euler", s)[0] for s in (10, 20, 40)]
+    heun = [_end_error("heun", s)[0] for s in (10, 20, 40)]
+    for coarse, fine in zip(euler, euler[1:], strict=False):
+        assert 1.8 < coarse / fine < 2.2
+    for coarse, fine in zip(heun, heun[1:], strict=False):
+        assert 3.5 < coarse / fine < 4.5
+    assert heun[0] < euler[1] / 2  # 10 Heun steps (19 calls): under half 20 Euler steps' error
+
+
+def test_the_solver_is_checked_and_defaults_to_the_config():
+    model = FlowMatching(FlowConfig(data_shape=(2,), value_scale="real", solver="heun", **SMALL))
+    model.net = _TimeDecay()
+    model.sample(2, steps=3)
+    assert model.net.calls == 5
+    with pytest.raises(ValueError, match="solver"):
+        model.sample(2, solver="rk4")
+    with pytest.raises(ValueError, match="solver"):
+        FlowConfig(solver="midpoint")
+
+
 def test_label_dropout_uses_the_null_token_only_in_training():
     model = FlowMatching(FlowConfig(num_classes=3, label_dropout=0.5, **SMALL))
     labels = torch.zeros(1000, dtype=torch.long)
@@ -181,7 +231,8 @@ def test_fit_learns_two_points_and_counts_steps():
         (dict(beta_start=0.1, beta_end=0.01), "beta_end"),
         (dict(data_shape=(0,)), "data_shape"),
         (dict(network="cnn"), "network"),
-        (dict(euler_steps=0), "euler_steps"),
+        (dict(sample_steps=0), "sample_steps"),
+        (dict(euler_steps=0), "sample_steps"),  # the old name, still read
         (dict(network="unet", data_shape=(2,)), "even sides"),
         (dict(network="unet", data_shape=(7, 8)), "even sides"),
         (dict(network="unet", hidden=12), "multiple of 8"),
@@ -242,16 +293,25 @@ def test_bench_rows_use_the_settings_chosen_at_training():
     from genai_course.data import load_digits
 
     model = FlowMatching(FlowConfig(num_classes=10, **SMALL)).eval()
-    model.pretrained_metadata = {"settings": {"euler_steps": 3, "guidance": 0.5}}
-    assert _settings(model) == {"steps": 3, "guidance": 0.5}
+    model.pretrained_metadata = {"settings": {"solver": "heun", "steps": 3, "guidance": 0.5}}
+    assert _settings(model) == {"solver": "heun", "steps": 3, "guidance": 0.5}
     data = load_digits("symmetric")
     out = flow_samples(model, 12, data.y_train)
     g = torch.Generator().manual_seed(0)
     labels = data.y_train[torch.randint(len(data.y_train), (12,), generator=g)]
-    assert torch.equal(out, model.sample(12, labels=labels, generator=g, steps=3, guidance=0.5))
+    expected = model.sample(12, labels=labels, generator=g, steps=3, solver="heun", guidance=0.5)
+    assert torch.equal(out, expected)
     rows = speed_rows(model, data, quick=True)
-    assert [r.measure.split(" at ")[1].split(" ")[0] for r in rows] == ["1", "2", "5"]
+    assert [r.measure.split(" at ")[1].split(" steps")[0] for r in rows] == [
+        "1 Euler",
+        "5 Euler",
+        "5 Heun",
+    ]
+    assert [r.note.split(" network")[0] for r in rows] == ["1", "5", "9"]
     assert all(r.value > 0 and "Fréchet distance" in r.note for r in rows)
+    # metadata written before Heun's solver was a candidate still reads
+    model.pretrained_metadata = {"settings": {"euler_steps": 7, "guidance": 0.0}}
+    assert _settings(model) == {"solver": "euler", "steps": 7, "guidance": 0.0}
 
 
 def test_the_flow_recipe_keeps_the_best_checkpoint_that_does_not_copy():
@@ -290,7 +350,8 @@ def test_the_memorisation_guard_draws_the_same_noise_at_every_check(monkeypatch)
 
 
 def test_sample_takes_its_default_steps_from_the_config():
-    model = FlowMatching(FlowConfig(euler_steps=3, **SMALL))
+    assert FlowConfig(euler_steps=4).sample_steps == 4  # configs saved under the old name load
+    model = FlowMatching(FlowConfig(sample_steps=3, **SMALL))
     _, path = model.sample(2, return_path=True)
     assert len(path) == 4  # the noise and 3 Euler steps
     _, path = model.sample(2, steps=5, return_path=True)
@@ -301,10 +362,10 @@ def test_the_shipped_flow_samples_with_the_steps_chosen_on_validation():
     from genai_course.pretrained import load_pretrained
 
     flow = load_pretrained("digits-flow")
-    chosen = flow.pretrained_metadata["settings"]["euler_steps"]
-    assert flow.config.euler_steps == chosen
+    chosen = flow.pretrained_metadata["settings"]
+    assert (flow.config.sample_steps, flow.config.solver) == (chosen["steps"], chosen["solver"])
     _, path = flow.sample(2, labels=3, return_path=True)
-    assert len(path) == chosen + 1
+    assert len(path) == chosen["steps"] + 1
 
 
 def test_the_validation_floor_is_what_real_training_digits_score(monkeypatch):

@@ -41,7 +41,7 @@ class GuidanceExplorer:
 
     ``model`` is a class-conditional model whose ``sample`` takes ``guidance=``;
     ``classifier`` defaults to the shipped digits classifier. ``steps`` is passed to
-    ``sample`` when given (the number of Euler steps of a flow).
+    ``sample`` when given (the number of ODE steps of a flow).
     """
 
     def __init__(
