@@ -63,14 +63,26 @@ def bench_record(result: dict) -> dict:
     }
 
 
+PARTS = ("notebooks", "quality", "scaling")  # the parts `bench --only` can run alone
+
+
 def merge_partial(old: dict, record: dict) -> dict:
     """A partial run's record (``bench --only ...``) laid over the last full one.
 
     Parts the run measured replace the old figures; parts it skipped (empty in ``record``)
     keep theirs. Targets are merged by name, so the notebook targets of the last full run
-    survive a quality-only run, and the other way round.
+    survive a quality-only run, and the other way round. ``machine`` stays the machine the
+    kept notebook timings were taken on (a slower day must not relabel them); the machine
+    of each part measured since is under ``part_machines``.
     """
+    measured = [part for part in PARTS if record.get(part)]
     merged = {**old, **{k: v for k, v in record.items() if v or k not in old}}
+    if old.get("machine") and "notebooks" not in measured:
+        merged["machine"] = old["machine"]
+    merged["part_machines"] = {
+        **old.get("part_machines", {}),
+        **{part: record.get("machine", {}) for part in measured},
+    }
     fresh = {t["name"]: t for t in record.get("targets") or []}
     kept = [fresh.pop(t["name"], t) for t in old.get("targets") or []]
     merged["targets"] = kept + list(fresh.values())

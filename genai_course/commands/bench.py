@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-PARTS = ("notebooks", "quality", "scaling")
+from genai_course.bench.figures import PARTS
 
 
 def add_arguments(parser) -> None:
