@@ -411,6 +411,7 @@ def test_bench_workshop_refuses_a_lesson_that_fails_alone(tiny_course):
 
 def test_a_partial_run_keeps_the_other_parts_figures_and_targets():
     full = {
+        "bench_seconds": 300,
         "machine": {"date_utc": "old"},
         "notebooks": [{"name": "lessons/00"}],
         "quality": [{"model": "gan", "value": 20.0}],
@@ -420,6 +421,7 @@ def test_a_partial_run_keeps_the_other_parts_figures_and_targets():
         ],
     }
     quality_only = {
+        "bench_seconds": 90,
         "machine": {"date_utc": "new"},
         "notebooks": [],
         "quality": [{"model": "gan", "value": 19.0}],
@@ -430,7 +432,8 @@ def test_a_partial_run_keeps_the_other_parts_figures_and_targets():
     assert merged["quality"] == quality_only["quality"]
     # the notebook timings keep the machine they were taken on; the quality part says its own
     assert merged["machine"]["date_utc"] == "old"
-    assert merged["part_machines"] == {"quality": {"date_utc": "new"}}
+    assert merged["bench_seconds"] == 300  # the whole run's length, not the part's
+    assert merged["part_runs"] == {"quality": {"machine": {"date_utc": "new"}, "bench_seconds": 90}}
     assert merged["targets"] == [
         {"name": "every lesson", "verdict": "met"},
         {"name": "every model beats its baseline", "verdict": "missed"},

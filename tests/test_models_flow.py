@@ -302,7 +302,7 @@ def test_bench_rows_use_the_settings_chosen_at_training():
     expected = model.sample(12, labels=labels, generator=g, steps=3, solver="heun", guidance=0.5)
     assert torch.equal(out, expected)
     rows = speed_rows(model, data, quick=True)
-    assert [r.measure.split(" at ")[1].split(" steps")[0] for r in rows] == [
+    assert [r.measure.split(" at ")[1].split(" step")[0] for r in rows] == [
         "1 Euler",
         "5 Euler",
         "5 Heun",

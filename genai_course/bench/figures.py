@@ -72,17 +72,18 @@ def merge_partial(old: dict, record: dict) -> dict:
     Parts the run measured replace the old figures; parts it skipped (empty in ``record``)
     keep theirs. Targets are merged by name, so the notebook targets of the last full run
     survive a quality-only run, and the other way round. ``machine`` stays the machine the
-    kept notebook timings were taken on (a slower day must not relabel them); the machine
-    of each part measured since is under ``part_machines``.
+    kept notebook timings were taken on (a slower day must not relabel them) and
+    ``bench_seconds`` the length of the last whole run; each part measured since says its
+    own machine and run length under ``part_runs``.
     """
     measured = [part for part in PARTS if record.get(part)]
     merged = {**old, **{k: v for k, v in record.items() if v or k not in old}}
     if old.get("machine") and "notebooks" not in measured:
         merged["machine"] = old["machine"]
-    merged["part_machines"] = {
-        **old.get("part_machines", {}),
-        **{part: record.get("machine", {}) for part in measured},
-    }
+    if "bench_seconds" in old:
+        merged["bench_seconds"] = old["bench_seconds"]
+    run = {"machine": record.get("machine", {}), "bench_seconds": record.get("bench_seconds")}
+    merged["part_runs"] = {**old.get("part_runs", {}), **{part: run for part in measured}}
     fresh = {t["name"]: t for t in record.get("targets") or []}
     kept = [fresh.pop(t["name"], t) for t in old.get("targets") or []]
     merged["targets"] = kept + list(fresh.values())
@@ -143,6 +144,11 @@ def bench_block(figures: dict) -> str:
         f"**Latest figures**, from `genai-course bench --update-figures` (the whole benchmark "
         f"took {bench['bench_seconds']:.0f} s). {lesson_time_sentence(figures)}"
         + (f" Provenance: {bench['source']}." if bench.get("source") else "")
+        + "".join(
+            f" The {part} part was measured again on {run['machine'].get('date_utc', '?')} "
+            f"(`bench --only {part}`, {run.get('bench_seconds') or 0:.0f} s)."
+            for part, run in sorted((bench.get("part_runs") or {}).items())
+        )
         + "\n\n"
         + summary_markdown(bench)
     )

@@ -146,15 +146,17 @@ def speed_rows(model, data, *, quick: bool = False) -> list[QualityRow]:
         samples = flow_samples(model, n, data.y_train, solver=solver, steps=steps)
         cpu = max(time.process_time() - cpu, 1e-9)
         fd = frechet_digit_distance(samples, data.x_test, FLOW_SCALE)
+        calls = network_calls(solver, steps)
         rows.append(
             QualityRow(
                 FLOW_NAME,
-                f"sampling speed at {steps} {solver.capitalize()} steps (images per CPU second)",
+                f"sampling speed at {steps} {solver.capitalize()} step{'s' * (steps != 1)} "
+                "(images per CPU second)",
                 "",
                 True,
                 primary=False,
                 value=_r(n / cpu),
-                note=f"{network_calls(solver, steps)} network calls a sample; Fréchet "
+                note=f"{calls} network call{'s' * (calls != 1)} a sample; Fréchet "
                 f"distance {fd:.2f}; {n} images, {torch.get_num_threads()} thread(s)",
             )
         )
