@@ -392,3 +392,38 @@ def test_the_validation_floor_is_what_real_training_digits_score(monkeypatch):
         recipe.validation_floor(x_fit, x_val)
     with pytest.raises(ValueError, match="draws"):
         recipe.validation_floor_draws(x_fit, x_val, draws=0)
+
+
+def test_choose_settings_takes_the_cheapest_sampler_near_the_best(monkeypatch):
+    """Every setting is scored on the same draws, and the sampler with the fewest network
+    calls within SAMPLER_TOLERANCE of the best distance wins; then the guidance weight."""
+    from genai_course.recipes import digits_flow
+
+    fd = {("euler", 5): 20.0, ("euler", 10): 17.2, ("euler", 20): 16.3, ("euler", 50): 15.9}
+    fd |= {("heun", 5): 16.3, ("heun", 10): 15.8, ("heun", 20): 15.75}
+    seen = []
+
+    def fake_measure(model, reference, pool, n, *, steps, solver="euler", guidance=0.0, seed=0):
+        seen.append((solver, steps, guidance, seed, n))
+        luck = (1.0, 3.0, -1.0, 0.0)[seed]  # the same luck for every setting
+        accuracy = 0.97 if guidance == 0 else 0.99
+        return {"fd": fd[solver, steps] + luck + 10 * guidance, "accuracy": accuracy}
+
+    monkeypatch.setattr(digits_flow, "measure", fake_measure)
+    x_val = torch.zeros(5, 8, 8)
+    chosen = digits_flow.choose_settings(None, x_val, torch.arange(10))
+    # best 15.75 (+0.75 luck): within 2% are Heun 10 (19 calls), Heun 20, Euler 50 (50 calls)
+    assert (chosen["solver"], chosen["steps"]) == ("heun", 10)
+    assert chosen["validation_fd_by_sampler"]["heun 10"] == pytest.approx(15.8 + 0.75)
+    assert chosen["guidance"] == 0.0  # every weight reads >= 95%; w = 0 has the lowest distance
+    assert {s[3] for s in seen} == set(range(digits_flow.SETTING_SEEDS))
+    assert {s[4] for s in seen} == {digits_flow.CHECK_SAMPLES * 5}
+    # a looser tolerance would take Heun 5 (9 calls), 3.2% behind the best
+    monkeypatch.setattr(digits_flow, "SAMPLER_TOLERANCE", 0.05)
+    chosen = digits_flow.choose_settings(None, x_val, torch.arange(10))
+    assert (chosen["solver"], chosen["steps"]) == ("heun", 5)
+    # the cost is network calls, not steps: 6 Heun steps (11 calls) lose to 10 Euler steps
+    fd |= {("heun", 6): 17.0}
+    monkeypatch.setattr(digits_flow, "SAMPLERS", (("heun", 6), ("euler", 10)))
+    chosen = digits_flow.choose_settings(None, x_val, torch.arange(10))
+    assert (chosen["solver"], chosen["steps"]) == ("euler", 10)
