@@ -585,6 +585,10 @@ image_grid(latent_images[:20], nrow=10, vmin=-1, vmax=1, title="Latent flow: sam
 # 5. Why does Stable Diffusion run in a latent space?
 #    <details><summary>Answer</summary>Each step is much cheaper on a small latent than
 #    on all pixels; the autoencoder handles fine detail once, at the end.</details>
+# 6. Why compare Euler's and Heun's solvers at equal network calls, not at equal steps?
+#    <details><summary>Answer</summary>Sampling time is almost all network calls, and a
+#    Heun step makes two (its trial step and the correction): 10 Heun steps cost what 19
+#    Euler steps cost, so that is the fair match.</details>
 #
 # **Exercise:** `exercises/04_diffusion.ipynb` asks you to write the flow-matching loss, an
 # Euler step and guidance, then to find the fewest Euler steps whose Fréchet distance is
