@@ -411,8 +411,8 @@ expect(fd["heun", 10] < fd["euler", 20],
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.5))
 for solver, style in [("euler", "o-"), ("heun", "s-")]:
     mine = [r for r in rows if r[0] == solver]
-    ax1.plot([r[2] for r in mine], [r[4] for r in mine], style, label=f"{solver.capitalize()}")
-    ax2.plot([r[2] for r in mine], [r[5] for r in mine], style, label=f"{solver.capitalize()}")
+    ax1.plot([r[2] for r in mine], [r[4] for r in mine], style, label=solver.capitalize())
+    ax2.plot([r[2] for r in mine], [r[5] for r in mine], style, label=solver.capitalize())
 for ax in (ax1, ax2):
     ax.set_xscale("log")
     ax.set_xlabel("network calls per sample")
@@ -436,11 +436,12 @@ print(f"shipped default: {chosen['steps']} {chosen['solver'].capitalize()} steps
       f"({network_calls(chosen['solver'], chosen['steps'])} network calls), chosen on "
       f"{chosen['validation_draws']} draws of {chosen['validation_samples']} samples against "
       "the validation digits, where each candidate scored:")
-by_cost = sorted(chosen["validation_fd_by_sampler"].items(),
-                 key=lambda item: network_calls(item[0].split()[0], int(item[0].split()[1])))
-for name, distance in by_cost:
+table = []  # (name, network calls, validation distance); names read "heun 10"
+for name, distance in chosen["validation_fd_by_sampler"].items():
     solver, s = name.split()
-    print(f"  {name:>8} ({network_calls(solver, int(s)):>2} calls): {distance:6.2f}")
+    table.append((name, network_calls(solver, int(s)), distance))
+for name, calls, distance in sorted(table, key=lambda row: row[1]):
+    print(f"  {name:>8} ({calls:>2} calls): {distance:6.2f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## The sampling chain as a film strip

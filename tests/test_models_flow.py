@@ -289,12 +289,12 @@ def test_generator_on_the_wrong_device_is_named():
 
 def test_bench_rows_use_the_settings_chosen_at_training():
     # imported first, alone: it once met a half-loaded quality.py (a circular import)
-    from genai_course.bench.quality_flow import _settings, flow_samples, speed_rows
+    from genai_course.bench.quality_flow import flow_samples, sampling_settings, speed_rows
     from genai_course.data import load_digits
 
     model = FlowMatching(FlowConfig(num_classes=10, **SMALL)).eval()
     model.pretrained_metadata = {"settings": {"solver": "heun", "steps": 3, "guidance": 0.5}}
-    assert _settings(model) == {"solver": "heun", "steps": 3, "guidance": 0.5}
+    assert sampling_settings(model) == {"solver": "heun", "steps": 3, "guidance": 0.5}
     data = load_digits("symmetric")
     out = flow_samples(model, 12, data.y_train)
     g = torch.Generator().manual_seed(0)
@@ -311,7 +311,7 @@ def test_bench_rows_use_the_settings_chosen_at_training():
     assert all(r.value > 0 and "Fréchet distance" in r.note for r in rows)
     # metadata written before Heun's solver was a candidate still reads
     model.pretrained_metadata = {"settings": {"euler_steps": 7, "guidance": 0.0}}
-    assert _settings(model) == {"solver": "euler", "steps": 7, "guidance": 0.0}
+    assert sampling_settings(model) == {"solver": "euler", "steps": 7, "guidance": 0.0}
 
 
 def test_the_flow_recipe_keeps_the_best_checkpoint_that_does_not_copy():

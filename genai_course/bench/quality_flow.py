@@ -32,6 +32,7 @@ from genai_course.bench.quality import (
     model_samples,
     real_floor,
 )
+from genai_course.recipes.digits_flow import sampling_settings
 
 FLOW_NAME = "digits-flow"
 FLOW_SCALE = "symmetric"
@@ -39,17 +40,6 @@ SPEED_SAMPLERS = tuple(  # (solver, steps) of the speed rows
     [("euler", s) for s in (1, 2, 5, 10, 20, 50)] + [("heun", s) for s in (2, 5, 10, 20)]
 )
 QUICK_SPEED_SAMPLERS = (("euler", 1), ("euler", 5), ("heun", 5))
-
-
-def _settings(model) -> dict:
-    """The sampling settings chosen on validation digits when the model was trained
-    (older metadata says ``euler_steps``, from before Heun's solver was a candidate)."""
-    chosen = getattr(model, "pretrained_metadata", {}).get("settings", {})
-    return {
-        "solver": str(chosen.get("solver", "euler")),
-        "steps": int(chosen.get("steps", chosen.get("euler_steps", 20))),
-        "guidance": float(chosen.get("guidance", 0.0)),
-    }
 
 
 def flow_samples(
@@ -64,7 +54,7 @@ def flow_samples(
     """n samples of the flow, labels drawn from the training mix (as :func:`model_samples`),
     with the solver, its steps and the guidance weight chosen on validation digits (or the
     solver and steps given)."""
-    settings = _settings(model)
+    settings = sampling_settings(model)
     g = torch.Generator().manual_seed(seed)
     labels = y_train[torch.randint(len(y_train), (n,), generator=g)]
     return model.sample(
@@ -102,7 +92,7 @@ def flow_rows(quick: bool = False) -> list[QualityRow]:
     baseline = image_measures(gmm_samples(gmm, n, FLOW_SCALE), FLOW_SCALE, data)
     floor = real_floor(FLOW_SCALE, data)
     model = load_pretrained(FLOW_NAME)
-    settings = _settings(model)
+    settings = sampling_settings(model)
     measured = image_measures(flow_samples(model, n, data.y_train), FLOW_SCALE, data)
     rows = []
     for measure, key, hib, primary in IMAGE_SPECS:

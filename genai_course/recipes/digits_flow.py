@@ -2,9 +2,8 @@
 
 Trained on the training digits minus a validation slice (15%, stratified); the
 sampling settings (the ODE solver and its number of steps, the guidance weight for the
-"guided" figure) are chosen
-on that validation slice, and the figures in the metadata are measured on the test
-split, which nothing was chosen on. Weights are an exponential moving average of the
+"guided" figure) are chosen on that validation slice, and the figures in the metadata
+are measured on the test split, which nothing was chosen on. Weights are an exponential moving average of the
 training weights (decay ``EMA``), as in Ho et al. (2020): the average of the last few
 thousand steps makes cleaner samples than the last step alone.
 
@@ -290,25 +289,33 @@ def best_allowed(checks: list[dict], max_near_copies: float = MAX_NEAR_COPIES) -
     return min(allowed, key=lambda c: c["fd"]) if allowed else None
 
 
+def sampling_settings(model) -> dict:
+    """The solver, steps and guidance weight chosen on validation digits when ``model`` was
+    trained, from its metadata (older metadata says ``euler_steps``, from before Heun's
+    solver was a candidate; none at all gives 20 Euler steps without guidance)."""
+    chosen = (getattr(model, "pretrained_metadata", None) or {}).get("settings", {})
+    return {
+        "solver": str(chosen.get("solver", "euler")),
+        "steps": int(chosen.get("steps", chosen.get("euler_steps", 20))),
+        "guidance": float(chosen.get("guidance", 0.0)),
+    }
+
+
 @torch.no_grad()
 def evaluate(model: FlowMatching) -> dict:
     """Test figures at the bench's sample size, with the settings stored in the metadata."""
     from genai_course.bench.quality import real_floor
 
-    meta = getattr(model, "pretrained_metadata", {}) or {}
-    settings = meta.get("settings", {"solver": "euler", "steps": 20, "guidance": 0.0})
+    settings = sampling_settings(model)
     model.eval()
     data = load_digits("symmetric")
     n = len(data.x_train)
     sampler = {"solver": settings["solver"], "steps": settings["steps"]}
     plain = measure(model, data.x_test, data.y_train, n, **sampler)
-    guided = measure(
-        model,
-        data.x_test,
-        data.y_train,
-        n,
-        guidance=settings["guidance"],
-        **sampler,
+    guided = (  # w = 0 is the plain model: the same draws give the same samples
+        plain
+        if settings["guidance"] == 0
+        else measure(model, data.x_test, data.y_train, n, guidance=settings["guidance"], **sampler)
     )
     floor = real_floor("symmetric", data)["fd"]
     return {
