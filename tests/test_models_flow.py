@@ -427,3 +427,39 @@ def test_choose_settings_takes_the_cheapest_sampler_near_the_best(monkeypatch):
     monkeypatch.setattr(digits_flow, "SAMPLERS", (("heun", 6), ("euler", 10)))
     chosen = digits_flow.choose_settings(None, x_val, torch.arange(10))
     assert (chosen["solver"], chosen["steps"]) == ("euler", 10)
+
+
+def test_the_recipe_chooses_on_validation_then_refits_on_every_training_digit(monkeypatch):
+    """Two runs: the selection run trains on the 85% slice and its guard picks the step;
+    the shipped weights train on all training digits for exactly that many steps, and the
+    metadata says which digits each run saw."""
+    from genai_course.data import fingerprint, load_digits
+    from genai_course.recipes import digits_flow as recipe
+
+    runs = []
+
+    def recording_fit(model, data, *, steps, **kwargs):
+        runs.append((len(data[0]), steps))
+        return fit(model, data, steps=steps, **kwargs)
+
+    monkeypatch.setattr(recipe, "fit", recording_fit)
+    monkeypatch.setattr(recipe, "CHECK_EVERY", 4)
+    monkeypatch.setattr(recipe, "CHECK_SAMPLES", 1)
+    monkeypatch.setattr(recipe, "best_allowed", lambda checks: checks[0])  # keeps step 4
+    monkeypatch.setattr(recipe, "SAMPLERS", (("euler", 2),))
+    monkeypatch.setattr(recipe, "GUIDANCE", (0.0,))
+    monkeypatch.setattr(recipe, "SETTING_SEEDS", 1)
+    tiny = {**recipe.CONFIG, "network": "mlp", "hidden": 16, "layers": 1}
+    model, meta = recipe.train(seed=0, progress=False, steps=12, config=tiny)
+
+    x_fit, _, x_val, _ = recipe.split(0)
+    x_train = load_digits("symmetric").x_train
+    chosen = meta["selection"]["selected_step"]
+    assert [c["step"] for c in meta["selection"]["validation_checks"]] == [4, 8, 12]
+    assert chosen == 4 and runs == [(len(x_fit), 12), (len(x_train), 4)]
+    assert meta["steps"] == chosen == model.steps_trained
+    assert meta["training_digits"] == len(x_train) == len(x_fit) + len(x_val)
+    assert meta["data_fingerprint"] == fingerprint(x_train)
+    assert meta["selection"]["data_fingerprint"] == fingerprint(x_fit)
+    assert (model.config.solver, model.config.sample_steps) == ("euler", 2)
+    assert 0 <= meta["metrics"]["test_near_copies"] <= 1

@@ -8,7 +8,7 @@ second arm). Every residual block adds an embedding of the noise level t and of 
 label to its channels, as in Ho et al. (2020), so one network serves every noise level.
 
 Why a convolution and not an MLP: the same 3x3 filter slides over every position, so a
-stroke learned in one place is known everywhere. With only 1,221 training digits that
+stroke learned in one place is known everywhere. With only 1,437 training digits that
 prior matters: measured on the digits, it generalises before it memorises (see the
 digits-flow recipe and its model card).
 
@@ -31,7 +31,7 @@ class ResidualBlock(nn.Module):
     """h + conv(conv(h) + embedding): two 3x3 convolutions, told (t, label) in between.
 
     Dropout before the second convolution, as in Ho et al. (2020), who needed it against
-    over-fitting on CIFAR-10; on 1,221 digits over-fitting means copying them.
+    over-fitting on CIFAR-10; on 1,437 digits over-fitting means copying them.
     """
 
     def __init__(self, channels: int, embedding: int, dropout: float = 0.0):
