@@ -201,8 +201,9 @@ class MemorisationGuard:
     than 95% of validation digits do, :func:`genai_course.metrics.images.image_novelty`).
     Trained long enough, a flow learns its 1,221 training images themselves (the exact
     minimiser of the flow-matching loss on a finite set reproduces it): the distance falls,
-    then levels off, while the copies climb. We keep the checkpoint :func:`best_allowed`
-    picks.
+    then levels off, while the copies climb. The checkpoint :func:`best_allowed` picks
+    sets how many steps the shipped weights train for (:func:`refit`), and its weights
+    choose the sampling settings.
     """
 
     def __init__(self, ema, x_fit, x_val, y_fit):
