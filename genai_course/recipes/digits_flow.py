@@ -355,6 +355,24 @@ class EMACallback:
                     self.shadow[name].mul_(self.decay).add_(value, alpha=1 - self.decay)
 
 
+def fit_with_ema(model, ema, data, *, seed: int, steps: int, progress, description, callbacks=()):
+    """One run of the recipe's training (its batch size and learning rate), keeping the EMA
+    weights up to date; returns the CPU seconds it took."""
+    cpu = time.process_time()
+    fit(
+        model,
+        data,
+        steps=steps,
+        batch_size=BATCH_SIZE,
+        lr=LR,
+        seed=seed,
+        progress=progress,
+        callbacks=[ema, *callbacks],
+        description=description,
+    )
+    return time.process_time() - cpu
+
+
 def train_with_guard(x_fit, y_fit, x_val, *, seed: int, steps: int, config: dict, progress=True):
     """The selection run: train on ``x_fit`` for ``steps`` steps, checking the EMA weights on
     the validation digits; return the kept weights' model, the guard and the CPU seconds."""
@@ -362,19 +380,17 @@ def train_with_guard(x_fit, y_fit, x_val, *, seed: int, steps: int, config: dict
     model = build(config)
     ema = EMACallback(model, EMA)
     guard = MemorisationGuard(ema, x_fit, x_val, y_fit)
-    cpu = time.process_time()
-    fit(
+    share = f"{1 - VALIDATION_FRACTION:.0%}"
+    cpu = fit_with_ema(
         model,
+        ema,
         (x_fit, y_fit),
-        steps=steps,
-        batch_size=BATCH_SIZE,
-        lr=LR,
         seed=seed,
+        steps=steps,
         progress=progress,
-        callbacks=[ema, guard],
-        description="digits flow, selection run (85% of the training digits)",
+        description=f"digits flow, selection run ({share} of the training digits)",
+        callbacks=[guard],
     )
-    cpu = time.process_time() - cpu
     chosen = guard.chosen()
     model.load_state_dict(guard.best_state)
     model.steps_trained = chosen["step"]
@@ -395,19 +411,15 @@ def refit(x, y, *, seed: int, steps: int, config: dict, progress=True):
     torch.manual_seed(seed)
     model = build(config)
     ema = EMACallback(model, EMA)
-    cpu = time.process_time()
-    fit(
+    cpu = fit_with_ema(
         model,
+        ema,
         (x, y),
-        steps=steps,
-        batch_size=BATCH_SIZE,
-        lr=LR,
         seed=seed,
+        steps=steps,
         progress=progress,
-        callbacks=[ema],
         description="digits flow, refit on every training digit",
     )
-    cpu = time.process_time() - cpu
     model.load_state_dict(ema.shadow)
     model.eval()
     return model, cpu
