@@ -147,3 +147,43 @@ def test_shipped_char_gru_beats_the_ngram_baseline():
         model.generate(prompt, 40, generator=torch.Generator().manual_seed(0))[0]
     )
     assert text.startswith("def ") and len(text) == 44
+
+
+def test_mixture_losses_mix_probabilities_not_losses():
+    from genai_course.models.language_model import mixture_losses
+
+    a = torch.tensor([0.1, 5.0, 2.0])
+    b = torch.tensor([5.0, 0.1, 2.0])
+    mixed = mixture_losses(a, b, 0.5)
+    expected = -torch.log(0.5 * torch.exp(-a) + 0.5 * torch.exp(-b))
+    assert torch.allclose(mixed, expected)
+    # each model good where the other is bad: the mixture beats the mean of the losses
+    assert mixed[:2].mean() < 0.5 * (a[:2] + b[:2]).mean()
+    assert torch.allclose(mixture_losses(a, a, 0.3), a)  # a model mixed with itself
+    assert mixture_losses(a, b, 0.9)[0] < mixture_losses(a, b, 0.1)[0]  # weight goes to a
+    # a target one model finds impossible costs only -log(weight) more than the other's
+    far = mixture_losses(torch.tensor([1e4]), torch.tensor([1.0]), 0.25)
+    assert torch.isfinite(far) and float(far) == pytest.approx(1.0 - math.log(0.75))
+    for weight in (0, 1, 1.5):
+        with pytest.raises(ValueError, match="weight"):
+            mixture_losses(a, b, weight)
+    with pytest.raises(ValueError, match="same ids and windows"):
+        mixture_losses(a, b[:2], 0.5)
+
+
+def test_repeated_characters_line_up_with_the_predictions_of_the_split():
+    from genai_course.recipes import char_gru
+
+    _, train_ids, _, test_ids = char_gru.corpus_splits()
+    repeated = char_gru.repeated_characters("test", 32)
+    assert repeated.dtype == torch.bool and len(repeated) == len(test_ids) - 1
+    text = char_gru.corpus_splits()[0].decode
+    train_text = text(train_ids)
+    hits = repeated.nonzero().flatten()[:: max(1, int(repeated.sum()) // 20)]
+    for i in hits.tolist():  # prediction i's target is character i + 1
+        assert text(test_ids[i + 1 - 31 : i + 2]) in train_text
+    misses = (~repeated[40:]).nonzero().flatten()[:20] + 40
+    for i in misses.tolist():
+        assert text(test_ids[i + 1 - 31 : i + 2]) not in train_text
+    # a shorter stretch occurs more often
+    assert char_gru.repeated_characters("test", 9).sum() > repeated.sum()

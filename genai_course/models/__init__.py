@@ -11,6 +11,7 @@ from genai_course.models.gan import GAN, GANConfig
 from genai_course.models.language_model import (
     LanguageModel,
     grow_vocabulary,
+    mixture_losses,
     perplexity,
     sequence_loss,
     token_losses,
@@ -32,6 +33,7 @@ __all__ = [
     "LanguageModel",
     "sequence_loss",
     "token_losses",
+    "mixture_losses",
     "perplexity",
     "grow_vocabulary",
     "GAN",

@@ -159,6 +159,28 @@ def sequence_loss(
     return float(token_losses(model, ids, block_size, batch_rows).double().mean())
 
 
+def mixture_losses(losses_a: torch.Tensor, losses_b: torch.Tensor, weight: float) -> torch.Tensor:
+    """Per-token loss of the mixture ``p = weight * p_a + (1 - weight) * p_b``.
+
+    Linear interpolation of two language models (Jelinek & Mercer 1980); Khandelwal et al.
+    (2020, the kNN-LM) mix a transformer with a memory of its training text this way. It
+    mixes *probabilities*, not losses: from two models' losses on the same targets
+    (:func:`token_losses`), ``-log(w e^{-a} + (1 - w) e^{-b})``, computed with logaddexp so
+    that a very unlikely target does not underflow to log(0).
+    """
+    from genai_course.validation import check_number
+
+    weight = float(
+        check_number("weight", weight, low=0, high=1, low_inclusive=False, high_inclusive=False)
+    )
+    if losses_a.shape != losses_b.shape:
+        raise ValueError(
+            f"losses_a has shape {tuple(losses_a.shape)} but losses_b {tuple(losses_b.shape)}: "
+            "score both models on the same ids and windows (token_losses with one block_size)."
+        )
+    return -torch.logaddexp(math.log(weight) - losses_a, math.log1p(-weight) - losses_b)
+
+
 def perplexity(model: nn.Module, ids: torch.Tensor, block_size: int = 256) -> float:
     """exp(sequence_loss): the number of equally likely next tokens the model is as unsure as."""
     return math.exp(sequence_loss(model, ids, block_size))

@@ -112,6 +112,17 @@ def _training_index():
     return CorpusIndex(corpus_splits()[1])
 
 
+def repeated_characters(split: str = "test", length: int = REPEAT_LENGTH) -> torch.Tensor:
+    """Which predictions of a held-out split have a repeated target: entry ``i`` is True when
+    the ``length`` characters ending at character ``i + 1`` occur in the training text.
+
+    Aligned with :func:`genai_course.models.language_model.token_losses` on the split's ids.
+    """
+    from genai_course.ethics.memorisation import repeated_targets
+
+    return repeated_targets(_heldout_ids(split), _training_index(), length)
+
+
 def repeated_share_and_losses(
     model: torch.nn.Module, split: str = "test", length: int = REPEAT_LENGTH
 ) -> dict:
@@ -125,11 +136,8 @@ def repeated_share_and_losses(
     repeated and the mean loss (nats/char) on each part, on the windows of
     :func:`heldout_loss`.
     """
-    from genai_course.ethics.memorisation import repeated_targets
-
-    ids = _heldout_ids(split)
-    losses = token_losses(model, ids, BLOCK_SIZE)  # losses[i] predicts ids[i + 1]
-    repeated = repeated_targets(ids, _training_index(), length)[: len(losses)]
+    losses = token_losses(model, _heldout_ids(split), BLOCK_SIZE)  # losses[i] predicts ids[i + 1]
+    repeated = repeated_characters(split, length)[: len(losses)]
     if repeated.all() or not repeated.any():
         raise ValueError(
             f"every or no character of the {split} split is repeated at length={length}: "
