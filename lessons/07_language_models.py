@@ -56,6 +56,7 @@ from genai_course.models.recurrent import RecurrentLM, RNNConfig
 from genai_course.models.transformer import TransformerConfig, TransformerLM
 from genai_course.pretrained import load_pretrained
 from genai_course.recipes.char_gru import (
+    BLOCK_SIZE,
     corpus_splits,
     repeated_characters,
     repeated_share_and_losses,
@@ -297,8 +298,8 @@ expect(parts["char-transformer"]["new"] < parts[f"{best_n}-gram"]["new"],
 
 # %% slideshow={"slide_type": "subslide"}
 _, _, valid_ids, test_ids = corpus_splits()
-losses = {split: {"transformer": token_losses(char_tf, ids, 128),  # same windows as the table
-                  "n-gram": token_losses(table_model, ids, 128)}
+losses = {split: {"transformer": token_losses(char_tf, ids, BLOCK_SIZE),  # the table's windows
+                  "n-gram": token_losses(table_model, ids, BLOCK_SIZE)}
           for split, ids in [("validation", valid_ids), ("test", test_ids)]}
 weights = np.linspace(0.05, 0.95, 19)
 val = losses["validation"]
